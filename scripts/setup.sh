@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs whatever is missing for AutoSafeCoder on a fresh Debian machine, idempotently:
+# Node.js >= 22, npm packages, a Python venv with Bandit, the `temporal` CLI, a Docker engine
+# (started when none answers) and the sandbox image; then builds the TypeScript.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+mkdir -p "$ASC_TOOLS/bin" "$ASC_DATA"
+
+NODE_VERSION=22.23.3
+TEMPORAL_CLI_VERSION=v1.5.1
+BANDIT_VERSION=1.9.4
+
+step() { printf '[setup] %s\n' "$*"; }
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 22 ]; then
+  step "Node.js $(node --version 2>/dev/null || echo none) is older than 22: installing node@$NODE_VERSION into .tools/node"
+  npm install --silent --no-save --no-audit --no-fund --prefix "$ASC_TOOLS/node" "node@$NODE_VERSION" >/dev/null
+  hash -r
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  step "npm packages"
+  npm ci --silent --no-audit --no-fund >/dev/null
+fi
+
+if [ ! -x "$ASC_TOOLS/venv/bin/bandit" ] || ! "$ASC_TOOLS/venv/bin/bandit" --version 2>/dev/null | grep -q "$BANDIT_VERSION"; then
+  step "Python venv with bandit==$BANDIT_VERSION"
+  python3 -m venv "$ASC_TOOLS/venv"
+  "$ASC_TOOLS/venv/bin/pip" install --quiet "bandit==$BANDIT_VERSION"
+fi
+
+if [ ! -x "$ASC_TOOLS/bin/temporal" ]; then
+  command -v go >/dev/null || apt_install golang-go
+  step "temporal CLI $TEMPORAL_CLI_VERSION (go install, several minutes the first time)"
+  GOBIN="$ASC_TOOLS/bin" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
+fi
+
+command -v docker >/dev/null || apt_install docker.io
+ensure_docker
+bash scripts/build-sandbox-image.sh | sed 's/^/[setup] /'
+
+step "TypeScript build"
+npm run --silent build
+step "ready"

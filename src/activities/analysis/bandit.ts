@@ -1,0 +1,73 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import type { Finding, Severity } from '../../common/schemas.js';
+import { runProcess } from '../process.js';
+
+/** The part of Bandit's JSON report we read (bandit >= 1.7.5 adds issue_cwe). */
+const BanditReportSchema = z.object({
+  errors: z.array(z.object({ filename: z.string(), reason: z.string() })),
+  results: z.array(
+    z.object({
+      test_id: z.string(),
+      test_name: z.string(),
+      issue_text: z.string(),
+      issue_severity: z.enum(['LOW', 'MEDIUM', 'HIGH', 'UNDEFINED']),
+      issue_confidence: z.enum(['LOW', 'MEDIUM', 'HIGH', 'UNDEFINED']),
+      issue_cwe: z.object({ id: z.number().int() }).optional(),
+      line_number: z.number().int(),
+      more_info: z.string().optional(),
+    }),
+  ),
+});
+
+const SEVERITY_RANK: Record<Severity, number> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
+
+export function atLeast(severity: Severity, minimum: Severity): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK[minimum];
+}
+
+function asSeverity(value: 'LOW' | 'MEDIUM' | 'HIGH' | 'UNDEFINED'): Severity {
+  return value === 'UNDEFINED' ? 'LOW' : value;
+}
+
+const BANDIT_TIMEOUT_MS = 60_000;
+
+/** Runs Bandit on one file of code and returns its findings at or above `minSeverity`. */
+export async function banditFindings(bandit: string, code: string, minSeverity: Severity): Promise<Finding[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'asc-bandit-'));
+  try {
+    const file = join(dir, 'code.py');
+    await writeFile(file, code);
+    const run = await runProcess(bandit, ['-f', 'json', '-q', file], '', BANDIT_TIMEOUT_MS);
+    if (run.timedOut) throw ApplicationFailure.retryable(`bandit took longer than ${BANDIT_TIMEOUT_MS / 1000} s`, 'AnalyserTimeout');
+    // Bandit exits 1 when it finds issues; anything else with no JSON is a broken install.
+    let report: z.infer<typeof BanditReportSchema>;
+    try {
+      report = BanditReportSchema.parse(JSON.parse(run.stdout));
+    } catch {
+      throw ApplicationFailure.nonRetryable(
+        `bandit (${bandit}) gave no JSON report (exit ${run.exitCode}): ${run.stderr.slice(0, 500)}. Run scripts/setup.sh to install it, or set ASC_BANDIT.`,
+        'AnalyserBroken',
+      );
+    }
+    return report.results
+      .map(
+        (r): Finding => ({
+          source: 'bandit',
+          ruleId: r.test_id,
+          cwe: r.issue_cwe ? `CWE-${r.issue_cwe.id}` : null,
+          line: r.line_number,
+          severity: asSeverity(r.issue_severity),
+          confidence: asSeverity(r.issue_confidence),
+          message: `${r.test_name}: ${r.issue_text}`,
+          fix: r.more_info ?? null,
+        }),
+      )
+      .filter((f) => atLeast(f.severity, minSeverity));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

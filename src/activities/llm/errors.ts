@@ -1,0 +1,57 @@
+import { ApplicationFailure } from '@temporalio/common';
+import OpenAI from 'openai';
+
+/**
+ * Sorts a failed model call into "try again later" and "fix something first". Temporal owns
+ * the retries (the openai client's own are off), so this is the one place that decides.
+ */
+export function classifyLlmError(error: unknown, endpoint: string, model: string): ApplicationFailure {
+  if (error instanceof ApplicationFailure) return error;
+  const cause = error instanceof Error ? error : undefined;
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return ApplicationFailure.create({ message: `the LLM at ${endpoint} did not answer in time`, type: 'LlmTimeout', cause });
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    const detail = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return ApplicationFailure.create({ message: `cannot reach the LLM at ${endpoint}${detail}; check OPENAI_BASE_URL and that the server is up`, type: 'LlmUnreachable', cause });
+  }
+  if (error instanceof OpenAI.APIError && error.status !== undefined) {
+    const status = error.status;
+    const detail = `HTTP ${status} from ${endpoint}: ${error.message}`;
+    if (status === 408 || status === 409 || status === 429 || status >= 500) {
+      const delayMs = retryAfterMs(error.headers);
+      return ApplicationFailure.create({
+        message: detail,
+        type: status === 429 ? 'LlmRateLimited' : 'LlmUnavailable',
+        cause,
+        ...(delayMs !== undefined ? { nextRetryDelay: delayMs } : {}),
+      });
+    }
+    const advice: Record<number, string> = {
+      400: `the request was refused: check that model "${model}" accepts chat completions`,
+      401: 'the API key was refused: check OPENAI_API_KEY',
+      403: 'the API key may not use this model or endpoint: check OPENAI_API_KEY and its permissions',
+      404: `model "${model}" or the endpoint was not found: check ASC_MODEL / --model and OPENAI_BASE_URL (it usually ends in /v1)`,
+    };
+    return ApplicationFailure.create({
+      message: `${detail}; ${advice[status] ?? 'the endpoint refused the request'}`,
+      type: `LlmHttp${status}`,
+      nonRetryable: true,
+      cause,
+    });
+  }
+  return ApplicationFailure.create({ message: `LLM call failed: ${cause?.message ?? String(error)}`, type: 'LlmError', cause });
+}
+
+/** `retry-after-ms`, or `retry-after` in seconds or as an HTTP date. */
+export function retryAfterMs(headers: Headers | undefined, now = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const ms = Number(headers.get('retry-after-ms'));
+  if (headers.get('retry-after-ms') !== null && Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers.get('retry-after');
+  if (value === null) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,165 @@
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import { z } from 'zod';
+import { FuzzOutcomeSchema, type FuzzOutcome, type RunBatchInput, type RunBatchResult } from '../../common/schemas.js';
+
+export const SANDBOX_LABEL = 'autosafecoder.sandbox';
+
+export interface SandboxLimits {
+  memoryBytes: number;
+  pids: number;
+  nanoCpus: number;
+  /** Largest file the code may write (RLIMIT_FSIZE) and size of the tmpfs work dir. */
+  fileBytes: number;
+  /** Harness protocol output kept; past it the container is killed. */
+  maxStdoutBytes: number;
+  maxStderrBytes: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = {
+  memoryBytes: 256 * 1024 * 1024,
+  pids: 64,
+  nanoCpus: 1_000_000_000,
+  fileBytes: 16 * 1024 * 1024,
+  maxStdoutBytes: 4 * 1024 * 1024,
+  maxStderrBytes: 64 * 1024,
+};
+
+/** The JSON lines of the harness (python/harness.py): a fatal load error, or one input's outcome. */
+const FatalLineSchema = z.object({ fatal: z.string() });
+const OutcomeLineSchema = z.intersection(z.object({ id: z.string() }), FuzzOutcomeSchema);
+
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+}
+
+/** Seconds a container may take to start and load the code, on top of the per-input limits. */
+const START_BUDGET_MS = 15_000;
+
+export interface BatchHooks {
+  onOutcome: (done: number) => void;
+  signal: AbortSignal;
+}
+
+function containerOptions(image: string, input: RunBatchInput, limits: SandboxLimits): Docker.ContainerCreateOptions {
+  return {
+    Image: image,
+    Cmd: ['python3', '/opt/asc/harness.py'],
+    User: '65534:65534',
+    WorkingDir: '/work',
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    OpenStdin: true,
+    StdinOnce: true,
+    Tty: false,
+    NetworkDisabled: true,
+    Labels: { [SANDBOX_LABEL]: 'true', 'autosafecoder.run': input.label },
+    HostConfig: {
+      NetworkMode: 'none',
+      ReadonlyRootfs: true,
+      Tmpfs: { '/work': `rw,nosuid,nodev,noexec,size=${limits.fileBytes}`, '/tmp': `rw,nosuid,nodev,noexec,size=${limits.fileBytes}` },
+      CapDrop: ['ALL'],
+      SecurityOpt: ['no-new-privileges'],
+      Memory: limits.memoryBytes,
+      MemorySwap: limits.memoryBytes,
+      PidsLimit: limits.pids,
+      NanoCpus: limits.nanoCpus,
+      Ulimits: [
+        { Name: 'fsize', Soft: limits.fileBytes, Hard: limits.fileBytes },
+        { Name: 'core', Soft: 0, Hard: 0 },
+      ],
+      AutoRemove: false,
+    },
+  };
+}
+
+/**
+ * Runs one batch of inputs in a fresh locked-down container and removes the container on
+ * every path. Each input's outcome is reported by the harness as it finishes.
+ */
+export async function runBatchInContainer(docker: Docker, image: string, input: RunBatchInput, limits: SandboxLimits, hooks: BatchHooks): Promise<RunBatchResult> {
+  const started = Date.now();
+  const container = await docker.createContainer(containerOptions(image, input, limits));
+  const outcomes = new Map<string, FuzzOutcome>();
+  let loadError: string | null = null;
+  let endReason: string | null = null;
+  const kill = (reason: string) => {
+    endReason ??= reason;
+    container.kill().catch(() => undefined);
+  };
+  const wallLimitMs = START_BUDGET_MS + input.cases.length * (input.timeoutMsPerInput + 250);
+  const timer = setTimeout(() => kill(`the batch ran past its ${Math.round(wallLimitMs / 1000)} s wall-clock limit`), wallLimitMs);
+  const onAbort = () => kill('the activity was cancelled');
+  hooks.signal.addEventListener('abort', onAbort);
+  try {
+    const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    docker.modem.demuxStream(stream, stdout, stderr);
+    let stdoutBytes = 0;
+    let stderrText = '';
+    let pending = '';
+    stdout.on('data', (chunk: Buffer) => {
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > limits.maxStdoutBytes) return kill('the harness output passed its cap');
+      pending += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        const message = parseLine(line);
+        const fatal = FatalLineSchema.safeParse(message);
+        if (fatal.success) loadError = fatal.data.fatal;
+        const outcome = OutcomeLineSchema.safeParse(message);
+        if (outcome.success) {
+          const { id, ...rest } = outcome.data;
+          outcomes.set(id, FuzzOutcomeSchema.parse(rest));
+          hooks.onOutcome(outcomes.size);
+        }
+      }
+    });
+    stderr.on('data', (chunk: Buffer) => {
+      if (stderrText.length < limits.maxStderrBytes) stderrText += chunk.toString('utf8');
+    });
+    const streamEnded = new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', () => resolve());
+    });
+    await container.start();
+    stream.end(JSON.stringify({ code: input.code, function: input.function, inputs: input.cases, timeoutMs: input.timeoutMsPerInput, outputLimit: 2000 }));
+    const status = (await container.wait()) as { StatusCode: number };
+    await streamEnded;
+    if (status.StatusCode !== 0 && endReason === null) {
+      const state = await container.inspect();
+      endReason = state.State.OOMKilled ? 'the container hit its memory limit' : `the harness exited with code ${status.StatusCode}: ${stderrText.slice(-500)}`;
+    }
+  } finally {
+    clearTimeout(timer);
+    hooks.signal.removeEventListener('abort', onAbort);
+    await container.remove({ force: true }).catch(() => undefined);
+  }
+  const reason = loadError ?? endReason ?? 'the harness stopped before this input';
+  return {
+    outcomes: input.cases.map((c) => ({ id: c.id, outcome: outcomes.get(c.id) ?? { status: 'not-run', reason } })),
+    loadError,
+    wallMs: Date.now() - started,
+  };
+}
+
+/**
+ * Removes sandbox containers a crashed worker left behind: every stopped one, and running ones
+ * older than any batch may live (younger ones may belong to another worker on this host).
+ */
+export async function reapLeftovers(docker: Docker, maxBatchAgeMs = 30 * 60_000): Promise<number> {
+  const leftovers = await docker.listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } });
+  const nowS = Date.now() / 1000;
+  const stale = leftovers.filter((c) => c.State !== 'running' || nowS - c.Created > maxBatchAgeMs / 1000);
+  await Promise.all(stale.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  return stale.length;
+}

@@ -1,0 +1,35 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type Docker from 'dockerode';
+import type { z } from 'zod';
+import { RunBatchInputSchema, type RunBatchResult } from '../../common/schemas.js';
+import { parseInput } from '../validate.js';
+import { runBatchInContainer, type SandboxLimits } from './container.js';
+
+export interface SandboxDeps {
+  docker: Docker;
+  image: string;
+  limits: SandboxLimits;
+}
+
+/** Activities of the sandbox queue: untrusted code runs here, inside containers only. */
+export function createSandboxActivities(deps: SandboxDeps) {
+  return {
+    async runFuzzBatch(input: z.input<typeof RunBatchInputSchema>): Promise<RunBatchResult> {
+      const batch = parseInput(RunBatchInputSchema, input, 'runFuzzBatch input');
+      const context = Context.current();
+      context.heartbeat({ done: 0 });
+      try {
+        return await runBatchInContainer(deps.docker, deps.image, batch, deps.limits, {
+          onOutcome: (done) => context.heartbeat({ done }),
+          signal: context.cancellationSignal,
+        });
+      } catch (error) {
+        // The engine refusing or vanishing is transient from the run's point of view: retry.
+        throw ApplicationFailure.retryable(`container engine error: ${error instanceof Error ? error.message : String(error)}`, 'SandboxEngineError');
+      }
+    },
+  };
+}
+
+export type SandboxActivities = ReturnType<typeof createSandboxActivities>;

@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { WorkflowFailedError } from '@temporalio/client';
+import { llmConfigured, loadEnv, type Env } from '../common/config.js';
+import type { HardenRequestInput } from '../common/schemas.js';
+import { connectClient, runResult, runStatus, startHarden, uiLink } from './client.js';
+import { runDevStack } from './dev.js';
+import { formatReport, verdictExitCode } from './report.js';
+
+const USAGE = `usage: asc <command> [options]
+
+commands:
+  harden --prompt-file FILE   the Coding agent writes the function from the prompt, then hardening runs
+  harden --code-file FILE     harden existing code (with no LLM configured: an audit, no repair)
+      --model NAME            model for all three agents (default: $ASC_MODEL or gpt-4o-mini)
+      --no-llm                audit only, even when an LLM is configured
+      --max-static-rounds N   static analyse-and-repair rounds (default 4)
+      --mutations N           fuzz inputs derived from the seeds (default 150)
+      --seed N                seed of the mutation PRNG (default 1)
+      --id ID                 workflow id (default: harden-<file>-<time>)
+      --no-wait               print the run id and return at once
+      --json                  print the result as JSON
+  status ID                   progress of a run (also one started elsewhere or before a crash)
+  result ID [--json]          wait for a run and print its report
+  dev                         start the local stack: Temporal dev server (persistent), Web UI, workers
+
+exit codes: 0 secure, 1 vulnerable, 3 could not verify, 2 error`;
+
+class UsageError extends Error {}
+
+async function readInput(path: string, flag: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${flag} ${path}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+async function harden(args: string[], env: Env): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'prompt-file': { type: 'string' },
+      'code-file': { type: 'string' },
+      model: { type: 'string' },
+      'no-llm': { type: 'boolean', default: false },
+      'max-static-rounds': { type: 'string' },
+      mutations: { type: 'string' },
+      seed: { type: 'string' },
+      id: { type: 'string' },
+      'no-wait': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const promptFile = values['prompt-file'];
+  const codeFile = values['code-file'];
+  if ((promptFile === undefined) === (codeFile === undefined)) throw new UsageError('harden takes exactly one of --prompt-file FILE or --code-file FILE');
+  const file = promptFile ?? codeFile ?? '';
+  const text = await readInput(file, promptFile !== undefined ? '--prompt-file' : '--code-file');
+  const useLlm = llmConfigured(env) && !values['no-llm'];
+  const integer = (name: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(value)) throw new UsageError(`--${name} ${value}: expected a whole number`);
+    return Number(value);
+  };
+  const request: HardenRequestInput = {
+    ...(promptFile !== undefined ? { prompt: text } : { code: text }),
+    source: basename(file),
+    llm: useLlm ? { model: values.model ?? env.ASC_MODEL } : null,
+    maxStaticRounds: integer('max-static-rounds', values['max-static-rounds']),
+    fuzz: { mutations: integer('mutations', values.mutations), seed: integer('seed', values.seed) },
+  };
+  if (!useLlm) {
+    if (promptFile !== undefined) throw new UsageError('--prompt-file needs an LLM to write the code: set OPENAI_BASE_URL (and OPENAI_API_KEY), or use --code-file to audit existing code');
+    if (!values.json) console.error('No LLM configured: running an audit (static analysis and fuzzing, no repair). Set OPENAI_BASE_URL / OPENAI_API_KEY to enable repair.');
+  }
+  const client = await connectClient(env);
+  const workflowId = values.id ?? `harden-${basename(file).replace(/[^\w.-]/g, '_')}-${Date.now()}`;
+  await startHarden(client, request, workflowId);
+  if (!values.json) console.error(`started ${workflowId}\n  Temporal UI: ${uiLink(env, workflowId)}`);
+  if (values['no-wait']) {
+    console.log(workflowId);
+    return 0;
+  }
+  return printResult(env, workflowId, values.json);
+}
+
+async function printResult(env: Env, workflowId: string, json: boolean): Promise<number> {
+  const client = await connectClient(env);
+  try {
+    const result = await runResult(client, workflowId);
+    console.log(json ? JSON.stringify(result, null, 2) : formatReport(result, uiLink(env, workflowId)));
+    return verdictExitCode(result);
+  } catch (error) {
+    if (error instanceof WorkflowFailedError) {
+      const cause = error.cause?.message ?? error.message;
+      console.error(`run ${workflowId} failed: ${cause}\n  Temporal UI: ${uiLink(env, workflowId)}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function status(args: string[], env: Env): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true });
+  const id = positionals[0];
+  if (!id) throw new UsageError('status needs a run id: asc status ID');
+  const client = await connectClient(env);
+  const { status: state, progress } = await runStatus(client, id);
+  console.log(`${id}: ${state}`);
+  if (progress) {
+    console.log(`  phase: ${progress.phase}; static round ${progress.staticRound}; fuzz repair round ${progress.fuzzRepairRound}`);
+    console.log(`  fuzz: ${progress.fuzzExecuted} executions, ${progress.fuzzFailures} failing; ${progress.steps} agent steps`);
+    if (progress.lastStep) console.log(`  last step: ${progress.lastStep}`);
+  }
+  console.log(`  Temporal UI: ${uiLink(env, id)}`);
+  return 0;
+}
+
+async function result(args: string[], env: Env): Promise<number> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const id = positionals[0];
+  if (!id) throw new UsageError('result needs a run id: asc result ID [--json]');
+  return printResult(env, id, values.json);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const env = loadEnv();
+  switch (command) {
+    case 'harden':
+      return harden(rest, env);
+    case 'status':
+      return status(rest, env);
+    case 'result':
+      return result(rest, env);
+    case 'dev':
+      return runDevStack(env);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(error instanceof UsageError ? `asc: ${message}\n\n${USAGE}` : `asc: ${message}`);
+    process.exit(2);
+  },
+);

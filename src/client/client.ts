@@ -1,0 +1,59 @@
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import type { Env } from '../common/config.js';
+import { PROGRESS_QUERY, TASK_QUEUES, WORKFLOW_TYPE } from '../common/queues.js';
+import { HardenRequestSchema, HardenResultSchema, ProgressSchema, describeZodError, type HardenRequestInput, type HardenResult, type Progress } from '../common/schemas.js';
+
+/** Typed helpers over the Temporal client: start a run, read its progress and its result. */
+
+export async function connectClient(env: Env): Promise<Client> {
+  try {
+    const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: '5 seconds' });
+    return new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  } catch (error) {
+    throw new Error(`cannot reach Temporal at ${env.TEMPORAL_ADDRESS} (${error instanceof Error ? error.message : String(error)}): start the local stack with \`asc dev\`, or set TEMPORAL_ADDRESS`);
+  }
+}
+
+export function uiLink(env: Env, workflowId: string): string {
+  return `${env.TEMPORAL_UI_URL}/namespaces/${encodeURIComponent(env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** Validates the request here too, so bad input is refused before anything is started. */
+export async function startHarden(client: Client, request: HardenRequestInput, workflowId: string): Promise<string> {
+  const parsed = HardenRequestSchema.safeParse(request);
+  if (!parsed.success) throw new Error(describeZodError('the request', parsed.error));
+  const handle = await client.workflow.start(WORKFLOW_TYPE, {
+    taskQueue: TASK_QUEUES.workflows,
+    workflowId,
+    args: [request],
+    staticSummary: `harden ${parsed.data.source}${parsed.data.llm ? ` with ${parsed.data.llm.model}` : ' (audit)'}`,
+  });
+  return handle.workflowId;
+}
+
+export interface RunStatus {
+  status: string;
+  progress: Progress | null;
+}
+
+export async function runStatus(client: Client, workflowId: string): Promise<RunStatus> {
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    const description = await handle.describe();
+    // A closed run still answers queries from its history, as long as a worker is up.
+    const progress = await handle.query(PROGRESS_QUERY).then((p) => ProgressSchema.parse(p)).catch(() => null);
+    return { status: description.status.name, progress };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new Error(`no run with id ${workflowId}: check the id (\`temporal workflow list\` or the UI lists runs)`);
+    throw error;
+  }
+}
+
+export async function runResult(client: Client, workflowId: string): Promise<HardenResult> {
+  try {
+    return HardenResultSchema.parse(await client.workflow.getHandle(workflowId).result());
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new Error(`no run with id ${workflowId}: check the id (\`temporal workflow list\` or the UI lists runs)`);
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { describeZodError } from './schemas.js';
+
+/**
+ * Worker and CLI settings from the environment, validated once at start-up so a typo fails
+ * loudly instead of half-working.
+ */
+const EnvSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  ASC_MODEL: z.string().default('gpt-4o-mini'),
+  /** Seconds one LLM request may take before it counts as failed (and is retried). */
+  ASC_LLM_TIMEOUT_S: z.coerce.number().positive().default(120),
+  ASC_LLM_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  ASC_TEMPORAL_CLI: z.string().default('temporal'),
+  ASC_DATA: z.string().default('.data'),
+  ASC_BANDIT: z.string().default('bandit'),
+  ASC_PYTHON: z.string().default('python3'),
+  ASC_SANDBOX_IMAGE: z.string().default('autosafecoder-sandbox:latest'),
+  ASC_SANDBOX_CONCURRENCY: z.coerce.number().int().positive().default(2),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) throw new Error(describeZodError('the environment', parsed.error));
+  return parsed.data;
+}
+
+/** An LLM is configured when an endpoint or a key is given (OpenAI itself needs only the key). */
+export function llmConfigured(env: Env): boolean {
+  return env.OPENAI_BASE_URL !== undefined || env.OPENAI_API_KEY !== undefined;
+}

@@ -1,0 +1,12 @@
+/** Task queues: one per kind of work, each served by its own worker so it scales on its own. */
+export const TASK_QUEUES = {
+  workflows: 'autosafecoder-workflows',
+  llm: 'autosafecoder-llm',
+  analysis: 'autosafecoder-analysis',
+  sandbox: 'autosafecoder-sandbox',
+} as const;
+
+export type QueueKind = keyof typeof TASK_QUEUES;
+
+export const WORKFLOW_TYPE = 'hardenWorkflow';
+export const PROGRESS_QUERY = 'progress';

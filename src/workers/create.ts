@@ -1,0 +1,82 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import Docker from 'dockerode';
+import { createAnalysisActivities, createLlmActivities, createLlmClient, createSandboxActivities } from '../activities/index.js';
+import { DEFAULT_LIMITS, reapLeftovers } from '../activities/sandbox/container.js';
+import { runProcess } from '../activities/process.js';
+import { llmConfigured, type Env } from '../common/config.js';
+import { TASK_QUEUES, type QueueKind } from '../common/queues.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/workflows.js', import.meta.url));
+
+/** A worker that cannot do its job refuses to start, and says what to do about it. */
+export class PreflightError extends Error {}
+
+export function dockerFromEnv(): Docker {
+  // dockerode reads DOCKER_HOST itself only for tcp; honour unix:// too.
+  const host = process.env.DOCKER_HOST;
+  if (host?.startsWith('unix://')) return new Docker({ socketPath: host.slice('unix://'.length) });
+  return new Docker();
+}
+
+async function checkSandbox(docker: Docker, image: string): Promise<void> {
+  try {
+    await docker.ping();
+  } catch (error) {
+    throw new PreflightError(
+      `the sandbox worker needs a Docker engine and cannot reach one (${error instanceof Error ? error.message : String(error)}): start dockerd (scripts/setup.sh does) or set DOCKER_HOST`,
+    );
+  }
+  try {
+    await docker.getImage(image).inspect();
+  } catch {
+    throw new PreflightError(`the sandbox image ${image} is missing: build it with scripts/build-sandbox-image.sh, or set ASC_SANDBOX_IMAGE`);
+  }
+}
+
+async function checkBandit(env: Env): Promise<void> {
+  const run = await runProcess(env.ASC_BANDIT, ['--version'], '', 30_000).catch((error: unknown) => ({ exitCode: -1, stderr: String(error) }));
+  if (run.exitCode !== 0) {
+    throw new PreflightError(`the analysis worker needs Bandit and cannot run ${env.ASC_BANDIT} (${run.stderr.trim().slice(0, 200)}): run scripts/setup.sh, or set ASC_BANDIT`);
+  }
+}
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  env: Env;
+  /** Tests bundle the workflow code once and share it. */
+  workflowBundle?: WorkflowBundleOption;
+}
+
+/** Creates the worker of one task queue after checking that its real parts answer. */
+export async function createWorker(kind: QueueKind, options: WorkerOptions): Promise<Worker> {
+  const { connection, namespace, env } = options;
+  const base = { connection, namespace, taskQueue: TASK_QUEUES[kind] };
+  switch (kind) {
+    case 'workflows':
+      return Worker.create({ ...base, ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }) });
+    case 'llm': {
+      if (!llmConfigured(env)) throw new PreflightError('the llm worker needs an endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY if the endpoint wants one)');
+      const client = createLlmClient({ baseURL: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, timeoutS: env.ASC_LLM_TIMEOUT_S });
+      return Worker.create({
+        ...base,
+        activities: createLlmActivities({ client, endpoint: env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1' }),
+        maxConcurrentActivityTaskExecutions: env.ASC_LLM_CONCURRENCY,
+      });
+    }
+    case 'analysis':
+      await checkBandit(env);
+      return Worker.create({ ...base, activities: createAnalysisActivities({ bandit: env.ASC_BANDIT, python: env.ASC_PYTHON }) });
+    case 'sandbox': {
+      const docker = dockerFromEnv();
+      await checkSandbox(docker, env.ASC_SANDBOX_IMAGE);
+      await reapLeftovers(docker);
+      return Worker.create({
+        ...base,
+        activities: createSandboxActivities({ docker, image: env.ASC_SANDBOX_IMAGE, limits: DEFAULT_LIMITS }),
+        maxConcurrentActivityTaskExecutions: env.ASC_SANDBOX_CONCURRENCY,
+      });
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { llmConfigured, loadEnv, type Env } from '../common/config.js';
+import type { QueueKind } from '../common/queues.js';
+import { createWorker, PreflightError } from './create.js';
+
+/**
+ * Runs the workers of the given queues in this process until SIGINT/SIGTERM, then closes the
+ * connection. Exits 2 with a reason when a worker cannot start.
+ */
+export async function runWorkers(kinds: QueueKind[]): Promise<void> {
+  const env = loadEnv();
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  try {
+    const workers: Worker[] = [];
+    for (const kind of kinds) workers.push(await createWorker(kind, { connection, namespace: env.TEMPORAL_NAMESPACE, env }));
+    console.log(`workers running for: ${kinds.join(', ')} (Temporal at ${env.TEMPORAL_ADDRESS})`);
+    await Promise.all(workers.map((w) => w.run()));
+  } finally {
+    await connection.close();
+  }
+}
+
+export function startWorkersMain(kinds: QueueKind[]): void {
+  runWorkers(kinds).catch((error: unknown) => {
+    console.error(error instanceof PreflightError ? `cannot start: ${error.message}` : error);
+    process.exit(2);
+  });
+}
+
+/** Every queue, for one local process; without an LLM endpoint runs are audits, so no llm worker. */
+export function localQueues(env: Env): QueueKind[] {
+  return llmConfigured(env) ? ['workflows', 'llm', 'analysis', 'sandbox'] : ['workflows', 'analysis', 'sandbox'];
+}

@@ -1,0 +1,3 @@
+import { startWorkersMain } from './main.js';
+
+startWorkersMain(['sandbox']);

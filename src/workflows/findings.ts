@@ -1,0 +1,43 @@
+import { FAILURE_STATUSES, type Finding, type FuzzFailure, type FuzzOutcome } from '../common/schemas.js';
+
+/** Pure bookkeeping of findings and fuzz failures, shared by the workflow and its tests. */
+
+export function isFailure(outcome: FuzzOutcome): boolean {
+  return (FAILURE_STATUSES as readonly string[]).includes(outcome.status);
+}
+
+/** Bandit and the Static Analyser agent often report the same weakness: keep one per CWE and line. */
+export function mergeFindings(tool: Finding[], review: Finding[]): Finding[] {
+  const seen = new Set(tool.map((f) => `${f.cwe}:${f.line}`));
+  return [...tool, ...review.filter((f) => !seen.has(`${f.cwe}:${f.line}`))];
+}
+
+/** The CWE a fuzz failure stands for: an uncaught exception, or uncontrolled resource use. */
+export function failureCwe(outcome: FuzzOutcome): string {
+  return outcome.status === 'timeout' || outcome.status === 'killed' ? 'CWE-400' : 'CWE-248';
+}
+
+export function countByCwe(findings: Finding[], failures: FuzzFailure[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const key of [...findings.map((f) => f.cwe ?? 'unclassified'), ...failures.map((f) => failureCwe(f.outcome))]) {
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+export function describeFindings(findings: Finding[], limit = 3): string {
+  if (findings.length === 0) return 'clean';
+  const shown = findings.slice(0, limit).map((f) => `${f.source === 'bandit' ? `Bandit ${f.ruleId}` : 'review'} ${f.cwe ?? ''} line ${f.line ?? '?'}`.replace(/\s+/g, ' '));
+  return `${findings.length} finding${findings.length === 1 ? '' : 's'}: ${shown.join(', ')}${findings.length > limit ? ', …' : ''}`;
+}
+
+export function describeFailures(outcomes: FuzzOutcome[]): string {
+  const failures = outcomes.filter(isFailure);
+  if (failures.length === 0) return 'no failures';
+  const kinds = new Map<string, number>();
+  for (const outcome of failures) {
+    const kind = outcome.status === 'exception' ? outcome.exceptionType : outcome.status;
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  return `${failures.length} failing input${failures.length === 1 ? '' : 's'} (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')})`;
+}

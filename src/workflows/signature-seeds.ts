@@ -1,0 +1,91 @@
+import type { FuzzValue, PyType } from '../common/fuzz-value.js';
+import type { FunctionInfo, FuzzTarget, ParamInfo } from '../common/schemas.js';
+
+/**
+ * Seeds from a function's signature alone (annotations, literal defaults, parameter names), so
+ * fuzzing runs even with no LLM to write seeds.
+ */
+
+const ANNOTATION_TYPES: [RegExp, PyType][] = [
+  [/^(int|Optional\[int\])$/, 'int'],
+  [/^(float|Optional\[float\])$/, 'float'],
+  [/^(str|Optional\[str\])$/, 'str'],
+  [/^(bytes|bytearray|Optional\[bytes\])$/, 'bytes'],
+  [/^bool$/, 'bool'],
+  [/^(list|List|Sequence|Iterable|tuple|Tuple)(\[.*\])?$/, 'list'],
+  [/^(dict|Dict|Mapping)(\[.*\])?$/, 'dict'],
+];
+
+const NAME_TYPES: [RegExp, PyType][] = [
+  [/^(n|i|j|k|count|num|number|size|length|len|index|idx|port|age|limit|offset|id|.*_id|.*_count)$/i, 'int'],
+  [/(ratio|rate|amount|price|temperature|score)$/i, 'float'],
+  [/^(data|payload|raw|blob|buf|buffer|content_bytes)$/i, 'bytes'],
+  [/^(is_|has_|should_|enable|flag)/i, 'bool'],
+  [/(list|items|values|names|array|elements|rows)$/i, 'list'],
+  [/(dict|map|mapping|config|options|headers|params)$/i, 'dict'],
+];
+
+export function inferParamType(param: ParamInfo): PyType {
+  const annotation = param.annotation?.trim();
+  if (annotation) {
+    for (const [pattern, type] of ANNOTATION_TYPES) if (pattern.test(annotation)) return type;
+  }
+  const fromDefault = param.defaultRepr === null ? null : literalType(param.defaultRepr);
+  if (fromDefault !== null && fromDefault !== 'none') return fromDefault;
+  for (const [pattern, type] of NAME_TYPES) if (pattern.test(param.name)) return type;
+  return 'str';
+}
+
+function literalType(repr: string): PyType | null {
+  if (/^-?\d+$/.test(repr)) return 'int';
+  if (/^-?\d*\.\d+(e-?\d+)?$/i.test(repr)) return 'float';
+  if (/^(True|False)$/.test(repr)) return 'bool';
+  if (repr === 'None') return 'none';
+  if (/^b['"]/.test(repr)) return 'bytes';
+  if (/^['"]/.test(repr)) return 'str';
+  if (repr.startsWith('[') || repr.startsWith('(')) return 'list';
+  if (repr.startsWith('{')) return 'dict';
+  return null;
+}
+
+function typicalValues(type: PyType, name: string): FuzzValue[] {
+  switch (type) {
+    case 'int':
+      return [{ type: 'int', value: '1' }, { type: 'int', value: '42' }];
+    case 'float':
+      return [{ type: 'float', value: 1.5 }, { type: 'float', value: 100 }];
+    case 'str':
+      return /path|file|dir|name/i.test(name)
+        ? [{ type: 'str', value: 'report.txt' }, { type: 'str', value: 'data/notes.md' }]
+        : [{ type: 'str', value: 'hello' }, { type: 'str', value: 'Example input 123' }];
+    case 'bytes':
+      return [{ type: 'bytes', hex: '68656c6c6f' }, { type: 'bytes', hex: '000102' }];
+    case 'bool':
+      return [{ type: 'bool', value: true }, { type: 'bool', value: false }];
+    case 'none':
+      return [{ type: 'none' }];
+    case 'list':
+      return [{ type: 'list', items: [{ type: 'int', value: '1' }, { type: 'int', value: '2' }] }, { type: 'list', items: [{ type: 'str', value: 'a' }] }];
+    case 'dict':
+      return [{ type: 'dict', entries: [{ key: 'name', value: { type: 'str', value: 'alice' } }] }, { type: 'dict', entries: [] }];
+  }
+}
+
+/** Functions worth fuzzing directly: plain functions with parameters, not route handlers. */
+export function fuzzableFunctions(functions: FunctionInfo[]): FunctionInfo[] {
+  return functions.filter(
+    (f) => !f.name.startsWith('_') && f.decorators.length === 0 && f.params.some((p) => p.kind === 'positional'),
+  );
+}
+
+export function seedsFromSignature(fn: FunctionInfo): FuzzTarget {
+  const params = fn.params.filter((p) => p.kind === 'positional').map((p) => ({ name: p.name, type: inferParamType(p) }));
+  const seeds = [0, 1].map((variant) => ({
+    id: `s${variant + 1}`,
+    args: params.map((p) => {
+      const values = typicalValues(p.type, p.name);
+      return values[variant] ?? values[0] ?? { type: 'none' as const };
+    }),
+  }));
+  return { function: fn.name, params, seeds };
+}

@@ -1,0 +1,289 @@
+import { ApplicationFailure, defineQuery, proxyActivities, setCurrentDetails, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import type * as activities from '../activities/index.js';
+import { TASK_QUEUES } from '../common/queues.js';
+import {
+  describeZodError,
+  HardenRequestSchema,
+  type AgentStep,
+  type Finding,
+  type FuzzCase,
+  type FuzzFailure,
+  type FuzzTarget,
+  type HardenRequestInput,
+  type HardenResult,
+  type InspectResult,
+  type Progress,
+  type RepairFeedback,
+  type StaticRound,
+  type TokenUsage,
+} from '../common/schemas.js';
+import { countByCwe, describeFailures, describeFindings, isFailure, mergeFindings } from './findings.js';
+import { deriveInputs } from './mutate.js';
+import { fuzzableFunctions, seedsFromSignature } from './signature-seeds.js';
+
+export const progressQuery = defineQuery<Progress>('progress');
+
+const analysisOptions: ActivityOptions = {
+  taskQueue: TASK_QUEUES.analysis,
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumAttempts: 3, nonRetryableErrorTypes: ['BadInput', 'AnalyserBroken'] },
+};
+
+const sandboxOptions: ActivityOptions = {
+  taskQueue: TASK_QUEUES.sandbox,
+  startToCloseTimeout: '15 minutes',
+  // Dead workers are noticed within a heartbeat timeout, not at the end of the batch.
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 3, nonRetryableErrorTypes: ['BadInput'] },
+};
+
+function llmOptions(maxAttempts: number): ActivityOptions {
+  return {
+    taskQueue: TASK_QUEUES.llm,
+    startToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: maxAttempts },
+  };
+}
+
+const { inspectCode, runBandit } = proxyActivities<activities.AnalysisActivities>(analysisOptions);
+const { runFuzzBatch } = proxyActivities<activities.SandboxActivities>(sandboxOptions);
+
+/** The run's record: every agent step, progress for the query, and token spend. */
+class Ledger {
+  readonly steps: AgentStep[] = [];
+  readonly usage: TokenUsage = { prompt: 0, completion: 0 };
+  readonly progress: Progress = { phase: 'static', staticRound: 0, fuzzRepairRound: 0, fuzzExecuted: 0, fuzzFailures: 0, steps: 0, lastStep: null };
+
+  async step<T>(agent: AgentStep['agent'], action: string, run: () => Promise<T>, describe: (result: T) => string, usage?: (result: T) => TokenUsage): Promise<T> {
+    const started = Date.now();
+    const result = await run();
+    const spent = usage ? usage(result) : null;
+    if (spent) {
+      this.usage.prompt += spent.prompt;
+      this.usage.completion += spent.completion;
+    }
+    const summary = `${action}: ${describe(result)}`;
+    this.steps.push({ index: this.steps.length + 1, agent, action, summary, durationMs: Date.now() - started, usage: spent });
+    this.progress.steps = this.steps.length;
+    this.progress.lastStep = summary;
+    setCurrentDetails(`**${this.progress.phase}** · step ${this.steps.length}: ${summary}`);
+    return result;
+  }
+}
+
+export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenResult> {
+  const parsed = HardenRequestSchema.safeParse(input);
+  if (!parsed.success) throw ApplicationFailure.nonRetryable(describeZodError('the hardening request', parsed.error), 'BadRequest');
+  const req = parsed.data;
+  const ledger = new Ledger();
+  setHandler(progressQuery, () => ledger.progress);
+  const llm = req.llm ? proxyActivities<activities.LlmActivities>(llmOptions(req.llm.maxAttempts)) : null;
+  const model = req.llm?.model ?? null;
+  const task = req.prompt ?? null;
+
+  const inspect = (code: string, why: string) =>
+    ledger.step('inspector', why, () => inspectCode.executeWithOptions({ summary: why }, [code]), (r: InspectResult) =>
+      r.syntaxError ? `syntax error at line ${r.syntaxError.line ?? '?'}` : `${r.functions.length} function(s)`,
+    );
+
+  const repair = async (code: string, feedback: RepairFeedback, action: string): Promise<string> => {
+    if (!llm || !model) throw ApplicationFailure.nonRetryable('repair needs an LLM', 'Internal');
+    const result = await ledger.step(
+      'coding',
+      action,
+      () => llm.repairCode.executeWithOptions({ summary: action }, [{ model, task, code, feedback }]),
+      (r) => `${r.code.split('\n').length} lines${r.meta.reasks > 0 ? `, after ${r.meta.reasks} re-ask(s)` : ''}`,
+      (r) => r.meta.usage,
+    );
+    return result.code;
+  };
+
+  /** Repairs syntax errors in model-written code, a bounded number of times. */
+  const ensureParses = async (code: string, context: string): Promise<{ code: string; info: InspectResult }> => {
+    let info = await inspect(code, `${context}: parse`);
+    for (let attempt = 1; info.syntaxError && llm && attempt <= 2; attempt++) {
+      code = await repair(code, { kind: 'syntax', line: info.syntaxError.line, message: info.syntaxError.message }, `${context}: repair syntax error (${attempt})`);
+      info = await inspect(code, `${context}: parse repair ${attempt}`);
+    }
+    return { code, info };
+  };
+
+  // 1. The Coding agent writes the code, unless code was given.
+  let code: string;
+  if (req.prompt !== undefined) {
+    if (!llm || !model) throw ApplicationFailure.nonRetryable('writing code from a prompt needs an LLM', 'BadRequest');
+    ledger.progress.phase = 'generating';
+    const generated = await ledger.step(
+      'coding',
+      'Coding agent: write the code from the task',
+      () => llm.generateCode.executeWithOptions({ summary: 'Coding agent: write the code from the task' }, [{ model, prompt: req.prompt ?? '' }]),
+      (r) => `${r.code.split('\n').length} lines`,
+      (r) => r.meta.usage,
+    );
+    code = generated.code;
+  } else {
+    code = req.code ?? '';
+  }
+  const initialCode = code;
+
+  const checked = await ensureParses(code, 'check input');
+  if (checked.info.syntaxError) {
+    const where = checked.info.syntaxError.line !== null ? ` at line ${checked.info.syntaxError.line}` : '';
+    const whose = req.code !== undefined ? `the code in ${req.source}` : 'the code the model wrote';
+    throw ApplicationFailure.nonRetryable(`${whose} does not parse${where}: ${checked.info.syntaxError.message}; fix the syntax and submit it again`, 'SyntaxError');
+  }
+  code = checked.code;
+
+  // 2. Static rounds: analyse, repair, and analyse again until clean or out of rounds.
+  ledger.progress.phase = 'static';
+  const staticRounds: StaticRound[] = [];
+  const analyse = async (label: string): Promise<Finding[]> => {
+    const bandit = await ledger.step('bandit', `${label}: Bandit`, () => runBandit.executeWithOptions({ summary: `${label}: Bandit` }, [{ code, minSeverity: req.minSeverity }]), (r) => describeFindings(r.findings));
+    if (!llm || !model) return bandit.findings;
+    const review = await ledger.step(
+      'static-analyser',
+      `${label}: Static Analyser agent`,
+      () => llm.reviewCode.executeWithOptions({ summary: `${label}: Static Analyser agent` }, [{ model, code, toolFindings: bandit.findings }]),
+      (r) => describeFindings(r.findings),
+      (r) => r.meta.usage,
+    );
+    return mergeFindings(bandit.findings, review.findings);
+  };
+  let findings: Finding[] = [];
+  for (let round = 1; ; round++) {
+    ledger.progress.staticRound = round;
+    const label = round > req.maxStaticRounds ? 'static re-check' : `static round ${round}`;
+    findings = await analyse(label);
+    const record: StaticRound = { round, findings, repaired: false };
+    staticRounds.push(record);
+    if (findings.length === 0 || !llm || round > req.maxStaticRounds) break;
+    const repaired = await ensureParses(await repair(code, { kind: 'static', findings }, `${label}: Coding agent repairs ${findings.length} finding(s)`), `${label}`);
+    if (repaired.info.syntaxError) break;
+    code = repaired.code;
+    record.repaired = true;
+  }
+  let analysedCode = code;
+
+  // 3. Fuzzing: seeds from the Fuzzing agent (or the signature), then type-aware mutation.
+  ledger.progress.phase = 'fuzzing';
+  const fuzz: HardenResult['fuzz'] = { target: null, skippedReason: null, executed: 0, failures: [], repairRounds: [] };
+  let remainingFailures: FuzzFailure[] = [];
+  const info = await inspect(code, 'fuzz: find the function under test');
+  const candidates = fuzzableFunctions(info.functions);
+  let target: FuzzTarget | null = null;
+  if (candidates.length === 0) {
+    fuzz.skippedReason = info.functions.some((f) => f.decorators.length > 0)
+      ? 'the code has only decorated functions (e.g. Flask route handlers), which cannot be called directly yet'
+      : 'the code has no function with parameters to call';
+  } else if (llm && model) {
+    const seeds = await ledger.step(
+      'fuzzing',
+      'Fuzzing agent: infer types and write seed inputs',
+      () => llm.writeSeeds.executeWithOptions({ summary: 'Fuzzing agent: infer types and write seed inputs' }, [{ model, code, functions: candidates }]),
+      (r) => `${r.target.function}(${r.target.params.map((p) => `${p.name}: ${p.type}`).join(', ')}), ${r.target.seeds.length} seeds`,
+      (r) => r.meta.usage,
+    );
+    target = seeds.target;
+  } else {
+    // Without an LLM, the last plain function is usually the entry point (helpers come first).
+    const fn = candidates[candidates.length - 1];
+    if (fn) target = seedsFromSignature(fn);
+  }
+
+  const runAll = async (cases: FuzzCase[], label: string): Promise<{ failures: FuzzFailure[]; loadError: string | null }> => {
+    if (!target) return { failures: [], loadError: null };
+    const fn = target.function;
+    const batches: FuzzCase[][] = [];
+    for (let i = 0; i < cases.length; i += req.fuzz.batchSize) batches.push(cases.slice(i, i + req.fuzz.batchSize));
+    const runLabel = `${workflowInfo().workflowId}/${label}`;
+    const results = await Promise.all(
+      batches.map((batch, i) => {
+        const action = `${label} batch ${i + 1}/${batches.length}`;
+        return ledger.step(
+          'sandbox',
+          action,
+          () => runFuzzBatch.executeWithOptions({ summary: `${action}: ${batch.length} inputs` }, [{ code, function: fn, cases: batch, timeoutMsPerInput: req.fuzz.timeoutMsPerInput, label: runLabel }]),
+          (r) => (r.loadError ? `code failed to load: ${r.loadError}` : describeFailures(r.outcomes.map((o) => o.outcome))),
+        );
+      }),
+    );
+    const byId = new Map(cases.map((c) => [c.id, c]));
+    const failures: FuzzFailure[] = [];
+    for (const r of results) {
+      for (const o of r.outcomes) {
+        const input = byId.get(o.id);
+        if (input && isFailure(o.outcome)) failures.push({ input, outcome: o.outcome });
+      }
+      fuzz.executed += r.outcomes.filter((o) => o.outcome.status !== 'not-run').length;
+    }
+    ledger.progress.fuzzExecuted = fuzz.executed;
+    ledger.progress.fuzzFailures = failures.length;
+    return { failures, loadError: results.find((r) => r.loadError !== null)?.loadError ?? null };
+  };
+
+  let allCases: FuzzCase[] = [];
+  if (target) {
+    fuzz.target = { function: target.function, params: target.params };
+    allCases = [...target.seeds, ...deriveInputs(target.seeds, req.fuzz.mutations, req.fuzz.seed)];
+    const first = await runAll(allCases, 'fuzz');
+    if (first.loadError) {
+      fuzz.skippedReason = `the code could not be loaded in the sandbox: ${first.loadError}`;
+    } else {
+      fuzz.failures = first.failures;
+      remainingFailures = first.failures;
+    }
+  }
+
+  // 4. Fuzz repair: each repair is re-checked by the whole fuzz corpus and by Bandit.
+  ledger.progress.phase = 'fuzz-repair';
+  for (let round = 1; llm && target && remainingFailures.length > 0 && round <= req.fuzz.maxRepairRounds; round++) {
+    ledger.progress.fuzzRepairRound = round;
+    const label = `fuzz repair ${round}`;
+    const shown = remainingFailures.slice(0, 10);
+    const candidate = await ensureParses(await repair(code, { kind: 'fuzz', functionName: target.function, failures: shown }, `${label}: Coding agent repairs ${describeFailures(remainingFailures.map((f) => f.outcome))}`), label);
+    if (candidate.info.syntaxError) break;
+    const previousCode = code;
+    code = candidate.code;
+    const rerun = await runAll(allCases, `${label} re-check`);
+    const bandit = await ledger.step('bandit', `${label}: Bandit re-check`, () => runBandit.executeWithOptions({ summary: `${label}: Bandit re-check` }, [{ code, minSeverity: req.minSeverity }]), (r) => describeFindings(r.findings));
+    const staticBefore = findings.filter((f) => f.source === 'bandit').length;
+    const accepted = !rerun.loadError && rerun.failures.length < remainingFailures.length && bandit.findings.length <= staticBefore;
+    fuzz.repairRounds.push({ round, remainingFailures: rerun.failures, staticFindings: bandit.findings, accepted });
+    if (accepted) remainingFailures = rerun.failures;
+    else code = previousCode;
+  }
+
+  // 5. A final static check when fuzz repair changed the code after the static rounds.
+  if (code !== analysedCode) {
+    findings = await analyse('final static check');
+    staticRounds.push({ round: staticRounds.length + 1, findings, repaired: false });
+    analysedCode = code;
+  }
+
+  ledger.progress.phase = 'done';
+  const reasons: string[] = [];
+  if (findings.length > 0) reasons.push(`static analysis: ${describeFindings(findings)}`);
+  if (remainingFailures.length > 0) reasons.push(`fuzzing: ${describeFailures(remainingFailures.map((f) => f.outcome))}`);
+  if (fuzz.skippedReason) reasons.push(`fuzzing skipped: ${fuzz.skippedReason}`);
+  const verdict = findings.length > 0 || remainingFailures.length > 0 ? 'vulnerable' : fuzz.skippedReason ? 'could-not-verify' : 'secure';
+  if (!llm) reasons.push('audit only: no LLM is configured, so nothing was repaired (set OPENAI_BASE_URL / OPENAI_API_KEY to enable repair)');
+  setCurrentDetails(`**${verdict}** · ${reasons.join(' · ') || 'no findings, no failing inputs'}`);
+
+  return {
+    verdict,
+    reasons,
+    mode: llm ? 'harden' : 'audit',
+    source: req.source,
+    model,
+    initialCode,
+    finalCode: code,
+    staticRounds,
+    fuzz,
+    findingsBefore: countByCwe(staticRounds[0]?.findings ?? [], fuzz.failures),
+    findingsAfter: countByCwe(findings, remainingFailures),
+    remainingFindings: findings,
+    remainingFailures,
+    steps: ledger.steps,
+    usage: ledger.usage,
+  };
+}

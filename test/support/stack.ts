@@ -1,0 +1,60 @@
+import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadEnv, type Env } from '../../src/common/config.js';
+import type { QueueKind } from '../../src/common/queues.js';
+import { createWorker, WORKFLOWS_PATH } from '../../src/workers/create.js';
+
+/**
+ * A real Temporal dev server (the project's `temporal` CLI, via the SDK's test environment) with
+ * the real workers of the given queues running in this process.
+ */
+export interface Stack {
+  testEnv: TestWorkflowEnvironment;
+  env: Env;
+  stop(): Promise<void>;
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** Bundling takes seconds: once per test process. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m) => console.error(m) } });
+  return bundle;
+}
+
+export function temporalCli(): string {
+  const path = process.env.ASC_TEMPORAL_CLI;
+  if (!path) throw new Error('ASC_TEMPORAL_CLI is not set: run the tests through scripts/test.sh');
+  return path;
+}
+
+export async function startStack(options: { queues: QueueKind[]; llmUrl?: string; extraEnv?: Record<string, string> }): Promise<Stack> {
+  const testEnv = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: temporalCli() }, log: { format: 'pretty', level: 'error' } },
+  });
+  const env = loadEnv({
+    ...process.env,
+    ...(options.llmUrl ? { OPENAI_BASE_URL: options.llmUrl, OPENAI_API_KEY: 'scripted' } : {}),
+    ...options.extraEnv,
+  });
+  const workers: Worker[] = [];
+  try {
+    const workflowBundleOption = await workflowBundle();
+    for (const kind of options.queues) {
+      workers.push(await createWorker(kind, { connection: testEnv.nativeConnection, namespace: testEnv.namespace ?? 'default', env, workflowBundle: workflowBundleOption }));
+    }
+  } catch (error) {
+    await testEnv.teardown();
+    throw error;
+  }
+  const running = workers.map((w) => w.run());
+  return {
+    testEnv,
+    env,
+    async stop() {
+      for (const w of workers) w.shutdown();
+      await Promise.allSettled(running);
+      await testEnv.teardown();
+    },
+  };
+}
