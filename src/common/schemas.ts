@@ -106,8 +106,10 @@ export type FuzzFailure = z.infer<typeof FuzzFailureSchema>;
 
 // ---- LLM agents (llm queue) ----
 
+const ModelSchema = z.string().min(1, 'name the model');
+
 export const LlmSettingsSchema = z.object({
-  model: z.string().min(1),
+  model: ModelSchema,
   /** Attempts of each agent call before the run fails (Temporal retries with backoff). */
   maxAttempts: z.number().int().min(1).max(20).default(5),
 });
@@ -116,7 +118,7 @@ export type LlmSettings = z.infer<typeof LlmSettingsSchema>;
 export const AgentCallMetaSchema = z.object({ model: z.string(), usage: TokenUsageSchema, durationMs: z.number(), reasks: z.number().int() });
 export type AgentCallMeta = z.infer<typeof AgentCallMetaSchema>;
 
-export const GenerateCodeInputSchema = z.object({ model: z.string(), prompt: z.string() });
+export const GenerateCodeInputSchema = z.object({ model: ModelSchema, prompt: z.string() });
 export type GenerateCodeInput = z.infer<typeof GenerateCodeInputSchema>;
 
 export const RepairFeedbackSchema = z.discriminatedUnion('kind', [
@@ -126,19 +128,19 @@ export const RepairFeedbackSchema = z.discriminatedUnion('kind', [
 ]);
 export type RepairFeedback = z.infer<typeof RepairFeedbackSchema>;
 
-export const RepairCodeInputSchema = z.object({ model: z.string(), task: z.string().nullable(), code: z.string(), feedback: RepairFeedbackSchema });
+export const RepairCodeInputSchema = z.object({ model: ModelSchema, task: z.string().nullable(), code: z.string(), feedback: RepairFeedbackSchema });
 export type RepairCodeInput = z.infer<typeof RepairCodeInputSchema>;
 
 export const CodeResultSchema = z.object({ code: z.string(), meta: AgentCallMetaSchema });
 export type CodeResult = z.infer<typeof CodeResultSchema>;
 
-export const ReviewCodeInputSchema = z.object({ model: z.string(), code: z.string(), toolFindings: z.array(FindingSchema) });
+export const ReviewCodeInputSchema = z.object({ model: ModelSchema, code: z.string(), toolFindings: z.array(FindingSchema) });
 export type ReviewCodeInput = z.infer<typeof ReviewCodeInputSchema>;
 
 export const ReviewResultSchema = z.object({ findings: z.array(FindingSchema), meta: AgentCallMetaSchema });
 export type ReviewResult = z.infer<typeof ReviewResultSchema>;
 
-export const WriteSeedsInputSchema = z.object({ model: z.string(), code: z.string(), functions: z.array(FunctionInfoSchema) });
+export const WriteSeedsInputSchema = z.object({ model: ModelSchema, code: z.string(), functions: z.array(FunctionInfoSchema) });
 export type WriteSeedsInput = z.infer<typeof WriteSeedsInputSchema>;
 
 export const SeedsResultSchema = z.object({ target: FuzzTargetSchema, meta: AgentCallMetaSchema });

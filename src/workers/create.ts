@@ -41,42 +41,58 @@ async function checkBandit(env: Env): Promise<void> {
   }
 }
 
-export interface WorkerOptions {
-  connection: NativeConnection;
-  namespace: string;
-  env: Env;
-  /** Tests bundle the workflow code once and share it. */
-  workflowBundle?: WorkflowBundleOption;
+/** What a queue's worker needs, checked before anything connects to Temporal. */
+export interface QueueSetup {
+  kind: QueueKind;
+  activities?: object;
+  maxConcurrentActivityTaskExecutions?: number;
 }
 
-/** Creates the worker of one task queue after checking that its real parts answer. */
-export async function createWorker(kind: QueueKind, options: WorkerOptions): Promise<Worker> {
-  const { connection, namespace, env } = options;
-  const base = { connection, namespace, taskQueue: TASK_QUEUES[kind] };
+/** Checks that the queue's real parts answer and builds its activities; refuses with a reason. */
+export async function prepareQueue(kind: QueueKind, env: Env): Promise<QueueSetup> {
   switch (kind) {
     case 'workflows':
-      return Worker.create({ ...base, ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }) });
+      return { kind };
     case 'llm': {
       if (!llmConfigured(env)) throw new PreflightError('the llm worker needs an endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY if the endpoint wants one)');
       const client = createLlmClient({ baseURL: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, timeoutS: env.ASC_LLM_TIMEOUT_S });
-      return Worker.create({
-        ...base,
+      return {
+        kind,
         activities: createLlmActivities({ client, endpoint: env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1' }),
         maxConcurrentActivityTaskExecutions: env.ASC_LLM_CONCURRENCY,
-      });
+      };
     }
     case 'analysis':
       await checkBandit(env);
-      return Worker.create({ ...base, activities: createAnalysisActivities({ bandit: env.ASC_BANDIT, python: env.ASC_PYTHON }) });
+      return { kind, activities: createAnalysisActivities({ bandit: env.ASC_BANDIT, python: env.ASC_PYTHON }) };
     case 'sandbox': {
       const docker = dockerFromEnv();
       await checkSandbox(docker, env.ASC_SANDBOX_IMAGE);
       await reapLeftovers(docker);
-      return Worker.create({
-        ...base,
+      return {
+        kind,
         activities: createSandboxActivities({ docker, image: env.ASC_SANDBOX_IMAGE, limits: DEFAULT_LIMITS }),
         maxConcurrentActivityTaskExecutions: env.ASC_SANDBOX_CONCURRENCY,
-      });
+      };
     }
   }
+}
+
+export interface WorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  /** Tests bundle the workflow code once and share it. */
+  workflowBundle?: WorkflowBundleOption;
+}
+
+export function createWorker(setup: QueueSetup, options: WorkerOptions): Promise<Worker> {
+  const base = { connection: options.connection, namespace: options.namespace, taskQueue: TASK_QUEUES[setup.kind] };
+  if (setup.kind === 'workflows') {
+    return Worker.create({ ...base, ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }) });
+  }
+  return Worker.create({
+    ...base,
+    activities: setup.activities,
+    ...(setup.maxConcurrentActivityTaskExecutions !== undefined ? { maxConcurrentActivityTaskExecutions: setup.maxConcurrentActivityTaskExecutions } : {}),
+  });
 }

@@ -1,7 +1,7 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { llmConfigured, loadEnv, type Env } from '../common/config.js';
 import type { QueueKind } from '../common/queues.js';
-import { createWorker, PreflightError } from './create.js';
+import { createWorker, PreflightError, prepareQueue, type QueueSetup } from './create.js';
 
 /**
  * Runs the workers of the given queues in this process until SIGINT/SIGTERM, then closes the
@@ -9,10 +9,12 @@ import { createWorker, PreflightError } from './create.js';
  */
 export async function runWorkers(kinds: QueueKind[]): Promise<void> {
   const env = loadEnv();
+  const setups: QueueSetup[] = [];
+  for (const kind of kinds) setups.push(await prepareQueue(kind, env));
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   try {
     const workers: Worker[] = [];
-    for (const kind of kinds) workers.push(await createWorker(kind, { connection, namespace: env.TEMPORAL_NAMESPACE, env }));
+    for (const setup of setups) workers.push(await createWorker(setup, { connection, namespace: env.TEMPORAL_NAMESPACE }));
     console.log(`workers running for: ${kinds.join(', ')} (Temporal at ${env.TEMPORAL_ADDRESS})`);
     await Promise.all(workers.map((w) => w.run()));
   } finally {

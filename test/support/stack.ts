@@ -2,7 +2,7 @@ import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } fro
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadEnv, type Env } from '../../src/common/config.js';
 import type { QueueKind } from '../../src/common/queues.js';
-import { createWorker, WORKFLOWS_PATH } from '../../src/workers/create.js';
+import { createWorker, prepareQueue, WORKFLOWS_PATH } from '../../src/workers/create.js';
 
 /**
  * A real Temporal dev server (the project's `temporal` CLI, via the SDK's test environment) with
@@ -41,7 +41,8 @@ export async function startStack(options: { queues: QueueKind[]; llmUrl?: string
   try {
     const workflowBundleOption = await workflowBundle();
     for (const kind of options.queues) {
-      workers.push(await createWorker(kind, { connection: testEnv.nativeConnection, namespace: testEnv.namespace ?? 'default', env, workflowBundle: workflowBundleOption }));
+      const setup = await prepareQueue(kind, env);
+      workers.push(await createWorker(setup, { connection: testEnv.nativeConnection, namespace: testEnv.namespace ?? 'default', workflowBundle: workflowBundleOption }));
     }
   } catch (error) {
     await testEnv.teardown();

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import { retryAfterMs } from '../src/activities/llm/errors.js';
+import { createLlmActivities, createLlmClient, MAX_REASKS } from '../src/activities/llm/index.js';
+import type { FunctionInfo } from '../src/common/schemas.js';
+import { answer, ScriptedLlm } from './support/scripted-llm.js';
+
+let llm: ScriptedLlm;
+before(async () => {
+  llm = await ScriptedLlm.start(() => 'unscripted');
+});
+after(async () => {
+  await llm.close();
+});
+
+function agents(baseURL = llm.url) {
+  return createLlmActivities({ client: createLlmClient({ baseURL, apiKey: 'k', timeoutS: 5 }), endpoint: baseURL });
+}
+
+async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ApplicationFailure, `not an ApplicationFailure: ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected a failure');
+}
+
+const FN: FunctionInfo = { name: 'scale', line: 1, decorators: [], params: [{ name: 'value', annotation: null, defaultRepr: null, kind: 'positional' }, { name: 'factor', annotation: null, defaultRepr: null, kind: 'positional' }] };
+
+describe('agents against an OpenAI-compatible endpoint', () => {
+  it('the Coding agent returns the code of a fenced answer, with token usage', async () => {
+    llm.script(() => answer.code('def f(x):\n    return x\n'));
+    const result = await agents().generateCode({ model: 'm', prompt: 'def f(x):\n    """Return x."""\n' });
+    assert.equal(result.code, 'def f(x):\n    return x\n');
+    assert.ok(result.meta.usage.prompt > 0 && result.meta.usage.completion > 0);
+    assert.equal(result.meta.reasks, 0);
+  });
+
+  it('re-asks an answer with no code, then fails clearly and non-retryably', async () => {
+    const before = llm.requests.length;
+    llm.script(() => 'I would rather not write code today.');
+    const error = await failure(agents().generateCode({ model: 'm', prompt: 'def f(x):\n    pass\n' }));
+    assert.equal(error.nonRetryable, true);
+    assert.equal(error.type, 'LlmUnusableAnswer');
+    assert.match(error.message, /unusable after 3 tries \(no code block\)/);
+    assert.equal(llm.requests.length - before, MAX_REASKS + 1);
+    assert.match(llm.requests.at(-1)?.user ?? '', /had no ```python block/);
+  });
+
+  it('recovers when a re-ask gets usable code', async () => {
+    llm.script((req) => (req.user.includes('had no') ? answer.code('x = 1\n') : 'Sure! Here you go.'));
+    const result = await agents().repairCode({ model: 'm', task: null, code: 'x = 0\n', feedback: { kind: 'syntax', line: 1, message: 'bad' } });
+    assert.equal(result.code, 'x = 1\n');
+    assert.equal(result.meta.reasks, 1);
+  });
+
+  it('the Static Analyser agent normalises CWE ids and keeps line and fix', async () => {
+    llm.script(() => `Findings:\n\`\`\`json\n${answer.findings([{ cwe: '22', line: 4, description: 'path traversal', fix: 'normalise and check the path', severity: 'high' }])}\n\`\`\``);
+    const { findings } = await agents().reviewCode({ model: 'm', code: 'x', toolFindings: [] });
+    assert.deepEqual(findings, [{ source: 'static-agent', ruleId: 'llm-review', cwe: 'CWE-22', line: 4, severity: 'HIGH', confidence: 'MEDIUM', message: 'path traversal', fix: 'normalise and check the path' }]);
+  });
+
+  it('the Fuzzing agent: malformed seed JSON is re-asked with the reason, then accepted', async () => {
+    llm.script((req) =>
+      req.nth === 0
+        ? answer.seeds('scale', [{ name: 'value', type: 'int' }], [[1]])
+        : req.nth === 1
+          ? answer.seeds('scale', [{ name: 'value', type: 'int' }, { name: 'factor', type: 'float' }], [['one', 2.5]])
+          : answer.seeds('scale', [{ name: 'value', type: 'int' }, { name: 'factor', type: 'float' }], [[1, 2.5], [7, 0.5]]),
+    );
+    const start = llm.count('fuzzing');
+    const { target, meta } = await agents().writeSeeds({ model: 'm', code: 'def scale(value, factor):\n    return value * factor\n', functions: [FN] });
+    assert.equal(meta.reasks, 2);
+    const asks = llm.requests.filter((r) => r.agent === 'fuzzing').slice(start);
+    assert.match(asks[1]?.user ?? '', /takes 2 positional parameters, the answer declares 1/);
+    assert.match(asks[2]?.user ?? '', /seeds\[0\]\[0\]: expected an integer/);
+    assert.deepEqual(target.seeds[1], { id: 's2', args: [{ type: 'int', value: '7' }, { type: 'float', value: 0.5 }] });
+  });
+
+  it('the Fuzzing agent: a function that does not exist is refused', async () => {
+    llm.script(() => answer.seeds('nope', [], [[]]));
+    const error = await failure(agents().writeSeeds({ model: 'm', code: 'x', functions: [FN] }));
+    assert.match(error.message, /no function "nope" in the code; choose one of scale/);
+  });
+});
+
+describe('classification of endpoint errors', () => {
+  it('429 is retryable and honours retry-after', async () => {
+    llm.script(() => ({ status: 429, headers: { 'retry-after': '7' } }));
+    const error = await failure(agents().generateCode({ model: 'm', prompt: 'def f():\n    pass\n' }));
+    assert.equal(error.nonRetryable, false);
+    assert.equal(error.type, 'LlmRateLimited');
+    assert.equal(error.nextRetryDelay, 7000);
+  });
+
+  it('503 is retryable; 401 and 404 are not, and say what to check', async () => {
+    llm.script(() => ({ status: 503 }));
+    assert.equal((await failure(agents().generateCode({ model: 'm', prompt: 'def f():\n    pass\n' }))).nonRetryable, false);
+    llm.script(() => ({ status: 401 }));
+    const auth = await failure(agents().generateCode({ model: 'm', prompt: 'def f():\n    pass\n' }));
+    assert.equal(auth.nonRetryable, true);
+    assert.match(auth.message, /check OPENAI_API_KEY/);
+    llm.script(() => ({ status: 404 }));
+    const missing = await failure(agents().generateCode({ model: 'gpt-x', prompt: 'def f():\n    pass\n' }));
+    assert.equal(missing.nonRetryable, true);
+    assert.match(missing.message, /model "gpt-x" or the endpoint was not found/);
+  });
+
+  it('an endpoint that is down is retryable and named', async () => {
+    const error = await failure(agents('http://127.0.0.1:9/v1').generateCode({ model: 'm', prompt: 'def f():\n    pass\n' }));
+    assert.equal(error.nonRetryable, false);
+    assert.equal(error.type, 'LlmUnreachable');
+    assert.match(error.message, /cannot reach the LLM at http:\/\/127.0.0.1:9\/v1/);
+  });
+
+  it('reads retry-after as seconds, as a date, and retry-after-ms', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    assert.equal(retryAfterMs(new Headers({ 'retry-after': '2' }), now), 2000);
+    assert.equal(retryAfterMs(new Headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' }), now), 5000);
+    assert.equal(retryAfterMs(new Headers({ 'retry-after-ms': '150' }), now), 150);
+    assert.equal(retryAfterMs(new Headers({ 'retry-after': 'soon' }), now), undefined);
+  });
+
+  it('refuses a malformed activity input, naming the field', async () => {
+    const error = await failure(agents().generateCode({ model: '', prompt: 'x' }));
+    assert.equal(error.nonRetryable, true);
+    assert.match(error.message, /generateCode input is invalid: model/);
+  });
+});
