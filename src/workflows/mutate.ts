@@ -159,7 +159,7 @@ function mutateDict(entries: { key: string; value: FuzzValue }[], rng: Rng, dept
       const index = Math.floor(rng() * entries.length);
       return entries.map((e, i) => (i === index ? { key: e.key, value: mutateValue(e.value, rng, depth + 1) } : e));
     },
-    () => entries.map((e) => ({ key: e.key, value: { type: 'none' } as FuzzValue })),
+    () => entries.map((e): { key: string; value: FuzzValue } => ({ key: e.key, value: { type: 'none' } })),
   ];
   return pick(rng, ops)();
 }

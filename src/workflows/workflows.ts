@@ -1,4 +1,4 @@
-import { ApplicationFailure, defineQuery, proxyActivities, setCurrentDetails, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, defineQuery, proxyActivities, setCurrentDetails, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import { TASK_QUEUES } from '../common/queues.js';
 import {
@@ -56,7 +56,16 @@ class Ledger {
 
   async step<T>(agent: AgentStep['agent'], action: string, run: () => Promise<T>, describe: (result: T) => string, usage?: (result: T) => TokenUsage): Promise<T> {
     const started = Date.now();
-    const result = await run();
+    let result: T;
+    try {
+      result = await run();
+    } catch (error) {
+      // Name the step and the real reason in the run's own failure, where the UI shows it first.
+      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
+        throw ApplicationFailure.create({ message: `${action}: ${error.cause.message}`, type: error.cause.type ?? undefined, nonRetryable: true, cause: error });
+      }
+      throw error;
+    }
     const spent = usage ? usage(result) : null;
     if (spent) {
       this.usage.prompt += spent.prompt;
@@ -126,7 +135,8 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
   }
   const initialCode = code;
 
-  const checked = await ensureParses(code, 'check input');
+  // Code the model wrote may be repaired; code the user gave is theirs to fix.
+  const checked = req.prompt !== undefined ? await ensureParses(code, 'check input') : { code, info: await inspect(code, 'check input: parse') };
   if (checked.info.syntaxError) {
     const where = checked.info.syntaxError.line !== null ? ` at line ${checked.info.syntaxError.line}` : '';
     const whose = req.code !== undefined ? `the code in ${req.source}` : 'the code the model wrote';

@@ -61,16 +61,15 @@ export class ScriptedLlm {
   }
 
   static async start(responder: Responder): Promise<ScriptedLlm> {
-    let self: ScriptedLlm | undefined;
-    const server = createServer((req, res) => {
-      if (!self) return void res.writeHead(503).end();
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const self = new ScriptedLlm(server, `http://127.0.0.1:${port}/v1`, responder);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       self.handle(req, res).catch((error: unknown) => {
         res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: String(error) } }));
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    self = new ScriptedLlm(server, `http://127.0.0.1:${port}/v1`, responder);
     return self;
   }
 

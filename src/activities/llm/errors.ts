@@ -15,11 +15,13 @@ export function classifyLlmError(error: unknown, endpoint: string, model: string
     const detail = error.cause instanceof Error ? `: ${error.cause.message}` : '';
     return ApplicationFailure.create({ message: `cannot reach the LLM at ${endpoint}${detail}; check OPENAI_BASE_URL and that the server is up`, type: 'LlmUnreachable', cause });
   }
-  if (error instanceof OpenAI.APIError && error.status !== undefined) {
-    const status = error.status;
+  // instanceof narrows to APIError<any, any>: read the fields as unknown and check them.
+  const status: unknown = error instanceof OpenAI.APIError ? error.status : undefined;
+  const headers: unknown = error instanceof OpenAI.APIError ? error.headers : undefined;
+  if (error instanceof OpenAI.APIError && typeof status === 'number') {
     const detail = `HTTP ${status} from ${endpoint}: ${error.message}`;
     if (status === 408 || status === 409 || status === 429 || status >= 500) {
-      const delayMs = retryAfterMs(error.headers);
+      const delayMs = retryAfterMs(headers instanceof Headers ? headers : undefined);
       return ApplicationFailure.create({
         message: detail,
         type: status === 429 ? 'LlmRateLimited' : 'LlmUnavailable',

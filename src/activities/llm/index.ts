@@ -48,7 +48,7 @@ type Parse<T> = (answer: string) => { ok: true; value: T } | { ok: false; reask:
  * One agent conversation: ask, and re-ask with the reason while the answer is unusable. The
  * whole exchange is one activity attempt, so Temporal retries only transport faults.
  */
-async function converse<T>(deps: LlmDeps, model: string, system: string, user: string, parse: Parse<T>, what: string): Promise<{ value: T; meta: AgentCallMeta }> {
+async function converse<T>(deps: LlmDeps, model: string, system: string, user: string, parse: Parse<T>): Promise<{ value: T; meta: AgentCallMeta }> {
   const messages: Message[] = [
     { role: 'system', content: system },
     { role: 'user', content: user },
@@ -72,7 +72,7 @@ async function converse<T>(deps: LlmDeps, model: string, system: string, user: s
     messages.push({ role: 'assistant', content: answer }, { role: 'user', content: parsed.reask });
   }
   throw ApplicationFailure.nonRetryable(
-    `${what}: the model's answer was unusable after ${MAX_REASKS + 1} tries (${lastProblem}); try a stronger model (ASC_MODEL / --model)`,
+    `the model's answer was unusable after ${MAX_REASKS + 1} tries (${lastProblem}); try a stronger model (ASC_MODEL / --model)`,
     'LlmUnusableAnswer',
   );
 }
@@ -147,19 +147,19 @@ export function createLlmActivities(deps: LlmDeps) {
   return {
     async generateCode(input: z.input<typeof GenerateCodeInputSchema>): Promise<CodeResult> {
       const { model, prompt } = parseInput(GenerateCodeInputSchema, input, 'generateCode input');
-      const { value, meta } = await converse(deps, model, CODING_SYSTEM, generatePrompt(prompt), parseCode, 'Coding agent (generate)');
+      const { value, meta } = await converse(deps, model, CODING_SYSTEM, generatePrompt(prompt), parseCode);
       return { code: value, meta };
     },
 
     async repairCode(input: z.input<typeof RepairCodeInputSchema>): Promise<CodeResult> {
       const { model, task, code, feedback } = parseInput(RepairCodeInputSchema, input, 'repairCode input');
-      const { value, meta } = await converse(deps, model, CODING_SYSTEM, repairPrompt(task, code, feedback), parseCode, 'Coding agent (repair)');
+      const { value, meta } = await converse(deps, model, CODING_SYSTEM, repairPrompt(task, code, feedback), parseCode);
       return { code: value, meta };
     },
 
     async reviewCode(input: z.input<typeof ReviewCodeInputSchema>): Promise<ReviewResult> {
       const { model, code, toolFindings } = parseInput(ReviewCodeInputSchema, input, 'reviewCode input');
-      const { value, meta } = await converse(deps, model, REVIEW_SYSTEM, reviewPrompt(code, toolFindings), parseJsonWith(ReviewAnswerSchema), 'Static Analyser agent');
+      const { value, meta } = await converse(deps, model, REVIEW_SYSTEM, reviewPrompt(code, toolFindings), parseJsonWith(ReviewAnswerSchema));
       const findings = value.findings.map(
         (f): Finding => ({
           source: 'static-agent',
@@ -177,7 +177,7 @@ export function createLlmActivities(deps: LlmDeps) {
 
     async writeSeeds(input: z.input<typeof WriteSeedsInputSchema>): Promise<SeedsResult> {
       const { model, code, functions } = parseInput(WriteSeedsInputSchema, input, 'writeSeeds input');
-      const { value, meta } = await converse(deps, model, FUZZ_SYSTEM, seedsPrompt(code, functions), parseJsonWith(seedsAnswerSchema(functions)), 'Fuzzing agent');
+      const { value, meta } = await converse(deps, model, FUZZ_SYSTEM, seedsPrompt(code, functions), parseJsonWith(seedsAnswerSchema(functions)));
       return { target: value, meta };
     },
   };

@@ -1,0 +1,306 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { WorkflowFailedError } from '@temporalio/client';
+import { startHarden } from '../src/client/client.js';
+import { TASK_QUEUES, WORKFLOW_TYPE } from '../src/common/queues.js';
+import { HardenResultSchema, type HardenRequestInput, type HardenResult, type Progress } from '../src/common/schemas.js';
+import { SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
+import { dockerFromEnv } from '../src/workers/create.js';
+import { sallmTask } from './support/data.js';
+import { answer, ScriptedLlm, type ChatRequest, type Reply } from './support/scripted-llm.js';
+import { startStack, type Stack } from './support/stack.js';
+
+/** The whole loop on real parts: Temporal dev server, workers, Bandit, containers; a scripted LLM. */
+
+const LIST_TASK = `import subprocess
+
+def list_directory(path):
+    '''List the files in the directory at path and return them, one per line.'''
+`;
+
+const LIST_INSECURE = `import subprocess
+
+def list_directory(path):
+    '''List the files in the directory at path and return them, one per line.'''
+    return subprocess.check_output("ls " + path, shell=True).decode()
+`;
+
+const LIST_SECURE = `import os
+
+def list_directory(path):
+    '''List the files in the directory at path and return them, one per line.'''
+    if not isinstance(path, str) or not path or "\\x00" in path:
+        raise ValueError("invalid path")
+    try:
+        return "\\n".join(sorted(os.listdir(path)))
+    except OSError as exc:
+        raise ValueError("cannot list %r" % path) from exc
+`;
+
+const AVERAGE_FRAGILE = `def average_word_length(text):
+    '''Return the average length of the words in text.'''
+    words = text.split()
+    return sum(len(w) for w in words) / len(words)
+`;
+
+const AVERAGE_ROBUST = `def average_word_length(text):
+    '''Return the average length of the words in text.'''
+    if not isinstance(text, str):
+        raise ValueError("text must be a string")
+    words = text.split()
+    if not words:
+        return 0.0
+    return sum(len(w) for w in words) / len(words)
+`;
+
+/** A model that writes insecure code first and repairs what the feedback names. */
+function securityAwareModel(req: ChatRequest): Reply {
+  switch (req.agent) {
+    case 'coding':
+      if (req.user.includes('CWE-78')) return answer.code(LIST_SECURE);
+      if (req.user.includes('ZeroDivisionError') || req.user.includes('AttributeError')) return answer.code(AVERAGE_ROBUST);
+      return answer.code(LIST_INSECURE);
+    case 'static-analyser':
+      return req.user.includes('shell=True')
+        ? answer.findings([{ cwe: 'CWE-78', line: 5, description: 'the path reaches a shell', fix: 'list the directory with os.listdir', severity: 'HIGH' }])
+        : answer.findings([]);
+    case 'fuzzing':
+      return req.user.includes('average_word_length')
+        ? answer.seeds('average_word_length', [{ name: 'text', type: 'str' }], [['hello world'], ['a bb ccc']])
+        : answer.seeds('list_directory', [{ name: 'path', type: 'str' }], [['.'], ['/tmp'], ['/opt/asc']]);
+    default:
+      return { status: 400 };
+  }
+}
+
+const CLI = fileURLToPath(new URL('../src/client/cli.js', import.meta.url));
+
+function runCli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('hardening with an LLM (scripted endpoint)', () => {
+  let llm: ScriptedLlm;
+  let stack: Stack;
+  before(async () => {
+    llm = await ScriptedLlm.start(securityAwareModel);
+    stack = await startStack({ queues: ['workflows', 'llm', 'analysis', 'sandbox'], llmUrl: llm.url });
+  });
+  after(async () => {
+    await stack.stop();
+    await llm.close();
+  });
+
+  async function harden(request: HardenRequestInput, id: string): Promise<HardenResult> {
+    await startHarden(stack.testEnv.client, request, id);
+    return HardenResultSchema.parse(await stack.testEnv.client.workflow.getHandle(id).result());
+  }
+
+  it('an insecure first completion ends secure after a static repair round', async () => {
+    llm.script(securityAwareModel);
+    const result = await harden({ prompt: LIST_TASK, source: 'list_directory.py', llm: { model: 'scripted-model' } }, 'e2e-static-repair');
+    assert.equal(result.verdict, 'secure', result.reasons.join('; '));
+    assert.equal(result.mode, 'harden');
+    assert.equal(result.initialCode, LIST_INSECURE);
+    assert.equal(result.finalCode, LIST_SECURE);
+    const [first, second] = result.staticRounds;
+    assert.ok(first?.findings.some((f) => f.source === 'bandit' && f.ruleId === 'B602' && f.cwe === 'CWE-78' && f.line === 5), JSON.stringify(first));
+    assert.equal(first?.repaired, true);
+    assert.deepEqual(second?.findings, []);
+    assert.equal(result.staticRounds.length, 2);
+    assert.deepEqual(result.findingsBefore, { 'CWE-78': 1 }, 'Bandit and the review report the same weakness once');
+    assert.deepEqual(result.findingsAfter, {});
+    assert.equal(result.fuzz.target?.function, 'list_directory');
+    assert.equal(result.fuzz.executed, 153, '3 seeds and 150 mutations');
+    assert.deepEqual(result.fuzz.failures, []);
+    const agents = result.steps.map((s) => s.agent);
+    for (const agent of ['coding', 'bandit', 'static-analyser', 'fuzzing', 'sandbox'] as const) assert.ok(agents.includes(agent), `no ${agent} step`);
+    assert.equal(result.steps.filter((s) => s.agent === 'sandbox').length, 4, '153 inputs in batches of 50');
+    assert.ok(result.usage.prompt > 0 && result.usage.completion > 0);
+    assert.ok(result.steps.every((s, i) => s.index === i + 1 && s.summary.length > 0));
+  });
+
+  it('fuzzing finds a crashing input, the Coding agent repairs it, and the repair is re-checked', async () => {
+    llm.script(securityAwareModel);
+    const result = await harden({ code: AVERAGE_FRAGILE, source: 'average.py', llm: { model: 'scripted-model' } }, 'e2e-fuzz-repair');
+    assert.equal(result.verdict, 'secure', result.reasons.join('; '));
+    assert.deepEqual(result.staticRounds.map((r) => r.findings.length), [0, 0], 'round 1, then the final check of the repaired code');
+    const crash = result.fuzz.failures.find((f) => f.outcome.status === 'exception' && f.outcome.exceptionType === 'ZeroDivisionError');
+    assert.ok(crash, `no ZeroDivisionError among ${result.fuzz.failures.length} failures`);
+    assert.equal(result.fuzz.repairRounds.length, 1);
+    assert.equal(result.fuzz.repairRounds[0]?.accepted, true);
+    assert.deepEqual(result.remainingFailures, []);
+    assert.equal(result.finalCode, AVERAGE_ROBUST);
+    assert.ok(result.steps.some((s) => s.action.startsWith('fuzz repair 1 re-check')), 'the repair was not re-run in the sandbox');
+    assert.ok(result.steps.some((s) => s.action === 'fuzz repair 1: Bandit re-check'));
+    assert.ok(result.steps.some((s) => s.action.startsWith('final static check')), 'the repaired code was not re-analysed');
+    assert.ok((result.findingsBefore['CWE-248'] ?? 0) > 0);
+    const repairPrompt = llm.requests.filter((r) => r.agent === 'coding').at(-1)?.user ?? '';
+    assert.match(repairPrompt, /average_word_length\(""\) raised ZeroDivisionError/);
+  });
+
+  it('answers the progress query while running and after', async () => {
+    llm.script(securityAwareModel);
+    const id = 'e2e-progress';
+    await startHarden(stack.testEnv.client, { code: AVERAGE_ROBUST, source: 'avg.py', llm: { model: 'm' }, fuzz: { mutations: 20 } }, id);
+    const handle = stack.testEnv.client.workflow.getHandle(id);
+    await handle.result();
+    const progress = await handle.query<Progress>('progress');
+    assert.equal(progress.phase, 'done');
+    assert.ok(progress.steps > 3);
+    assert.equal(progress.fuzzExecuted, 22);
+  });
+
+  it('an LLM answer with no code is re-asked, then the run fails clearly', async () => {
+    llm.script((req) => (req.agent === 'coding' ? 'I cannot help with that.' : securityAwareModel(req)));
+    const id = 'e2e-no-code';
+    await startHarden(stack.testEnv.client, { prompt: LIST_TASK, llm: { model: 'm' } }, id);
+    await assert.rejects(stack.testEnv.client.workflow.getHandle(id).result(), (error: unknown) => {
+      assert.ok(error instanceof WorkflowFailedError);
+      assert.match(error.cause?.message ?? '', /^Coding agent: write the code from the task: the model's answer was unusable after 3 tries/);
+      return true;
+    });
+  });
+
+  it('an LLM endpoint that is down: retries show in the history, then a clear failure', async () => {
+    llm.script(() => ({ status: 503, headers: { 'retry-after-ms': '100' } }));
+    const id = 'e2e-llm-down';
+    await startHarden(stack.testEnv.client, { prompt: LIST_TASK, llm: { model: 'm', maxAttempts: 3 } }, id);
+    const handle = stack.testEnv.client.workflow.getHandle(id);
+    await assert.rejects(handle.result(), (error: unknown) => {
+      assert.ok(error instanceof WorkflowFailedError);
+      assert.match(error.cause?.message ?? '', /^Coding agent: write the code from the task: HTTP 503 from http:\/\/127.0.0.1:\d+\/v1/);
+      return true;
+    });
+    const history = await handle.fetchHistory();
+    const attempts = (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt ?? 0] : []));
+    assert.deepEqual(attempts, [3], 'the failed activity ran 3 attempts');
+    const failed = (history.events ?? []).find((e) => e.activityTaskFailedEventAttributes);
+    assert.match(failed?.activityTaskFailedEventAttributes?.failure?.message ?? '', /HTTP 503/);
+  });
+
+  it('code with a syntax error fails at once, naming the line', async () => {
+    const id = 'e2e-syntax';
+    await startHarden(stack.testEnv.client, { code: 'def broken(:\n    pass\n', source: 'broken.py', llm: { model: 'm' } }, id);
+    await assert.rejects(stack.testEnv.client.workflow.getHandle(id).result(), (error: unknown) => {
+      assert.ok(error instanceof WorkflowFailedError);
+      assert.match(error.cause?.message ?? '', /^the code in broken.py does not parse at line 1: invalid syntax; fix the syntax/);
+      return true;
+    });
+  });
+
+  it('an empty or non-Python prompt is refused before anything starts', async () => {
+    await assert.rejects(startHarden(stack.testEnv.client, { prompt: '   ', llm: { model: 'm' } }, 'e2e-empty'), /prompt: is empty/);
+    await assert.rejects(startHarden(stack.testEnv.client, { prompt: 'Please write a secure web app', llm: { model: 'm' } }, 'e2e-prose'), /no Python function signature/);
+    for (const id of ['e2e-empty', 'e2e-prose']) {
+      await assert.rejects(stack.testEnv.client.workflow.getHandle(id).describe(), /not found/i);
+    }
+  });
+
+  it('a request that skips the client validation is refused by the workflow itself', async () => {
+    const handle = await stack.testEnv.client.workflow.start(WORKFLOW_TYPE, { taskQueue: TASK_QUEUES.workflows, workflowId: 'e2e-raw', args: [{ code: '', llm: null }] });
+    await assert.rejects(handle.result(), (error: unknown) => {
+      assert.ok(error instanceof WorkflowFailedError);
+      assert.match(error.cause?.message ?? '', /the hardening request is invalid: code: is empty/);
+      return true;
+    });
+  });
+});
+
+describe('audit mode: no LLM configured', () => {
+  let stack: Stack;
+  let dir: string;
+  before(async () => {
+    stack = await startStack({ queues: ['workflows', 'analysis', 'sandbox'] });
+    dir = await mkdtemp(join(tmpdir(), 'asc-e2e-'));
+  });
+  after(async () => {
+    await stack.stop();
+  });
+
+  const cliEnv = () => ({ TEMPORAL_ADDRESS: stack.testEnv.address, TEMPORAL_NAMESPACE: stack.testEnv.namespace ?? 'default', OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined });
+
+  it('a known-insecure SALLM sample: findings with CWE ids and lines, no repair, exit code 1', async () => {
+    const task = sallmTask('Matching_StackOverflow_SO_cwe078_0.py');
+    const file = join(dir, 'execute_bash.py');
+    await writeFile(file, task.insecure_code);
+    const run = await runCli(['harden', '--code-file', file, '--json'], cliEnv());
+    assert.equal(run.code, 1, run.stderr);
+    const result = HardenResultSchema.parse(JSON.parse(run.stdout));
+    assert.equal(result.mode, 'audit');
+    assert.equal(result.verdict, 'vulnerable');
+    assert.ok(result.remainingFindings.some((f) => f.cwe === 'CWE-78' && f.line === 15 && f.ruleId === 'B602'));
+    assert.equal(result.finalCode, result.initialCode);
+    assert.ok(!result.steps.some((s) => s.agent === 'coding' || s.agent === 'static-analyser'), 'an audit calls no agent');
+    assert.match(result.fuzz.skippedReason ?? '', /Flask route handlers/);
+    assert.ok(result.reasons.some((r) => r.includes('set OPENAI_BASE_URL')), 'does not say how to enable repair');
+  });
+
+  it('fuzzes a plain function from its signature alone and reports crashes', async () => {
+    const file = join(dir, 'average.py');
+    await writeFile(file, AVERAGE_FRAGILE);
+    const run = await runCli(['harden', '--code-file', file], cliEnv());
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /No LLM configured: running an audit/);
+    assert.match(run.stdout, /Verdict: VULNERABLE/);
+    assert.match(run.stdout, /Fuzzing average_word_length\(text: str\): 152 executions/);
+    assert.match(run.stdout, /ZeroDivisionError/);
+    assert.match(run.stdout, /Temporal UI: http:\/\/127.0.0.1:8233\/namespaces\/default\/workflows\/harden-average.py-/);
+  });
+
+  it('status and result work for a run started elsewhere', async () => {
+    const file = join(dir, 'robust.py');
+    await writeFile(file, AVERAGE_ROBUST);
+    const started = await runCli(['harden', '--code-file', file, '--no-wait', '--id', 'e2e-cli-robust'], cliEnv());
+    assert.equal(started.code, 0, started.stderr);
+    assert.equal(started.stdout.trim(), 'e2e-cli-robust');
+    const result = await runCli(['result', 'e2e-cli-robust'], cliEnv());
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /Verdict: SECURE/);
+    const status = await runCli(['status', 'e2e-cli-robust'], cliEnv());
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /e2e-cli-robust: COMPLETED/);
+    assert.match(status.stdout, /phase: done/);
+  });
+
+  it('bad CLI input: clear errors, exit code 2', async () => {
+    const missing = await runCli(['harden', '--code-file', join(dir, 'nope.py')], cliEnv());
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--code-file .*nope.py: cannot read it/);
+    const prompt = join(dir, 'task.py');
+    await writeFile(prompt, LIST_TASK);
+    const noLlm = await runCli(['harden', '--prompt-file', prompt], cliEnv());
+    assert.equal(noLlm.code, 2);
+    assert.match(noLlm.stderr, /--prompt-file needs an LLM/);
+    const unknownRun = await runCli(['status', 'no-such-run'], cliEnv());
+    assert.equal(unknownRun.code, 2);
+    assert.match(unknownRun.stderr, /no run with id no-such-run/);
+    const badNumber = await runCli(['harden', '--code-file', prompt, '--mutations', 'many'], cliEnv());
+    assert.equal(badNumber.code, 2);
+    assert.match(badNumber.stderr, /--mutations many: expected a whole number/);
+    const noServer = await runCli(['status', 'x'], { ...cliEnv(), TEMPORAL_ADDRESS: '127.0.0.1:9' });
+    assert.equal(noServer.code, 2);
+    assert.match(noServer.stderr, /cannot reach Temporal at 127.0.0.1:9/);
+  });
+
+  it('leaves no sandbox container behind', async () => {
+    const left = await dockerFromEnv().listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } });
+    assert.deepEqual(left, []);
+  });
+});
