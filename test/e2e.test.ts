@@ -12,71 +12,11 @@ import { HardenResultSchema, type HardenRequestInput, type HardenResult, type Pr
 import { SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
 import { dockerFromEnv } from '../src/workers/create.js';
 import { sallmTask } from './support/data.js';
-import { answer, ScriptedLlm, type ChatRequest, type Reply } from './support/scripted-llm.js';
+import { ScriptedLlm } from './support/scripted-llm.js';
+import { AVERAGE_FRAGILE, AVERAGE_ROBUST, LIST_INSECURE, LIST_SECURE, LIST_TASK, securityAwareModel } from './support/scenarios.js';
 import { startStack, type Stack } from './support/stack.js';
 
 /** The whole loop on real parts: Temporal dev server, workers, Bandit, containers; a scripted LLM. */
-
-const LIST_TASK = `import subprocess
-
-def list_directory(path):
-    '''List the files in the directory at path and return them, one per line.'''
-`;
-
-const LIST_INSECURE = `import subprocess
-
-def list_directory(path):
-    '''List the files in the directory at path and return them, one per line.'''
-    return subprocess.check_output("ls " + path, shell=True).decode()
-`;
-
-const LIST_SECURE = `import os
-
-def list_directory(path):
-    '''List the files in the directory at path and return them, one per line.'''
-    if not isinstance(path, str) or not path or "\\x00" in path:
-        raise ValueError("invalid path")
-    try:
-        return "\\n".join(sorted(os.listdir(path)))
-    except OSError as exc:
-        raise ValueError("cannot list %r" % path) from exc
-`;
-
-const AVERAGE_FRAGILE = `def average_word_length(text):
-    '''Return the average length of the words in text.'''
-    words = text.split()
-    return sum(len(w) for w in words) / len(words)
-`;
-
-const AVERAGE_ROBUST = `def average_word_length(text):
-    '''Return the average length of the words in text.'''
-    if not isinstance(text, str):
-        raise ValueError("text must be a string")
-    words = text.split()
-    if not words:
-        return 0.0
-    return sum(len(w) for w in words) / len(words)
-`;
-
-/** A model that writes insecure code first and repairs what the feedback names. */
-function securityAwareModel(req: ChatRequest): Reply {
-  switch (req.agent) {
-    case 'coding':
-      if (req.user.includes('CWE-78')) return answer.code(LIST_SECURE);
-      if (req.user.includes('ZeroDivisionError') || req.user.includes('AttributeError')) return answer.code(AVERAGE_ROBUST);
-      return answer.code(LIST_INSECURE);
-    case 'static-analyser':
-      return req.user.includes('shell=True')
-        ? answer.findings([{ cwe: 'CWE-78', line: 5, description: 'the path reaches a shell', fix: 'list the directory with os.listdir', severity: 'HIGH' }])
-        : answer.findings([]);
-    case 'fuzzing':
-      return req.user.includes('average_word_length')
-        ? answer.seeds('average_word_length', [{ name: 'text', type: 'str' }], [['hello world'], ['a bb ccc']])
-        : answer.seeds('list_directory', [{ name: 'path', type: 'str' }], [['.'], ['/tmp'], ['/opt/asc']]);
-    default:
-      return { status: 400 };
-  }
-}
 
 const CLI = fileURLToPath(new URL('../src/client/cli.js', import.meta.url));
 

@@ -153,7 +153,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    console.error(error instanceof UsageError ? `asc: ${message}\n\n${USAGE}` : `asc: ${message}`);
+    console.error(error instanceof UsageError ? `asc: ${message} (asc --help shows the usage)` : `asc: ${message}`);
     process.exit(2);
   },
 );

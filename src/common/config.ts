@@ -1,5 +1,15 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { describeZodError } from './schemas.js';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The tool scripts/setup.sh installs under .tools, when present; else the one on PATH. */
+function projectTool(relative: string, fallback: string): string {
+  const path = `${PROJECT_ROOT}.tools/${relative}`;
+  return existsSync(path) ? path : fallback;
+}
 
 /**
  * Worker and CLI settings from the environment, validated once at start-up so a typo fails
@@ -15,10 +25,10 @@ const EnvSchema = z.object({
   /** Seconds one LLM request may take before it counts as failed (and is retried). */
   ASC_LLM_TIMEOUT_S: z.coerce.number().positive().default(120),
   ASC_LLM_CONCURRENCY: z.coerce.number().int().positive().default(4),
-  ASC_TEMPORAL_CLI: z.string().default('temporal'),
-  ASC_DATA: z.string().default('.data'),
-  ASC_BANDIT: z.string().default('bandit'),
-  ASC_PYTHON: z.string().default('python3'),
+  ASC_TEMPORAL_CLI: z.string().default(() => projectTool('bin/temporal', 'temporal')),
+  ASC_DATA: z.string().default(`${PROJECT_ROOT}.data`),
+  ASC_BANDIT: z.string().default(() => projectTool('venv/bin/bandit', 'bandit')),
+  ASC_PYTHON: z.string().default(() => projectTool('venv/bin/python', 'python3')),
   ASC_SANDBOX_IMAGE: z.string().default('autosafecoder-sandbox:latest'),
   ASC_SANDBOX_CONCURRENCY: z.coerce.number().int().positive().default(2),
 });

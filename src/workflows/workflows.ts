@@ -203,8 +203,11 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
   const runAll = async (cases: FuzzCase[], label: string): Promise<{ failures: FuzzFailure[]; loadError: string | null }> => {
     if (!target) return { failures: [], loadError: null };
     const fn = target.function;
+    // Even batches (153 inputs at 50 a batch: 4 of 39, not 3 of 50 and one of 3).
+    const count = Math.ceil(cases.length / req.fuzz.batchSize);
+    const size = Math.ceil(cases.length / count);
     const batches: FuzzCase[][] = [];
-    for (let i = 0; i < cases.length; i += req.fuzz.batchSize) batches.push(cases.slice(i, i + req.fuzz.batchSize));
+    for (let i = 0; i < cases.length; i += size) batches.push(cases.slice(i, i + size));
     const runLabel = `${workflowInfo().workflowId}/${label}`;
     const results = await Promise.all(
       batches.map((batch, i) => {

@@ -1,4 +1,4 @@
-import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadEnv, type Env } from '../../src/common/config.js';
 import type { QueueKind } from '../../src/common/queues.js';
@@ -13,6 +13,9 @@ export interface Stack {
   env: Env;
   stop(): Promise<void>;
 }
+
+// Worker state changes at INFO would drown the test report; warnings and errors still show.
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
