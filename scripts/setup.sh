@@ -27,11 +27,13 @@ fi
 
 if [ ! -x "$ASC_TOOLS/venv/bin/bandit" ] || ! "$ASC_TOOLS/venv/bin/bandit" --version 2>/dev/null | grep -q "$BANDIT_VERSION"; then
   step "Python venv with bandit==$BANDIT_VERSION"
-  python3 -m venv "$ASC_TOOLS/venv"
+  rm -rf "$ASC_TOOLS/venv"
+  python3 -m venv "$ASC_TOOLS/venv" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$ASC_TOOLS/venv"; }
   "$ASC_TOOLS/venv/bin/pip" install --quiet "bandit==$BANDIT_VERSION"
 fi
 
 if [ ! -x "$ASC_TOOLS/bin/temporal" ]; then
+  [ -x /usr/local/go/bin/go ] && export PATH="$PATH:/usr/local/go/bin"
   command -v go >/dev/null || apt_install golang-go
   step "temporal CLI $TEMPORAL_CLI_VERSION (go install, several minutes the first time)"
   GOBIN="$ASC_TOOLS/bin" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
