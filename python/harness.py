@@ -1,18 +1,34 @@
 """Fuzz harness baked into the sandbox image.
 
-Reads one JSON batch from stdin: {"code", "function", "inputs": [{"id", "args"}], "timeoutMs",
-"outputLimit"}. The target module is executed once; each input runs in a forked child with its
-own time limit, so a crash, hang or os._exit in one input cannot spoil the others. Writes one
-JSON line per input to stdout, then a final {"done": true} line.
+Reads one JSON batch from stdin:
+  {"code", "function", "entry": "call" | "route", "params": [names], "inputs": [{"id", "args"}],
+   "timeoutMs", "outputLimit"}
+The target module is executed once; each input then runs in a forked child with its own time,
+memory and output limits, so a crash, hang, fork bomb or os._exit in one input cannot spoil the
+others. In the child, PEP 578 audit hooks watch what the input makes the code do (a shell, a file
+outside the work dir, a connection, eval of data, deserialisation) and report it as security
+events. Writes one JSON line per input to stdout, then {"done": true}.
+
+"entry": "route" drives a Flask route handler through Flask's test client instead of calling it:
+params name the request parts ("args.q", "form.user", "headers.X-Token", "cookies.s",
+"path.id", "json", "data").
 """
 import json
 import os
+import re
 import resource
 import signal
 import sys
 import traceback
 
 TARGET_FILE = "target.py"
+WORK_DIR = "/work"
+OUTPUT_FILE = os.path.join(WORK_DIR, ".output")
+CHILD_MEMORY_HEADROOM = 160 * 1024 * 1024
+MAX_EVENTS = 20
+SHELLS = {"/bin/sh", "sh", "/bin/bash", "bash", "/usr/bin/sh", "/usr/bin/bash", "/bin/dash"}
+SHELL_META = re.compile(r"[;&|`$<>\n]|\$\(")
+INTERNAL_HOST = re.compile(r"^(localhost|127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|::1$|\[::1\]|metadata)", re.I)
 
 
 def decode(value):
@@ -39,6 +55,155 @@ def decode(value):
     raise ValueError("unknown fuzz value type %r" % kind)
 
 
+def fragments(value, out):
+    """The text an input carries, to recognise it when it reaches a dangerous call (taint)."""
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    if isinstance(value, str):
+        if len(value) >= 3:
+            out.append(value[:64])
+    elif isinstance(value, list):
+        for item in value:
+            fragments(item, out)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            fragments(key, out)
+            fragments(item, out)
+    return out
+
+
+def clip(text, limit):
+    return text if len(text) <= limit else text[:limit] + "...[truncated]"
+
+
+def importing():
+    """True inside the import machinery, which unmarshals bytecode on every lazy import."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        if "importlib" in frame.f_code.co_filename:
+            return True
+        frame = frame.f_back
+    return False
+
+
+class Oracle:
+    """Turns audit events into security events when the input reached them."""
+
+    def __init__(self, taint):
+        self.taint = taint
+        self.events = []
+        self.seen = set()
+
+    def tainted(self, text):
+        return next((t for t in self.taint if t in text), None)
+
+    def add(self, kind, cwe, detail):
+        key = (kind, cwe)
+        if key in self.seen or len(self.events) >= MAX_EVENTS:
+            return
+        self.seen.add(key)
+        self.events.append({"kind": kind, "cwe": cwe, "detail": clip(detail, 300)})
+
+    def hook(self, event, args):
+        try:
+            self.check(event, args)
+        except Exception:  # noqa: BLE001 - an oracle must never change the outcome
+            pass
+
+    def check(self, event, args):
+        if event == "os.system":
+            command = os.fsdecode(args[0]) if isinstance(args[0], bytes) else str(args[0])
+            hit = self.tainted(command)
+            if hit is not None and SHELL_META.search(hit):
+                self.add("shell", "CWE-78", "os.system(%r) runs shell syntax from the input %r" % (command, hit))
+        elif event in ("subprocess.Popen", "os.posix_spawn", "os.exec"):
+            # All three pass (program, argv, ...).
+            program = str(args[0])
+            argv = [os.fsdecode(a) if isinstance(a, bytes) else str(a) for a in (args[1] or [])]
+            if len(argv) >= 3 and (program in SHELLS or argv[0] in SHELLS) and argv[1] == "-c":
+                hit = self.tainted(argv[2])
+                if hit is not None and SHELL_META.search(hit):
+                    self.add("shell", "CWE-78", "a shell runs %r, with shell syntax from the input %r" % (argv[2], hit))
+            elif argv and self.tainted(program + " " + argv[0]) is not None:
+                self.add("process", "CWE-78", "the input chooses the program: %r" % argv)
+            else:
+                hit = next((a for a in argv[1:] if a.startswith("-") and self.tainted(a) is not None), None)
+                if hit is not None:
+                    self.add("argument", "CWE-88", "the input passes an option to %s: %r" % (program, hit))
+        elif event == "open":
+            path, mode = args[0], args[1]
+            if isinstance(path, int):
+                return
+            path = os.fsdecode(path)
+            hit = self.tainted(path)
+            if hit is None or not ("../" in hit or hit.startswith("/")):
+                return
+            resolved = os.path.realpath(os.path.join(WORK_DIR, path))
+            if not resolved.startswith(WORK_DIR + "/") and not resolved.startswith("/tmp/"):
+                self.add("path", "CWE-22", "opens %s (mode %s) outside the work dir, from the input %r" % (resolved, mode, hit))
+        elif event in ("socket.connect", "socket.sendto"):
+            address = args[1] if event == "socket.connect" else args[2]
+            host = str(address[0]) if isinstance(address, tuple) else str(address)
+            if self.tainted(host) is not None or INTERNAL_HOST.match(host):
+                self.add("network", "CWE-918", "connects to %r" % (address,))
+        elif event == "socket.getaddrinfo":
+            host = str(args[0])
+            if self.tainted(host) is not None and INTERNAL_HOST.match(host):
+                self.add("network", "CWE-918", "resolves the internal host %r from the input" % host)
+        elif event == "compile":
+            source, filename = args[0], args[1]
+            if filename in ("<string>", "<unknown>") and source is not None:
+                text = source.decode("latin-1") if isinstance(source, bytes) else str(source)
+                hit = self.tainted(text)
+                if hit is not None:
+                    self.add("eval", "CWE-95", "evaluates code built from the input %r" % hit)
+        elif event in ("marshal.loads", "marshal.load") and not importing():
+            self.add("deserialize", "CWE-502", "marshal loads data")
+        elif event == "pickle.find_class":
+            self.add("deserialize", "CWE-502", "unpickling imports %s.%s" % (args[0], args[1]))
+        elif event == "asc.deserialize":
+            self.add("deserialize", "CWE-502", args[0])
+        elif event in ("ctypes.dlopen", "ctypes.dlsym", "ctypes.call_function"):
+            if self.tainted(" ".join(str(a) for a in args)) is not None:
+                self.add("ctypes", "CWE-676", "the input reaches ctypes: %s" % event)
+
+
+def watch_deserializers(code):
+    """pickle.loads and yaml.load of input need no global to be exploitable: record each call."""
+    if "pickle" in code:
+        import pickle
+
+        for name in ("loads", "load"):
+            original = getattr(pickle, name)
+
+            def wrapper(*args, __original=original, __name=name, **kwargs):
+                sys.audit("asc.deserialize", "pickle.%s of data" % __name)
+                return __original(*args, **kwargs)
+
+            setattr(pickle, name, wrapper)
+    if "yaml" in code:
+        try:
+            import yaml
+        except ImportError:
+            return
+        original_load = yaml.load
+
+        def load(stream, Loader=None, **kwargs):
+            if Loader is None or Loader.__name__ not in ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"):
+                sys.audit("asc.deserialize", "yaml.load with %s" % (getattr(Loader, "__name__", None) or "no safe Loader"))
+            return original_load(stream, Loader=Loader, **kwargs) if Loader is not None else original_load(stream, **kwargs)
+
+        yaml.load = load
+        if hasattr(yaml, "unsafe_load"):
+            original_unsafe = yaml.unsafe_load
+
+            def unsafe_load(stream):
+                sys.audit("asc.deserialize", "yaml.unsafe_load")
+                return original_unsafe(stream)
+
+            yaml.unsafe_load = unsafe_load
+
+
 def deliberate_raise(tb, source_lines):
     """True when the exception was raised by a `raise` statement in the target's own code:
     input validation that rejects bad input on purpose, not a crash."""
@@ -50,15 +215,78 @@ def deliberate_raise(tb, source_lines):
     return line.lstrip().startswith("raise")
 
 
-def clip(text, limit):
-    return text if len(text) <= limit else text[:limit] + "...[truncated]"
+def as_text(value):
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    return str(value)
 
 
-def run_child(func, args, write_fd, limit, source_lines):
+def route_request(app, endpoint, params, args):
+    """Builds a Flask test-client request from the route's request parts."""
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint == endpoint]
+    if not rules:
+        raise LookupError("no route for %r" % endpoint)
+    rule = rules[0]
+    parts = {"args": {}, "form": {}, "headers": {}, "cookies": {}, "path": {}}
+    body = {}
+    for name, value in zip(params, args):
+        source, _, key = name.partition(".")
+        if source in ("json", "data"):
+            body[source] = value
+        elif source == "values":
+            parts["args"][key] = value
+        elif source in parts and value is not None:
+            parts[source][key] = value if isinstance(value, list) else as_text(value)
+    path_values = {key: parts["path"].get(key, "1") for key in rule.arguments}
+    with app.test_request_context():
+        from flask import url_for
+
+        path = url_for(endpoint, **path_values)
+    methods = rule.methods or {"GET"}
+    method = "POST" if ("POST" in methods and (parts["form"] or body)) or "GET" not in methods else "GET"
+    kwargs = {"method": method, "query_string": parts["args"], "headers": parts["headers"]}
+    if parts["form"]:
+        kwargs["data"] = parts["form"]
+    elif "json" in body:
+        kwargs["json"] = body["json"]
+    elif "data" in body:
+        kwargs["data"] = body["data"] if isinstance(body["data"], (bytes, str)) else as_text(body["data"])
+    return path, kwargs, parts["cookies"]
+
+
+def find_flask_app(namespace):
     try:
-        result = func(*args)
+        from flask import Flask
+    except ImportError:
+        return None
+    return next((v for v in namespace.values() if isinstance(v, Flask)), None)
+
+
+def call_route(app, client, endpoint, params, args):
+    path, kwargs, cookies = route_request(app, endpoint, params, args)
+    for key, value in cookies.items():
+        client.set_cookie(key, as_text(value))
+    response = client.open(path, **kwargs)
+    body = response.get_data()[:200].decode("utf-8", "replace")
+    return "%s %s" % (response.status_code, body)
+
+
+def run_child(call, args, write_fd, limit, source_lines, taint):
+    me = os.getpid()
+    oracle = Oracle(taint)
+    sys.addaudithook(oracle.hook)
+    try:
+        result = call(args)
         outcome = {"status": "ok", "returned": clip(repr(result), limit)}
     except BaseException as exc:  # noqa: BLE001 - every exception is an outcome to report
+        if isinstance(exc, OSError) and exc.filename is not None:
+            # A traversal that fails (a missing directory on the way) is still an attempt; no
+            # audit event fires for the stat that failed.
+            oracle.hook("open", (exc.filename, "access"))
         frames = traceback.extract_tb(exc.__traceback__)
         target_frames = [f for f in frames if f.filename == TARGET_FILE]
         outcome = {
@@ -67,23 +295,73 @@ def run_child(func, args, write_fd, limit, source_lines):
             "message": clip(str(exc), limit),
             "line": target_frames[-1].lineno if target_frames else None,
         }
-    data = json.dumps(outcome).encode()
-    os.write(write_fd, data)
+    if os.getpid() != me:
+        os._exit(0)  # a process the input forked: only the input's own process reports
+    outcome["events"] = oracle.events
+    os.write(write_fd, json.dumps(outcome).encode())
     os._exit(0)
 
 
-def run_input(func, item, timeout_s, limit, source_lines):
+def kill_strays(child_pid):
+    """Kills whatever an input left running (daemons, fork bombs). As the init of the container's
+    pid namespace that is every other process; run anywhere else, only the child's group."""
+    me = os.getpid()
+    if me != 1:
+        try:
+            os.killpg(child_pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        return
+    # A fork bomb may still be forking while we kill: repeat until we are alone, then reap
+    # every killed process (as init, they are all our children now).
+    for _ in range(50):
+        others = [int(e) for e in os.listdir("/proc") if e.isdigit() and int(e) != me]
+        if not others:
+            break
+        for pid in others:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        while True:
+            try:
+                os.waitpid(-1, 0)
+            except ChildProcessError:
+                break
+
+
+def read_output(limit):
+    try:
+        size = os.path.getsize(OUTPUT_FILE)
+        with open(OUTPUT_FILE, "rb") as handle:
+            head = handle.read(limit).decode("utf-8", "replace")
+        os.unlink(OUTPUT_FILE)
+        return size, head
+    except OSError:
+        return 0, ""
+
+
+def run_input(call, item, timeout_s, limit, source_lines, output_cap):
     read_fd, write_fd = os.pipe()
     args = [decode(a) for a in item["args"]]
+    taint = fragments(args, [])
     pid = os.fork()
     if pid == 0:
+        os.setpgid(0, 0)
         os.close(read_fd)
-        # Stray prints of the target would corrupt the JSON protocol on stdout.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
+        # The input's own prints go to a capped file, never into the JSON protocol on stdout.
+        out = os.open(OUTPUT_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(out, 1)
+        os.dup2(out, 2)
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (output_cap, output_cap))
+        # Headroom over what the loaded module already maps: a runaway allocation fails with
+        # MemoryError in the child long before the container's cgroup limit is reached.
+        mapped = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + CHILD_MEMORY_HEADROOM, mapped + CHILD_MEMORY_HEADROOM))
         signal.alarm(max(1, int(timeout_s + 0.999)))
-        run_child(func, args, write_fd, limit, source_lines)
+        run_child(call, args, write_fd, limit, source_lines, taint)
     os.close(write_fd)
     deadline_hit = [False]
 
@@ -96,25 +374,33 @@ def run_input(func, item, timeout_s, limit, source_lines):
 
     signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, timeout_s)
+    # Wait for the child itself, not for the pipe's end: a daemon it forked may hold the pipe.
+    _, status = os.waitpid(pid, 0)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    os.set_blocking(read_fd, False)
     chunks = []
     while True:
         try:
             chunk = os.read(read_fd, 65536)
-        except InterruptedError:
-            continue
+        except BlockingIOError:
+            break
         if not chunk:
             break
         chunks.append(chunk)
-    _, status = os.waitpid(pid, 0)
-    signal.setitimer(signal.ITIMER_REAL, 0)
     os.close(read_fd)
+    kill_strays(pid)
+    output_bytes, output = read_output(limit)
     if deadline_hit[0] or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGALRM):
-        return {"status": "timeout"}
-    if chunks:
-        return json.loads(b"".join(chunks))
-    if os.WIFSIGNALED(status):
-        return {"status": "killed", "signal": os.WTERMSIG(status)}
-    return {"status": "exited", "exitCode": os.WEXITSTATUS(status)}
+        outcome = {"status": "timeout"}
+    elif chunks:
+        outcome, _ = json.JSONDecoder().raw_decode(b"".join(chunks).decode())
+    elif os.WIFSIGNALED(status):
+        outcome = {"status": "killed", "signal": os.WTERMSIG(status)}
+    else:
+        outcome = {"status": "exited", "exitCode": os.WEXITSTATUS(status)}
+    if output_bytes:
+        outcome["output"] = {"bytes": output_bytes, "head": output, "truncated": output_bytes >= output_cap}
+    return outcome
 
 
 def emit(obj):
@@ -125,21 +411,41 @@ def emit(obj):
 def main():
     batch = json.loads(sys.stdin.read())
     limit = int(batch.get("outputLimit", 2000))
+    output_cap = int(batch.get("outputCap", 1024 * 1024))
+    os.chdir(WORK_DIR)
+    watch_deserializers(batch["code"])
     namespace = {"__name__": "target"}
     try:
         exec(compile(batch["code"], TARGET_FILE, "exec"), namespace)
     except BaseException as exc:  # noqa: BLE001
         emit({"fatal": "the code failed to load: %s: %s" % (type(exc).__name__, exc)})
         return
-    func = namespace.get(batch["function"])
-    if not callable(func):
-        emit({"fatal": "no function named %r in the code" % batch["function"]})
-        return
+    name = batch["function"]
+    if batch.get("entry") == "route":
+        app = find_flask_app(namespace)
+        if app is None:
+            emit({"fatal": "no Flask app in the code to drive the route %r" % name})
+            return
+        app.config.update(TESTING=True, PROPAGATE_EXCEPTIONS=True)
+        params = batch.get("params", [])
+        client = app.test_client()  # created once: each forked child gets its own copy
+
+        def call(args):
+            return call_route(app, client, name, params, args)
+    else:
+        func = namespace.get(name)
+        if not callable(func):
+            emit({"fatal": "no function named %r in the code" % name})
+            return
+
+        def call(args):
+            return func(*args)
+
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     timeout_s = batch["timeoutMs"] / 1000.0
     source_lines = batch["code"].splitlines()
     for item in batch["inputs"]:
-        outcome = run_input(func, item, timeout_s, limit, source_lines)
+        outcome = run_input(call, item, timeout_s, limit, source_lines, output_cap)
         outcome["id"] = item["id"]
         emit(outcome)
     emit({"done": True})

@@ -1,8 +1,11 @@
 """Reads Python source on stdin; prints JSON: its syntax error, if any, and its top-level
-functions with their parameters and decorators. Used by the analysis worker (never runs the
-code)."""
+functions with their parameters and decorators. For a Flask route handler the parameters are
+the request parts it reads ("args.q", "form.user", "headers.X-Token", "cookies.s", "path.id",
+"json", "data"), which the fuzz harness fills through Flask's test client. Used by the
+analysis worker; it never runs the code."""
 import ast
 import json
+import re
 import sys
 
 
@@ -41,6 +44,65 @@ def param(arg, default, kind):
     }
 
 
+REQUEST_SOURCES = {"args", "form", "values", "headers", "cookies"}
+ROUTE_DECORATORS = {"route", "get", "post", "put", "delete", "patch"}
+CONVERTER_TYPES = {"int": "int", "float": "float"}
+
+
+def route_rule(fn):
+    """The URL rule of a Flask-style route decorator (@app.route('/x'), @bp.get('/x')), if any."""
+    for dec in fn.decorator_list:
+        if isinstance(dec, ast.Call) and isinstance(dec.func, ast.Attribute) and dec.func.attr in ROUTE_DECORATORS:
+            if dec.args and isinstance(dec.args[0], ast.Constant) and isinstance(dec.args[0].value, str):
+                return dec.args[0].value
+    return None
+
+
+def is_request(node):
+    return isinstance(node, ast.Name) and node.id == "request"
+
+
+def request_parts(fn):
+    """The request parts a handler reads, in order of first use."""
+    parts = []
+
+    def add(name):
+        if name not in parts:
+            parts.append(name)
+
+    for node in ast.walk(fn):
+        # request.args.get('k') / request.form.getlist('k')
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if isinstance(owner, ast.Attribute) and is_request(owner.value) and owner.attr in REQUEST_SOURCES:
+                if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                    add("%s.%s" % (owner.attr, node.args[0].value))
+            elif is_request(owner) and node.func.attr == "get_json":
+                add("json")
+            elif is_request(owner) and node.func.attr == "get_data":
+                add("data")
+        # request.args['k']
+        elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute):
+            owner = node.value
+            key = node.slice
+            if is_request(owner.value) and owner.attr in REQUEST_SOURCES and isinstance(key, ast.Constant) and isinstance(key.value, str):
+                add("%s.%s" % (owner.attr, key.value))
+        # request.json / request.data
+        elif isinstance(node, ast.Attribute) and is_request(node.value) and node.attr in ("json", "data"):
+            add(node.attr)
+    return parts
+
+
+def route_params(fn, rule):
+    params = []
+    for converter, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", rule):
+        params.append({"name": "path.%s" % name, "annotation": CONVERTER_TYPES.get(converter), "defaultRepr": None, "kind": "positional"})
+    for part in request_parts(fn):
+        annotation = "dict" if part == "json" else "bytes" if part == "data" else "str"
+        params.append({"name": part, "annotation": annotation, "defaultRepr": None, "kind": "positional"})
+    return params
+
+
 def main():
     source = sys.stdin.read()
     try:
@@ -48,16 +110,20 @@ def main():
     except SyntaxError as exc:
         print(json.dumps({"syntaxError": {"line": exc.lineno, "message": exc.msg}, "functions": []}))
         return
-    functions = [
-        {
-            "name": node.name,
-            "line": node.lineno,
-            "params": params_of(node),
-            "decorators": [ast.unparse(d) for d in node.decorator_list],
-        }
-        for node in tree.body
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-    ]
+    functions = []
+    for node in tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        rule = route_rule(node)
+        functions.append(
+            {
+                "name": node.name,
+                "line": node.lineno,
+                "params": route_params(node, rule) if rule is not None else params_of(node),
+                "decorators": [ast.unparse(d) for d in node.decorator_list],
+                "route": {"rule": rule} if rule is not None else None,
+            }
+        )
     print(json.dumps({"syntaxError": None, "functions": functions}))
 
 

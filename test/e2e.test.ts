@@ -188,7 +188,11 @@ describe('audit mode: no LLM configured', () => {
     assert.ok(result.remainingFindings.some((f) => f.cwe === 'CWE-78' && f.line === 15 && f.ruleId === 'B602'));
     assert.equal(result.finalCode, result.initialCode);
     assert.ok(!result.steps.some((s) => s.agent === 'coding' || s.agent === 'static-analyser'), 'an audit calls no agent');
-    assert.match(result.fuzz.skippedReason ?? '', /Flask route handlers/);
+    assert.equal(result.fuzz.target?.entry, 'route', 'the Flask handler is driven through the test client');
+    assert.deepEqual(result.fuzz.target?.params, [{ name: 'args.command', type: 'str' }]);
+    const injection = result.remainingFailures.find((f) => f.outcome.events.some((e) => e.cwe === 'CWE-78' && e.kind === 'shell'));
+    assert.ok(injection, 'no input reached the shell with shell syntax');
+    assert.ok((result.findingsAfter['CWE-78'] ?? 0) > 1, 'the fuzz events count under CWE-78 too');
     assert.ok(result.reasons.some((r) => r.includes('set OPENAI_BASE_URL')), 'does not say how to enable repair');
   });
 

@@ -28,7 +28,7 @@ async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
   assert.fail('expected a failure');
 }
 
-const FN: FunctionInfo = { name: 'scale', line: 1, decorators: [], params: [{ name: 'value', annotation: null, defaultRepr: null, kind: 'positional' }, { name: 'factor', annotation: null, defaultRepr: null, kind: 'positional' }] };
+const FN: FunctionInfo = { name: 'scale', line: 1, decorators: [], route: null, params: [{ name: 'value', annotation: null, defaultRepr: null, kind: 'positional' }, { name: 'factor', annotation: null, defaultRepr: null, kind: 'positional' }] };
 
 describe('agents against an OpenAI-compatible endpoint', () => {
   it('the Coding agent returns the code of a fenced answer, with token usage', async () => {

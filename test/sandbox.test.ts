@@ -2,103 +2,297 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { DEFAULT_LIMITS, runBatchInContainer, SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
-import type { FuzzCase, FuzzOutcome } from '../src/common/schemas.js';
+import { DEFAULT_LIMITS, reapLeftovers, runBatchInContainer, SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
+import type { FuzzValue } from '../src/common/fuzz-value.js';
+import { RunBatchInputSchema, type FuzzCase, type FuzzOutcome, type SecurityEvent } from '../src/common/schemas.js';
 import { dockerFromEnv } from '../src/workers/create.js';
+
+/** Every test here runs untrusted code in a real locked-down container. */
 
 const docker = dockerFromEnv();
 const image = process.env.ASC_SANDBOX_IMAGE ?? 'autosafecoder-sandbox:latest';
 
-const TARGET = `
-import os
-import time
-
-def target(x):
-    if x == "reject":
-        raise ValueError("rejected on purpose")
-    if x == "hang":
-        while True:
-            pass
-    if x == "exit":
-        os._exit(3)
-    if x == "net":
-        import socket
-        socket.create_connection(("127.0.0.1", 7233), timeout=1)
-    if x == "write":
-        with open("/etc/owned", "w") as f:
-            f.write("x")
-    if x == "print":
-        print("noise that must not reach the protocol")
-        return "printed"
-    return 10 // len(x)
-`;
-
 const str = (id: string, value: string): FuzzCase => ({ id, args: [{ type: 'str', value }] });
+const withArgs = (id: string, ...args: FuzzValue[]): FuzzCase => ({ id, args });
 
-async function run(code: string, cases: FuzzCase[], timeoutMsPerInput = 1000) {
-  const controller = new AbortController();
-  const result = await runBatchInContainer(docker, image, { code, function: 'target', cases, timeoutMsPerInput, label: 'test' }, DEFAULT_LIMITS, { onOutcome: () => undefined, signal: controller.signal });
+async function run(code: string, cases: FuzzCase[], options: { timeoutMsPerInput?: number; entry?: 'call' | 'route'; params?: string[]; fn?: string; labels?: Record<string, string> } = {}) {
+  const input = RunBatchInputSchema.parse({ code, function: options.fn ?? 'target', entry: options.entry, params: options.params, cases, timeoutMsPerInput: options.timeoutMsPerInput ?? 1000, label: 'test' });
+  const result = await runBatchInContainer(docker, image, input, DEFAULT_LIMITS, { onOutcome: () => undefined, signal: new AbortController().signal, labels: options.labels });
   return { ...result, byId: new Map<string, FuzzOutcome>(result.outcomes.map((o) => [o.id, o.outcome])) };
+}
+
+function outcome(byId: Map<string, FuzzOutcome>, id: string): FuzzOutcome {
+  const found = byId.get(id);
+  assert.ok(found, `no outcome for ${id}`);
+  return found;
+}
+
+function events(byId: Map<string, FuzzOutcome>, id: string): SecurityEvent[] {
+  return outcome(byId, id).events;
 }
 
 async function sandboxContainers(): Promise<number> {
   return (await docker.listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } })).length;
 }
 
-describe('sandbox batch (real containers)', () => {
-  it('reports each input: ok, crash, deliberate rejection, timeout, exit', async () => {
-    const { byId, loadError } = await run(TARGET, [str('ok', 'abc'), str('crash', ''), str('reject', 'reject'), str('hang', 'hang'), str('exit', 'exit'), str('print', 'print')]);
+const BASICS = `
+import os
+
+def target(x):
+    if x == "reject":
+        raise ValueError("rejected on purpose")
+    if x == "exit":
+        os._exit(3)
+    if x == "print":
+        print("noise that must not reach the protocol")
+        return "printed"
+    return 10 // len(x)
+`;
+
+describe('sandbox: outcomes of each input', () => {
+  it('reports ok, crash (with its line), deliberate rejection, exit and printed output', async () => {
+    const { byId, loadError } = await run(BASICS, [str('ok', 'abc'), str('crash', ''), str('reject', 'reject'), str('exit', 'exit'), str('print', 'print')]);
     assert.equal(loadError, null);
-    assert.deepEqual(byId.get('ok'), { status: 'ok', returned: '3' });
-    const crash = byId.get('crash');
-    assert.equal(crash?.status, 'exception');
-    assert.equal(crash?.status === 'exception' && crash.exceptionType, 'ZeroDivisionError');
-    assert.equal(crash?.status === 'exception' && crash.line, 22);
-    assert.equal(byId.get('reject')?.status, 'rejected');
-    assert.deepEqual(byId.get('hang'), { status: 'timeout' });
-    assert.deepEqual(byId.get('exit'), { status: 'exited', exitCode: 3 });
-    assert.deepEqual(byId.get('print'), { status: 'ok', returned: "'printed'" });
+    assert.deepEqual(outcome(byId, 'ok'), { status: 'ok', returned: '3', events: [] });
+    assert.deepEqual(outcome(byId, 'crash'), { status: 'exception', exceptionType: 'ZeroDivisionError', message: 'integer division or modulo by zero', line: 12, events: [] });
+    assert.equal(outcome(byId, 'reject').status, 'rejected');
+    assert.equal(outcome(byId, 'exit').status, 'exited');
+    const printed = outcome(byId, 'print');
+    assert.equal(printed.status === 'ok' && printed.returned, "'printed'");
+    assert.deepEqual(printed.output, { bytes: 39, head: 'noise that must not reach the protocol\n', truncated: false });
   });
 
-  it('has no network and a read-only root', async () => {
-    const { byId } = await run(TARGET, [str('net', 'net'), str('write', 'write')]);
-    const net = byId.get('net');
-    assert.equal(net?.status, 'exception');
-    assert.match(net?.status === 'exception' ? `${net.exceptionType} ${net.message}` : '', /OSError|unreachable|refused/i);
-    const write = byId.get('write');
-    assert.equal(write?.status, 'exception');
-    assert.match(write?.status === 'exception' ? write.message : '', /Read-only file system|Permission denied/);
+  it('reports code that cannot load, and a missing function, marking every input not run', async () => {
+    const broken = await run('import not_a_module\ndef target(x):\n    return x\n', [str('a', 'x')]);
+    assert.match(broken.loadError ?? '', /ModuleNotFoundError: No module named 'not_a_module'/);
+    assert.equal(broken.outcomes[0]?.outcome.status, 'not-run');
+    const missing = await run('def other(x):\n    return x\n', [str('a', 'x')]);
+    assert.match(missing.loadError ?? '', /no function named 'target'/);
+  });
+});
+
+const BREAKOUT = `
+import os
+import socket
+import time
+
+def target(action, arg):
+    if action == "connect":
+        socket.create_connection((arg, 80), timeout=1)
+    elif action == "write":
+        with open(arg, "w") as f:
+            f.write("owned")
+    elif action == "environ":
+        return sorted(os.environ)
+    elif action == "exists":
+        return os.path.exists(arg)
+    elif action == "forkbomb":
+        while True:
+            os.fork()
+    elif action == "memory":
+        hog = []
+        while True:
+            hog.append(bytearray(10 * 1024 * 1024))
+    elif action == "loop":
+        while True:
+            pass
+    elif action == "flood":
+        chunk = "x" * 65536
+        while True:
+            print(chunk)
+    elif action == "sleep":
+        time.sleep(60)
+    elif action == "killparent":
+        os.kill(os.getppid(), 9)
+        return "parent still there"
+    elif action == "daemon":
+        if os.fork() == 0:
+            os.setsid()
+            time.sleep(600)
+        return "daemon started"
+    elif action == "processes":
+        return len([p for p in os.listdir("/proc") if p.isdigit()])
+    elif action == "whoami":
+        return (os.getuid(), os.getgid())
+    return "fine"
+`;
+
+const act = (id: string, action: string, arg = ''): FuzzCase => withArgs(id, { type: 'str', value: action }, { type: 'str', value: arg });
+
+describe('sandbox: attempts to break out are contained and leave the sandbox healthy', () => {
+  it('no network: neither loopback nor another address is reachable', async () => {
+    const { byId } = await run(BREAKOUT, [act('loopback', 'connect', '127.0.0.1'), act('remote', 'connect', '10.1.2.3'), act('after', 'noop')], { fn: 'target' });
+    for (const id of ['loopback', 'remote']) {
+      const o = outcome(byId, id);
+      assert.equal(o.status, 'exception', `${id}: ${JSON.stringify(o)}`);
+      assert.match(o.status === 'exception' ? `${o.exceptionType}: ${o.message}` : '', /ConnectionRefusedError|OSError: \[Errno 101\] Network is unreachable|TimeoutError/);
+      assert.ok(events(byId, id).some((e) => e.cwe === 'CWE-918'), `${id}: no SSRF event`);
+    }
+    assert.equal(outcome(byId, 'after').status, 'ok');
   });
 
-  it('reports code that cannot load, and marks every input not run', async () => {
-    const { loadError, outcomes } = await run('import not_a_module\ndef target(x):\n    return x\n', [str('a', 'x')]);
-    assert.match(loadError ?? '', /ModuleNotFoundError: No module named 'not_a_module'/);
-    assert.equal(outcomes[0]?.outcome.status, 'not-run');
+  it('a read-only root and nothing of the host: no writes outside the work dir, no host files, no host environment', async () => {
+    const { byId } = await run(BREAKOUT, [act('etc', 'write', '/etc/owned'), act('work', 'write', '/work/note.txt'), act('env', 'environ'), act('host', 'exists', '/work/main/package.json'), act('docker', 'exists', '/var/run/docker.sock'), act('user', 'whoami')]);
+    const etc = outcome(byId, 'etc');
+    assert.match(etc.status === 'exception' ? etc.message : '', /Read-only file system|Permission denied/);
+    assert.equal(outcome(byId, 'work').status, 'ok', 'the tmpfs work dir is writable');
+    const env = outcome(byId, 'env');
+    assert.equal(env.status, 'ok');
+    assert.doesNotMatch(env.status === 'ok' ? env.returned : '', /OPENAI|ASC_|TEMPORAL|DOCKER/);
+    for (const id of ['host', 'docker']) assert.deepEqual(outcome(byId, id), { status: 'ok', returned: 'False', events: [] });
+    assert.deepEqual(outcome(byId, 'user'), { status: 'ok', returned: '(65534, 65534)', events: [] });
   });
 
-  it('reports a missing function', async () => {
-    const { loadError } = await run('def other(x):\n    return x\n', [str('a', 'x')]);
-    assert.match(loadError ?? '', /no function named 'target'/);
+  it('a fork bomb, unbounded memory, an infinite loop, a flood of output and a long sleep are each cut off', async () => {
+    const { byId } = await run(BREAKOUT, [act('forkbomb', 'forkbomb'), act('memory', 'memory'), act('loop', 'loop'), act('flood', 'flood'), act('sleep', 'sleep'), act('after', 'processes')], { timeoutMsPerInput: 1500 });
+    assert.ok(['exception', 'timeout', 'killed'].includes(outcome(byId, 'forkbomb').status), JSON.stringify(outcome(byId, 'forkbomb')));
+    const memory = outcome(byId, 'memory');
+    assert.ok((memory.status === 'exception' && memory.exceptionType === 'MemoryError') || memory.status === 'killed', JSON.stringify(memory));
+    assert.equal(outcome(byId, 'loop').status, 'timeout');
+    const flood = outcome(byId, 'flood');
+    assert.equal(flood.output?.truncated, true, JSON.stringify(flood));
+    assert.equal(flood.output?.bytes, DEFAULT_LIMITS.outputCapBytes);
+    assert.equal(outcome(byId, 'sleep').status, 'timeout');
+    assert.deepEqual(outcome(byId, 'after'), { status: 'ok', returned: '2', events: [] }, 'only the harness and this input run afterwards');
   });
 
-  it('removes its container on every path, cancellation included', async () => {
-    const controller = new AbortController();
-    const pending = runBatchInContainer(docker, image, { code: TARGET, function: 'target', cases: [str('h1', 'hang'), str('h2', 'hang'), str('h3', 'hang')], timeoutMsPerInput: 5000, label: 'cancel-test' }, DEFAULT_LIMITS, {
-      onOutcome: () => undefined,
-      signal: controller.signal,
+  it('killing its parent fails, and a daemon left behind is killed before the next input', async () => {
+    const { byId } = await run(BREAKOUT, [act('kill', 'killparent'), act('daemon', 'daemon'), act('after', 'processes')]);
+    assert.equal(outcome(byId, 'kill').status, 'ok');
+    assert.equal(outcome(byId, 'daemon').status, 'ok');
+    assert.deepEqual(outcome(byId, 'after'), { status: 'ok', returned: '2', events: [] });
+  });
+});
+
+const ORACLES = `
+import marshal
+import os
+import pickle
+import subprocess
+import yaml
+
+def target(kind, value):
+    if kind == "system":
+        os.system("echo " + value)
+    elif kind == "program":
+        subprocess.run([value, "--version"], capture_output=True)
+    elif kind == "listarg":
+        subprocess.run(["echo", value], capture_output=True)
+    elif kind == "eval":
+        return eval(value)
+    elif kind == "read":
+        with open(value) as f:
+            return f.read(20)
+    elif kind == "pickle":
+        return pickle.loads(bytes.fromhex(value))
+    elif kind == "marshal":
+        return marshal.loads(bytes.fromhex(value))
+    elif kind == "yaml":
+        return yaml.load(value, Loader=yaml.Loader)
+    elif kind == "safeyaml":
+        return yaml.safe_load(value)
+`;
+
+describe('sandbox: security oracles (audit hooks) flag what the input made the code do', () => {
+  it('maps shell injection, input-chosen programs, eval of data, path traversal and deserialisation to CWEs', async () => {
+    const { byId } = await run(ORACLES, [
+      act('system', 'system', 'hi; id'),
+      act('system-benign', 'system', 'hello'),
+      act('program', 'program', '/usr/bin/python3'),
+      act('listarg', 'listarg', 'hello; id'),
+      act('eval', 'eval', '__import__("os").getpid()'),
+      act('read', 'read', '../../etc/passwd'),
+      act('read-benign', 'read', 'report.txt'),
+      act('pickle', 'pickle', '80049505000000000000008c0161942e'),
+      act('marshal', 'marshal', 'e901000000'),
+      act('yaml', 'yaml', 'a: 1'),
+      act('safeyaml', 'safeyaml', 'a: 1'),
+    ]);
+    const cwes = (id: string) => events(byId, id).map((e) => e.cwe);
+    assert.deepEqual(cwes('system'), ['CWE-78']);
+    assert.deepEqual(cwes('system-benign'), [], 'a plain word in a shell command is not an injection');
+    assert.deepEqual(cwes('program'), ['CWE-78']);
+    assert.deepEqual(cwes('listarg'), [], 'an argv element is not parsed by a shell');
+    assert.deepEqual(cwes('eval'), ['CWE-95']);
+    const read = outcome(byId, 'read');
+    assert.equal(read.status, 'ok', 'nothing crashed: only the oracle sees it');
+    assert.deepEqual(cwes('read'), ['CWE-22']);
+    assert.match(events(byId, 'read')[0]?.detail ?? '', /opens \/etc\/passwd/);
+    assert.deepEqual(cwes('read-benign'), []);
+    assert.deepEqual(cwes('pickle'), ['CWE-502']);
+    assert.deepEqual(cwes('marshal'), ['CWE-502']);
+    assert.deepEqual(cwes('yaml'), ['CWE-502']);
+    assert.deepEqual(cwes('safeyaml'), []);
+  });
+});
+
+const FLASK_APP = `
+from flask import Flask, request, send_file
+
+app = Flask(__name__)
+
+@app.route('/divide')
+def divide():
+    a = int(request.args.get('a', '1'))
+    b = int(request.args.get('b', '1'))
+    return str(a // b)
+
+@app.route('/download')
+def download():
+    return send_file('/work/static/' + request.args['file'])
+`;
+
+describe('sandbox: Flask route handlers run through the test client', () => {
+  it('drives a route with query arguments and reports its crashes', async () => {
+    const { byId, loadError } = await run(FLASK_APP, [withArgs('ok', { type: 'str', value: '6' }, { type: 'str', value: '3' }), withArgs('zero', { type: 'str', value: '6' }, { type: 'str', value: '0' }), withArgs('nan', { type: 'str', value: 'six' }, { type: 'str', value: '3' })], {
+      fn: 'divide',
+      entry: 'route',
+      params: ['args.a', 'args.b'],
     });
-    setTimeout(() => controller.abort(), 1500);
+    assert.equal(loadError, null);
+    assert.deepEqual(outcome(byId, 'ok'), { status: 'ok', returned: "'200 2'", events: [] });
+    const zero = outcome(byId, 'zero');
+    assert.equal(zero.status === 'exception' && zero.exceptionType, 'ZeroDivisionError');
+    assert.equal(zero.status === 'exception' && zero.line, 10);
+    const nan = outcome(byId, 'nan');
+    assert.equal(nan.status === 'exception' && nan.exceptionType, 'ValueError');
+  });
+
+  it('flags path traversal through a route', async () => {
+    const { byId } = await run(FLASK_APP, [str('traversal', '../../etc/passwd')], { fn: 'download', entry: 'route', params: ['args.file'] });
+    assert.deepEqual(events(byId, 'traversal').map((e) => e.cwe), ['CWE-22']);
+  });
+});
+
+describe('sandbox: containers are labelled and never left behind', () => {
+  it('labels the container with its workflow and activity, and removes it on cancellation', async () => {
+    const controller = new AbortController();
+    const input = RunBatchInputSchema.parse({ code: BREAKOUT, function: 'target', cases: [act('s1', 'sleep'), act('s2', 'sleep')], timeoutMsPerInput: 5000, label: 'cancel-test' });
+    const pending = runBatchInContainer(docker, image, input, DEFAULT_LIMITS, { onOutcome: () => undefined, signal: controller.signal, labels: { 'autosafecoder.workflow-id': 'wf-cancel', 'autosafecoder.activity-id': '7' } });
+    await new Promise((r) => setTimeout(r, 1500));
+    const running = await docker.listContainers({ filters: { label: ['autosafecoder.workflow-id=wf-cancel', 'autosafecoder.activity-id=7'] } });
+    assert.equal(running.length, 1);
     const started = Date.now();
+    controller.abort();
     const result = await pending;
-    assert.ok(Date.now() - started < 10_000, 'cancellation did not stop the batch');
+    assert.ok(Date.now() - started < 5000, 'cancellation did not stop the batch');
     assert.ok(result.outcomes.every((o) => o.outcome.status === 'not-run'));
     assert.equal(await sandboxContainers(), 0);
+  });
+
+  it('reaps containers a crashed worker left behind', async () => {
+    const left = await docker.createContainer({ Image: image, Cmd: ['true'], Labels: { [SANDBOX_LABEL]: 'true' } });
+    assert.equal(await sandboxContainers(), 1);
+    assert.equal(await reapLeftovers(docker), 1);
+    assert.equal(await sandboxContainers(), 0);
+    await left.remove({ force: true }).catch(() => undefined);
   });
 });
 
 describe('sandbox worker start-up', () => {
+  const entry = fileURLToPath(new URL('../src/workers/sandbox.js', import.meta.url));
+
   it('refuses to start without a Docker engine, and says why', () => {
-    const entry = fileURLToPath(new URL('../src/workers/sandbox.js', import.meta.url));
     const run = spawnSync(process.execPath, [entry], { env: { ...process.env, DOCKER_HOST: 'unix:///tmp/asc-no-docker.sock' }, encoding: 'utf8', timeout: 30_000 });
     assert.equal(run.status, 2);
     assert.match(run.stderr, /cannot start: the sandbox worker needs a Docker engine and cannot reach one/);
@@ -106,7 +300,6 @@ describe('sandbox worker start-up', () => {
   });
 
   it('refuses to start without the sandbox image, naming the build script', () => {
-    const entry = fileURLToPath(new URL('../src/workers/sandbox.js', import.meta.url));
     const run = spawnSync(process.execPath, [entry], { env: { ...process.env, ASC_SANDBOX_IMAGE: 'autosafecoder-sandbox:does-not-exist' }, encoding: 'utf8', timeout: 30_000 });
     assert.equal(run.status, 2);
     assert.match(run.stderr, /sandbox image autosafecoder-sandbox:does-not-exist is missing: build it with scripts\/build-sandbox-image.sh/);

@@ -75,6 +75,7 @@ describe('seeds from the signature', () => {
       name: 'read_file',
       line: 1,
       decorators: [],
+      route: null,
       params: [
         { name: 'filename', annotation: null, defaultRepr: null, kind: 'positional' },
         { name: 'limit', annotation: 'int', defaultRepr: '10', kind: 'positional' },

@@ -12,8 +12,9 @@ function finding(f: Finding): string {
 function failure(fn: string, f: FuzzFailure): string {
   const o = f.outcome;
   const what =
-    o.status === 'exception' ? `${o.exceptionType}: ${o.message}` : o.status === 'killed' ? `killed by signal ${o.signal}` : o.status === 'exited' ? `exit ${o.exitCode}` : o.status;
-  return `    ${fn}(${f.input.args.map((a) => renderFuzzValue(a, 60)).join(', ')}) -> ${what.slice(0, 160)}`;
+    o.status === 'exception' ? `${o.exceptionType}: ${o.message}` : o.status === 'killed' ? `killed by signal ${o.signal}` : o.status === 'exited' ? `exit ${o.exitCode}` : o.status === 'ok' ? `returned ${o.returned}` : o.status;
+  const events = o.events.map((e) => `\n      ${e.cwe} ${e.kind}: ${e.detail.slice(0, 160)}`).join('');
+  return `    ${fn}(${f.input.args.map((a) => renderFuzzValue(a, 60)).join(', ')}) -> ${what.slice(0, 160)}${events}`;
 }
 
 function counts(record: Record<string, number>): string {

@@ -39,8 +39,10 @@ export const FunctionInfoSchema = z.object({
   name: z.string(),
   line: z.number().int(),
   params: z.array(ParamInfoSchema),
-  /** Decorators as source text, e.g. "app.route('/x')": a route handler is not called directly. */
+  /** Decorators as source text, e.g. "app.route('/x')". */
   decorators: z.array(z.string()),
+  /** A Flask route handler: its params are the request parts it reads, filled by the test client. */
+  route: z.object({ rule: z.string() }).nullable().default(null),
 });
 export type FunctionInfo = z.infer<typeof FunctionInfoSchema>;
 
@@ -61,23 +63,43 @@ export type BanditResult = z.infer<typeof BanditResultSchema>;
 export const FuzzCaseSchema = z.object({ id: z.string(), args: z.array(FuzzValueSchema) });
 export type FuzzCase = z.infer<typeof FuzzCaseSchema>;
 
+/** How the harness reaches the code: call a function, or drive a Flask route. */
+export const EntrySchema = z.enum(['call', 'route']);
+export type Entry = z.infer<typeof EntrySchema>;
+
 export const FuzzTargetSchema = z.object({
   function: z.string(),
+  entry: EntrySchema.default('call'),
   params: z.array(z.object({ name: z.string(), type: PyTypeSchema })),
   seeds: z.array(FuzzCaseSchema).min(1),
 });
 export type FuzzTarget = z.infer<typeof FuzzTargetSchema>;
 
+/** Something the input made the code do that a security oracle flags (python/harness.py). */
+export const SecurityEventSchema = z.object({
+  kind: z.enum(['shell', 'process', 'argument', 'path', 'network', 'eval', 'deserialize', 'ctypes']),
+  cwe: CweSchema,
+  detail: z.string(),
+});
+export type SecurityEvent = z.infer<typeof SecurityEventSchema>;
+
+/** What every outcome may carry besides its status. */
+const OutcomeExtras = {
+  events: z.array(SecurityEventSchema).default([]),
+  /** What the input printed: its size, its head, and whether it hit the output cap. */
+  output: z.object({ bytes: z.number().int(), head: z.string(), truncated: z.boolean() }).optional(),
+};
+
 export const FuzzOutcomeSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), returned: z.string() }),
+  z.object({ status: z.literal('ok'), returned: z.string(), ...OutcomeExtras }),
   /** The code raised on purpose (a `raise` in its own code): input validation, not a crash. */
-  z.object({ status: z.literal('rejected'), exceptionType: z.string(), message: z.string(), line: z.number().int().nullable() }),
-  z.object({ status: z.literal('exception'), exceptionType: z.string(), message: z.string(), line: z.number().int().nullable() }),
-  z.object({ status: z.literal('timeout') }),
-  z.object({ status: z.literal('killed'), signal: z.number().int() }),
-  z.object({ status: z.literal('exited'), exitCode: z.number().int() }),
+  z.object({ status: z.literal('rejected'), exceptionType: z.string(), message: z.string(), line: z.number().int().nullable(), ...OutcomeExtras }),
+  z.object({ status: z.literal('exception'), exceptionType: z.string(), message: z.string(), line: z.number().int().nullable(), ...OutcomeExtras }),
+  z.object({ status: z.literal('timeout'), ...OutcomeExtras }),
+  z.object({ status: z.literal('killed'), signal: z.number().int(), ...OutcomeExtras }),
+  z.object({ status: z.literal('exited'), exitCode: z.number().int(), ...OutcomeExtras }),
   /** The batch ended (memory limit, output cap, wall-clock kill) before this input reported. */
-  z.object({ status: z.literal('not-run'), reason: z.string() }),
+  z.object({ status: z.literal('not-run'), reason: z.string(), ...OutcomeExtras }),
 ]);
 export type FuzzOutcome = z.infer<typeof FuzzOutcomeSchema>;
 
@@ -86,6 +108,9 @@ export const FAILURE_STATUSES = ['exception', 'timeout', 'killed', 'exited'] as 
 export const RunBatchInputSchema = z.object({
   code: z.string(),
   function: z.string(),
+  entry: EntrySchema.default('call'),
+  /** Parameter names: for a route, the request parts ("args.q", "form.user", "json"). */
+  params: z.array(z.string()).default([]),
   cases: z.array(FuzzCaseSchema).min(1),
   timeoutMsPerInput: z.number().int().positive(),
   /** Shown on the container's labels, so a leftover names its run. */
@@ -223,7 +248,7 @@ export const HardenResultSchema = z.object({
   finalCode: z.string(),
   staticRounds: z.array(StaticRoundSchema),
   fuzz: z.object({
-    target: z.object({ function: z.string(), params: FuzzTargetSchema.shape.params }).nullable(),
+    target: z.object({ function: z.string(), entry: EntrySchema, params: FuzzTargetSchema.shape.params }).nullable(),
     skippedReason: z.string().nullable(),
     executed: z.number().int(),
     failures: z.array(FuzzFailureSchema),

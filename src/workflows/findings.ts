@@ -2,8 +2,9 @@ import { FAILURE_STATUSES, type Finding, type FuzzFailure, type FuzzOutcome } fr
 
 /** Pure bookkeeping of findings and fuzz failures, shared by the workflow and its tests. */
 
+/** A crash, a hang, a resource blow-up, or a security event the input caused. */
 export function isFailure(outcome: FuzzOutcome): boolean {
-  return (FAILURE_STATUSES as readonly string[]).includes(outcome.status);
+  return (FAILURE_STATUSES as readonly string[]).includes(outcome.status) || outcome.events.length > 0;
 }
 
 /** Bandit and the Static Analyser agent often report the same weakness: keep one per CWE and line. */
@@ -12,14 +13,16 @@ export function mergeFindings(tool: Finding[], review: Finding[]): Finding[] {
   return [...tool, ...review.filter((f) => !seen.has(`${f.cwe}:${f.line}`))];
 }
 
-/** The CWE a fuzz failure stands for: an uncaught exception, or uncontrolled resource use. */
-export function failureCwe(outcome: FuzzOutcome): string {
-  return outcome.status === 'timeout' || outcome.status === 'killed' ? 'CWE-400' : 'CWE-248';
+/** The CWEs a fuzz failure stands for: its security events, else the crash itself. */
+export function failureCwes(outcome: FuzzOutcome): string[] {
+  if (outcome.events.length > 0) return outcome.events.map((e) => e.cwe);
+  const resource = outcome.status === 'timeout' || outcome.status === 'killed' || (outcome.status === 'exception' && outcome.exceptionType === 'MemoryError');
+  return [resource ? 'CWE-400' : 'CWE-248'];
 }
 
 export function countByCwe(findings: Finding[], failures: FuzzFailure[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const key of [...findings.map((f) => f.cwe ?? 'unclassified'), ...failures.map((f) => failureCwe(f.outcome))]) {
+  for (const key of [...findings.map((f) => f.cwe ?? 'unclassified'), ...failures.flatMap((f) => failureCwes(f.outcome))]) {
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;
@@ -36,8 +39,8 @@ export function describeFailures(outcomes: FuzzOutcome[]): string {
   if (failures.length === 0) return 'no failures';
   const kinds = new Map<string, number>();
   for (const outcome of failures) {
-    const kind = outcome.status === 'exception' ? outcome.exceptionType : outcome.status;
-    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    const labels = outcome.events.length > 0 ? outcome.events.map((e) => `${e.cwe} ${e.kind} event`) : [outcome.status === 'exception' ? outcome.exceptionType : outcome.status];
+    for (const label of labels) kinds.set(label, (kinds.get(label) ?? 0) + 1);
   }
   return `${failures.length} failing input${failures.length === 1 ? '' : 's'} (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')})`;
 }

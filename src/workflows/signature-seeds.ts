@@ -71,11 +71,18 @@ function typicalValues(type: PyType, name: string): FuzzValue[] {
   }
 }
 
-/** Functions worth fuzzing directly: plain functions with parameters, not route handlers. */
+/**
+ * Functions worth fuzzing: plain functions with parameters, and Flask route handlers that read
+ * request parts. Other decorated functions may not be callable as written.
+ */
 export function fuzzableFunctions(functions: FunctionInfo[]): FunctionInfo[] {
-  return functions.filter(
-    (f) => !f.name.startsWith('_') && f.decorators.length === 0 && f.params.some((p) => p.kind === 'positional'),
-  );
+  return functions.filter((f) => !f.name.startsWith('_') && (f.route !== null || f.decorators.length === 0) && f.params.some((p) => p.kind === 'positional'));
+}
+
+/** Without an LLM to choose: the last plain function (helpers usually come first), else the last route. */
+export function defaultTarget(candidates: FunctionInfo[]): FunctionInfo | undefined {
+  const plain = candidates.filter((f) => f.route === null);
+  return (plain.length > 0 ? plain : candidates).at(-1);
 }
 
 export function seedsFromSignature(fn: FunctionInfo): FuzzTarget {
@@ -87,5 +94,5 @@ export function seedsFromSignature(fn: FunctionInfo): FuzzTarget {
       return values[variant] ?? values[0] ?? { type: 'none' as const };
     }),
   }));
-  return { function: fn.name, params, seeds };
+  return { function: fn.name, entry: fn.route ? 'route' : 'call', params, seeds };
 }

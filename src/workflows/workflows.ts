@@ -19,7 +19,7 @@ import {
 } from '../common/schemas.js';
 import { countByCwe, describeFailures, describeFindings, isFailure, mergeFindings } from './findings.js';
 import { deriveInputs } from './mutate.js';
-import { fuzzableFunctions, seedsFromSignature } from './signature-seeds.js';
+import { defaultTarget, fuzzableFunctions, seedsFromSignature } from './signature-seeds.js';
 
 export const progressQuery = defineQuery<Progress>('progress');
 
@@ -182,9 +182,11 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
   const candidates = fuzzableFunctions(info.functions);
   let target: FuzzTarget | null = null;
   if (candidates.length === 0) {
-    fuzz.skippedReason = info.functions.some((f) => f.decorators.length > 0)
-      ? 'the code has only decorated functions (e.g. Flask route handlers), which cannot be called directly yet'
-      : 'the code has no function with parameters to call';
+    fuzz.skippedReason = info.functions.some((f) => f.route !== null)
+      ? 'its route handlers read no request parameters, so there is no input to fuzz'
+      : info.functions.some((f) => f.decorators.length > 0)
+        ? 'the code has only decorated functions that are not Flask routes, which cannot be called directly'
+        : 'the code has no function with parameters to call';
   } else if (llm && model) {
     const seeds = await ledger.step(
       'fuzzing',
@@ -195,14 +197,14 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
     );
     target = seeds.target;
   } else {
-    // Without an LLM, the last plain function is usually the entry point (helpers come first).
-    const fn = candidates[candidates.length - 1];
+    const fn = defaultTarget(candidates);
     if (fn) target = seedsFromSignature(fn);
   }
 
   const runAll = async (cases: FuzzCase[], label: string): Promise<{ failures: FuzzFailure[]; loadError: string | null }> => {
     if (!target) return { failures: [], loadError: null };
-    const fn = target.function;
+    const { function: fn, entry } = target;
+    const params = target.params.map((p) => p.name);
     // Even batches (153 inputs at 50 a batch: 4 of 39, not 3 of 50 and one of 3).
     const count = Math.ceil(cases.length / req.fuzz.batchSize);
     const size = Math.ceil(cases.length / count);
@@ -215,7 +217,7 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
         return ledger.step(
           'sandbox',
           action,
-          () => runFuzzBatch.executeWithOptions({ summary: `${action}: ${batch.length} inputs` }, [{ code, function: fn, cases: batch, timeoutMsPerInput: req.fuzz.timeoutMsPerInput, label: runLabel }]),
+          () => runFuzzBatch.executeWithOptions({ summary: `${action}: ${batch.length} inputs` }, [{ code, function: fn, entry, params, cases: batch, timeoutMsPerInput: req.fuzz.timeoutMsPerInput, label: runLabel }]),
           (r) => (r.loadError ? `code failed to load: ${r.loadError}` : describeFailures(r.outcomes.map((o) => o.outcome))),
         );
       }),
@@ -236,7 +238,7 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
 
   let allCases: FuzzCase[] = [];
   if (target) {
-    fuzz.target = { function: target.function, params: target.params };
+    fuzz.target = { function: target.function, entry: target.entry, params: target.params };
     allCases = [...target.seeds, ...deriveInputs(target.seeds, req.fuzz.mutations, req.fuzz.seed)];
     const first = await runAll(allCases, 'fuzz');
     if (first.loadError) {

@@ -17,12 +17,17 @@ def list_directory(path):
 
 export const LIST_SECURE = `import os
 
+BASE_DIR = os.path.realpath(".")
+
 def list_directory(path):
     '''List the files in the directory at path and return them, one per line.'''
     if not isinstance(path, str) or not path or "\\x00" in path:
         raise ValueError("invalid path")
+    target = os.path.realpath(os.path.join(BASE_DIR, path))
+    if target != BASE_DIR and not target.startswith(BASE_DIR + os.sep):
+        raise ValueError("path is outside the base directory")
     try:
-        return "\\n".join(sorted(os.listdir(path)))
+        return "\\n".join(sorted(os.listdir(target)))
     except OSError as exc:
         raise ValueError("cannot list %r" % path) from exc
 `;
@@ -57,7 +62,7 @@ export function securityAwareModel(req: ChatRequest): Reply {
     case 'fuzzing':
       return req.user.includes('average_word_length')
         ? answer.seeds('average_word_length', [{ name: 'text', type: 'str' }], [['hello world'], ['a bb ccc']])
-        : answer.seeds('list_directory', [{ name: 'path', type: 'str' }], [['.'], ['/tmp'], ['/opt/asc']]);
+        : answer.seeds('list_directory', [{ name: 'path', type: 'str' }], [['.'], ['docs'], ['reports/2024']]);
     default:
       return { status: 400 };
   }

@@ -138,7 +138,7 @@ function seedsAnswerSchema(functions: FunctionInfo[]) {
           return z.NEVER;
         }
       }
-      return { function: answer.function, params: answer.params, seeds };
+      return { function: answer.function, entry: fn.route ? 'route' : 'call', params: answer.params, seeds };
     });
 }
 

@@ -48,7 +48,10 @@ type of each positional parameter, and write seed inputs: typical valid values t
 function's main paths. Types are one of: int, float, str, bytes, bool, none, list, dict.
 Answer with JSON only, in this shape:
 {"function": "name", "params": [{"name": "x", "type": "str"}], "seeds": [["value for x"], ["another"]]}
-Each seed is a list with one JSON value per parameter, in order; write bytes as text. Give 3 to 8 seeds.`;
+Each seed is a list with one JSON value per parameter, in order; write bytes as text. Give 3 to 8 seeds.
+For a Flask route handler the parameters are the request parts it reads, named like "args.q"
+(query), "form.user", "headers.X-Token", "cookies.session", "path.id", "json" or "data": keep
+those names, and write query, form, header and cookie values as strings.`;
 
 export function numbered(code: string): string {
   return code
@@ -74,19 +77,21 @@ export function describeFeedback(feedback: RepairFeedback): string {
     case 'syntax':
       return `The code does not parse: ${feedback.message}${feedback.line !== null ? ` at line ${feedback.line}` : ''}.`;
     case 'fuzz':
-      return `Fuzzing ${feedback.functionName} found inputs that make it fail:\n${feedback.failures
+      return `Fuzzing ${feedback.functionName} found inputs that make it fail or do something unsafe:\n${feedback.failures
         .map((f) => {
           const args = f.input.args.map((a) => renderFuzzValue(a)).join(', ');
           const o = f.outcome;
           const what =
             o.status === 'exception' ? `raised ${o.exceptionType}: ${o.message}${o.line !== null ? ` (line ${o.line})` : ''}`
             : o.status === 'timeout' ? 'did not finish within the time limit'
-            : o.status === 'killed' ? `was killed by signal ${o.signal} (memory or resource limit)`
+            : o.status === 'killed' ? `was killed by signal ${o.signal} (memory, output or resource limit)`
             : o.status === 'exited' ? `exited the process with code ${o.exitCode}`
+            : o.status === 'ok' || o.status === 'rejected' ? 'ran'
             : o.status;
-          return `- ${feedback.functionName}(${args}) ${what}`;
+          const events = o.events.map((e) => `\n    security: ${e.cwe} ${e.detail}`).join('');
+          return `- ${feedback.functionName}(${args}) ${what}${events}`;
         })
-        .join('\n')}\nHandle such input deliberately: validate it and raise ValueError for input you reject.`;
+        .join('\n')}\nHandle such input deliberately: validate it and raise ValueError for input you reject; never let input reach a shell, a path outside the intended directory, eval, or a deserialiser.`;
   }
 }
 
@@ -101,7 +106,7 @@ export function reviewPrompt(code: string, toolFindings: Finding[]): string {
 }
 
 export function seedsPrompt(code: string, functions: FunctionInfo[]): string {
-  const names = functions.map((f) => `${f.name}(${f.params.map((p) => p.name).join(', ')})`).join(', ');
+  const names = functions.map((f) => `${f.route ? `route ${f.route.rule} -> ` : ''}${f.name}(${f.params.map((p) => p.name).join(', ')})`).join(', ');
   return `Code:\n\`\`\`python\n${code}\n\`\`\`\n\nFunctions you may choose: ${names}.`;
 }
 

@@ -13,6 +13,8 @@ export interface SandboxLimits {
   fileBytes: number;
   /** Harness protocol output kept; past it the container is killed. */
   maxStdoutBytes: number;
+  /** What one input may print (RLIMIT_FSIZE of its output file); past it the input is killed. */
+  outputCapBytes: number;
   maxStderrBytes: number;
 }
 
@@ -22,6 +24,7 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   nanoCpus: 1_000_000_000,
   fileBytes: 16 * 1024 * 1024,
   maxStdoutBytes: 4 * 1024 * 1024,
+  outputCapBytes: 1024 * 1024,
   maxStderrBytes: 64 * 1024,
 };
 
@@ -43,9 +46,11 @@ const START_BUDGET_MS = 15_000;
 export interface BatchHooks {
   onOutcome: (done: number) => void;
   signal: AbortSignal;
+  /** Extra container labels: the workflow and activity that own it. */
+  labels?: Record<string, string>;
 }
 
-function containerOptions(image: string, input: RunBatchInput, limits: SandboxLimits): Docker.ContainerCreateOptions {
+function containerOptions(image: string, input: RunBatchInput, limits: SandboxLimits, labels: Record<string, string>): Docker.ContainerCreateOptions {
   return {
     Image: image,
     Cmd: ['python3', '/opt/asc/harness.py'],
@@ -58,7 +63,7 @@ function containerOptions(image: string, input: RunBatchInput, limits: SandboxLi
     StdinOnce: true,
     Tty: false,
     NetworkDisabled: true,
-    Labels: { [SANDBOX_LABEL]: 'true', 'autosafecoder.run': input.label },
+    Labels: { ...labels, [SANDBOX_LABEL]: 'true', 'autosafecoder.run': input.label },
     HostConfig: {
       NetworkMode: 'none',
       ReadonlyRootfs: true,
@@ -84,7 +89,7 @@ function containerOptions(image: string, input: RunBatchInput, limits: SandboxLi
  */
 export async function runBatchInContainer(docker: Docker, image: string, input: RunBatchInput, limits: SandboxLimits, hooks: BatchHooks): Promise<RunBatchResult> {
   const started = Date.now();
-  const container = await docker.createContainer(containerOptions(image, input, limits));
+  const container = await docker.createContainer(containerOptions(image, input, limits, hooks.labels ?? {}));
   const outcomes = new Map<string, FuzzOutcome>();
   let loadError: string | null = null;
   let endReason: string | null = null;
@@ -132,7 +137,18 @@ export async function runBatchInContainer(docker: Docker, image: string, input: 
       stream.on('error', () => resolve());
     });
     await container.start();
-    stream.end(JSON.stringify({ code: input.code, function: input.function, inputs: input.cases, timeoutMs: input.timeoutMsPerInput, outputLimit: 2000 }));
+    stream.end(
+      JSON.stringify({
+        code: input.code,
+        function: input.function,
+        entry: input.entry,
+        params: input.params,
+        inputs: input.cases,
+        timeoutMs: input.timeoutMsPerInput,
+        outputLimit: 2000,
+        outputCap: limits.outputCapBytes,
+      }),
+    );
     const status = (await container.wait()) as { StatusCode: number };
     await streamEnded;
     if (status.StatusCode !== 0 && endReason === null) {
@@ -146,7 +162,7 @@ export async function runBatchInContainer(docker: Docker, image: string, input: 
   }
   const reason = loadError ?? endReason ?? 'the harness stopped before this input';
   return {
-    outcomes: input.cases.map((c) => ({ id: c.id, outcome: outcomes.get(c.id) ?? { status: 'not-run', reason } })),
+    outcomes: input.cases.map((c) => ({ id: c.id, outcome: outcomes.get(c.id) ?? { status: 'not-run', reason, events: [] } })),
     loadError,
     wallMs: Date.now() - started,
   };

@@ -23,6 +23,7 @@ export function createSandboxActivities(deps: SandboxDeps) {
         return await runBatchInContainer(deps.docker, deps.image, batch, deps.limits, {
           onOutcome: (done) => context.heartbeat({ done }),
           signal: context.cancellationSignal,
+          labels: { 'autosafecoder.workflow-id': context.info.workflowExecution?.workflowId ?? '', 'autosafecoder.activity-id': context.info.activityId },
         });
       } catch (error) {
         // The engine refusing or vanishing is transient from the run's point of view: retry.
