@@ -22,7 +22,7 @@ import sys
 import traceback
 
 TARGET_FILE = "target.py"
-WORK_DIR = "/work"
+WORK_DIR = os.environ.get("ASC_WORK_DIR", "/work")
 OUTPUT_FILE = os.path.join(WORK_DIR, ".output")
 CHILD_MEMORY_HEADROOM = 160 * 1024 * 1024
 MAX_EVENTS = 20
@@ -157,35 +157,35 @@ class Oracle:
                 hit = self.tainted(text)
                 if hit is not None:
                     self.add("eval", "CWE-95", "evaluates code built from the input %r" % hit)
+        elif event == "asc.template":
+            hit = self.tainted(str(args[0]))
+            if hit is not None and ("{{" in hit or "{%" in hit):
+                self.add("template", "CWE-1336", "renders a template with template syntax from the input %r" % hit)
         elif event in ("marshal.loads", "marshal.load") and not importing():
             self.add("deserialize", "CWE-502", "marshal loads data")
         elif event == "pickle.find_class":
             self.add("deserialize", "CWE-502", "unpickling imports %s.%s" % (args[0], args[1]))
         elif event == "asc.deserialize":
             self.add("deserialize", "CWE-502", args[0])
-        elif event in ("ctypes.dlopen", "ctypes.dlsym", "ctypes.call_function"):
-            if self.tainted(" ".join(str(a) for a in args)) is not None:
-                self.add("ctypes", "CWE-676", "the input reaches ctypes: %s" % event)
+        elif event == "ctypes.dlopen":
+            # Libraries call native code with input all the time (pycryptodome does): only an
+            # input-chosen library is a finding.
+            name = str(args[0])
+            if self.tainted(name) is not None:
+                self.add("library", "CWE-114", "loads the native library %r chosen by the input" % name)
 
 
-def watch_deserializers(code):
-    """pickle.loads and yaml.load of input need no global to be exploitable: record each call."""
+def watch_libraries(code):
+    """Calls with no audit event of their own: pickle.loads and yaml.load of input need no
+    global to be exploitable, and Jinja compiles a template's syntax away before any hook sees
+    it. Each call raises an audit event the oracle reads."""
     if "pickle" in code:
         import pickle
 
         for name in ("loads", "load"):
-            original = getattr(pickle, name)
-
-            def wrapper(*args, __original=original, __name=name, **kwargs):
-                sys.audit("asc.deserialize", "pickle.%s of data" % __name)
-                return __original(*args, **kwargs)
-
-            setattr(pickle, name, wrapper)
-    if "yaml" in code:
-        try:
-            import yaml
-        except ImportError:
-            return
+            setattr(pickle, name, audited(getattr(pickle, name), "asc.deserialize", "pickle.%s of data" % name))
+    yaml = optional_import("yaml") if "yaml" in code else None
+    if yaml is not None:
         original_load = yaml.load
 
         def load(stream, Loader=None, **kwargs):
@@ -195,13 +195,31 @@ def watch_deserializers(code):
 
         yaml.load = load
         if hasattr(yaml, "unsafe_load"):
-            original_unsafe = yaml.unsafe_load
+            yaml.unsafe_load = audited(yaml.unsafe_load, "asc.deserialize", "yaml.unsafe_load")
+    jinja2 = optional_import("jinja2") if "jinja2" in code or "render_template_string" in code else None
+    if jinja2 is not None:
+        original_compile = jinja2.Environment.compile
 
-            def unsafe_load(stream):
-                sys.audit("asc.deserialize", "yaml.unsafe_load")
-                return original_unsafe(stream)
+        def compile_template(self, source, *args, **kwargs):
+            sys.audit("asc.template", source)
+            return original_compile(self, source, *args, **kwargs)
 
-            yaml.unsafe_load = unsafe_load
+        jinja2.Environment.compile = compile_template
+
+
+def audited(function, event, detail):
+    def wrapper(*args, **kwargs):
+        sys.audit(event, detail)
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+def optional_import(name):
+    try:
+        return __import__(name)
+    except ImportError:
+        return None
 
 
 def deliberate_raise(tb, source_lines):
@@ -331,17 +349,30 @@ def kill_strays(child_pid):
 
 
 def read_output(limit):
+    """Size and head of what the input printed (plain os calls: this runs once per input)."""
     try:
-        size = os.path.getsize(OUTPUT_FILE)
-        with open(OUTPUT_FILE, "rb") as handle:
-            head = handle.read(limit).decode("utf-8", "replace")
-        os.unlink(OUTPUT_FILE)
-        return size, head
+        fd = os.open(OUTPUT_FILE, os.O_RDONLY)
     except OSError:
         return 0, ""
+    try:
+        size = os.fstat(fd).st_size
+        return size, os.read(fd, limit).decode("utf-8", "replace") if size else ""
+    finally:
+        os.close(fd)
 
 
-def run_input(call, item, timeout_s, limit, source_lines, output_cap):
+deadline = {"pid": 0, "hit": False}
+
+
+def on_deadline(_sig, _frame):
+    deadline["hit"] = True
+    try:
+        os.kill(deadline["pid"], signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def run_input(call, item, timeout_s, limit, source_lines, output_cap, memory_cap):
     read_fd, write_fd = os.pipe()
     args = [decode(a) for a in item["args"]]
     taint = fragments(args, [])
@@ -353,26 +384,12 @@ def run_input(call, item, timeout_s, limit, source_lines, output_cap):
         out = os.open(OUTPUT_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(out, 1)
         os.dup2(out, 2)
-        signal.signal(signal.SIGALRM, signal.SIG_DFL)
-        signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
         resource.setrlimit(resource.RLIMIT_FSIZE, (output_cap, output_cap))
-        # Headroom over what the loaded module already maps: a runaway allocation fails with
-        # MemoryError in the child long before the container's cgroup limit is reached.
-        mapped = int(open("/proc/self/statm").read().split()[0]) * resource.getpagesize()
-        resource.setrlimit(resource.RLIMIT_AS, (mapped + CHILD_MEMORY_HEADROOM, mapped + CHILD_MEMORY_HEADROOM))
-        signal.alarm(max(1, int(timeout_s + 0.999)))
+        resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
         run_child(call, args, write_fd, limit, source_lines, taint)
     os.close(write_fd)
-    deadline_hit = [False]
-
-    def on_alarm(_sig, _frame):
-        deadline_hit[0] = True
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-    signal.signal(signal.SIGALRM, on_alarm)
+    # The parent's interval timer is the deadline (timers are not inherited by a fork).
+    deadline["pid"], deadline["hit"] = pid, False
     signal.setitimer(signal.ITIMER_REAL, timeout_s)
     # Wait for the child itself, not for the pipe's end: a daemon it forked may hold the pipe.
     _, status = os.waitpid(pid, 0)
@@ -390,7 +407,7 @@ def run_input(call, item, timeout_s, limit, source_lines, output_cap):
     os.close(read_fd)
     kill_strays(pid)
     output_bytes, output = read_output(limit)
-    if deadline_hit[0] or (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGALRM):
+    if deadline["hit"] and os.WIFSIGNALED(status):
         outcome = {"status": "timeout"}
     elif chunks:
         outcome, _ = json.JSONDecoder().raw_decode(b"".join(chunks).decode())
@@ -413,7 +430,7 @@ def main():
     limit = int(batch.get("outputLimit", 2000))
     output_cap = int(batch.get("outputCap", 1024 * 1024))
     os.chdir(WORK_DIR)
-    watch_deserializers(batch["code"])
+    watch_libraries(batch["code"])
     namespace = {"__name__": "target"}
     try:
         exec(compile(batch["code"], TARGET_FILE, "exec"), namespace)
@@ -442,10 +459,15 @@ def main():
             return func(*args)
 
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    signal.signal(signal.SIGALRM, on_deadline)
     timeout_s = batch["timeoutMs"] / 1000.0
     source_lines = batch["code"].splitlines()
+    # Headroom over what the loaded module maps (a child starts as a copy): a runaway allocation
+    # fails with MemoryError in the child long before the container's cgroup limit is reached.
+    with open("/proc/self/statm") as statm:
+        memory_cap = int(statm.read().split()[0]) * resource.getpagesize() + CHILD_MEMORY_HEADROOM
     for item in batch["inputs"]:
-        outcome = run_input(call, item, timeout_s, limit, source_lines, output_cap)
+        outcome = run_input(call, item, timeout_s, limit, source_lines, output_cap, memory_cap)
         outcome["id"] = item["id"]
         emit(outcome)
     emit({"done": True})

@@ -191,10 +191,16 @@ def target(kind, value):
         return yaml.load(value, Loader=yaml.Loader)
     elif kind == "safeyaml":
         return yaml.safe_load(value)
+    elif kind == "template":
+        from jinja2 import Template
+        return Template("Hello " + value).render()
+    elif kind == "safetemplate":
+        from jinja2 import Template
+        return Template("Hello {{ name }}").render(name=value)
 `;
 
 describe('sandbox: security oracles (audit hooks) flag what the input made the code do', () => {
-  it('maps shell injection, input-chosen programs, eval of data, path traversal and deserialisation to CWEs', async () => {
+  it('maps shell injection, input-chosen programs, eval of data, template injection, path traversal and deserialisation to CWEs', async () => {
     const { byId } = await run(ORACLES, [
       act('system', 'system', 'hi; id'),
       act('system-benign', 'system', 'hello'),
@@ -207,6 +213,8 @@ describe('sandbox: security oracles (audit hooks) flag what the input made the c
       act('marshal', 'marshal', 'e901000000'),
       act('yaml', 'yaml', 'a: 1'),
       act('safeyaml', 'safeyaml', 'a: 1'),
+      act('template', 'template', '{{ 7 * 7 }}'),
+      act('safetemplate', 'safetemplate', '{{ 7 * 7 }}'),
     ]);
     const cwes = (id: string) => events(byId, id).map((e) => e.cwe);
     assert.deepEqual(cwes('system'), ['CWE-78']);
@@ -223,6 +231,9 @@ describe('sandbox: security oracles (audit hooks) flag what the input made the c
     assert.deepEqual(cwes('marshal'), ['CWE-502']);
     assert.deepEqual(cwes('yaml'), ['CWE-502']);
     assert.deepEqual(cwes('safeyaml'), []);
+    assert.deepEqual(cwes('template'), ['CWE-1336'], 'server-side template injection');
+    assert.deepEqual(outcome(byId, 'template'), { status: 'ok', returned: "'Hello 49'", events: events(byId, 'template') });
+    assert.deepEqual(cwes('safetemplate'), [], 'input passed as a template variable is data');
   });
 });
 

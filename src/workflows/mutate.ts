@@ -28,8 +28,8 @@ function pick<T>(rng: Rng, items: readonly T[]): T {
 
 const INT_BOUNDARIES = ['0', '1', '-1', '2', '255', '256', '65535', '2147483647', '-2147483648', '4294967296', '9223372036854775807', '-9223372036854775808', '9223372036854775808', '1' + '0'.repeat(40)];
 const FLOAT_SPECIALS: (number | 'nan' | 'inf' | '-inf')[] = [0, -0, 1e308, -1e308, 5e-324, 'nan', 'inf', '-inf', 0.1, -1.5];
-/** Strings that break parsers, shells, paths, SQL, templates and encodings. */
-const SPECIAL_STRINGS = ["'", '"', '\\', ';', '|', '&&', '$(id)', '`id`', '../', '../../../../etc/passwd', '/etc/passwd', '\u0000', '\n', '\r\n', '%s%s%n', '{0}', '{{7*7}}', '${7*7}', '<script>alert(1)</script>', "' OR '1'='1", '--', '*', '\u202e', '\ud83d\ude00', 'é', '\uffff', ' ', ''];
+/** Strings that break parsers, shells, paths, SQL, templates and encodings, or reach inside. */
+const SPECIAL_STRINGS = ["'", '"', '\\', ';', '|', '&&', '$(id)', '`id`', '; id', '../', '../../../../etc/passwd', '/etc/passwd', 'http://169.254.169.254/latest/meta-data/', '127.0.0.1', 'file:///etc/passwd', '__import__("os").getcwd()', '\u0000', '\n', '\r\n', '%s%s%n', '{0}', '{{7*7}}', '${7*7}', '<script>alert(1)</script>', "' OR '1'='1", '--', '*', '\u202e', '\ud83d\ude00', 'é', '\uffff', ' ', ''];
 const SPECIAL_BYTES = ['00', 'ff', '7f', '80', 'c3', 'fe', 'ef', '0a', '25', '27'];
 
 export function mutateValue(value: FuzzValue, rng: Rng, depth = 0): FuzzValue {

@@ -50,7 +50,7 @@ export interface BatchHooks {
   labels?: Record<string, string>;
 }
 
-function containerOptions(image: string, input: RunBatchInput, limits: SandboxLimits, labels: Record<string, string>): Docker.ContainerCreateOptions {
+function containerOptions(image: string, limits: SandboxLimits, labels: Record<string, string>): Docker.ContainerCreateOptions {
   return {
     Image: image,
     Cmd: ['python3', '/opt/asc/harness.py'],
@@ -63,7 +63,7 @@ function containerOptions(image: string, input: RunBatchInput, limits: SandboxLi
     StdinOnce: true,
     Tty: false,
     NetworkDisabled: true,
-    Labels: { ...labels, [SANDBOX_LABEL]: 'true', 'autosafecoder.run': input.label },
+    Labels: { ...labels, [SANDBOX_LABEL]: 'true' },
     HostConfig: {
       NetworkMode: 'none',
       ReadonlyRootfs: true,
@@ -83,13 +83,38 @@ function containerOptions(image: string, input: RunBatchInput, limits: SandboxLi
   };
 }
 
+/** A locked-down container for one batch; a started one waits for the batch on stdin. */
+export interface Sandbox {
+  container: Docker.Container;
+  running: boolean;
+}
+
+export async function createSandbox(docker: Docker, image: string, limits: SandboxLimits, labels: Record<string, string>, start: boolean): Promise<Sandbox> {
+  const container = await docker.createContainer(containerOptions(image, limits, labels));
+  if (start) {
+    try {
+      await container.start();
+    } catch (error) {
+      await container.remove({ force: true }).catch(() => undefined);
+      throw error;
+    }
+  }
+  return { container, running: start };
+}
+
 /**
  * Runs one batch of inputs in a fresh locked-down container and removes the container on
  * every path. Each input's outcome is reported by the harness as it finishes.
  */
 export async function runBatchInContainer(docker: Docker, image: string, input: RunBatchInput, limits: SandboxLimits, hooks: BatchHooks): Promise<RunBatchResult> {
   const started = Date.now();
-  const container = await docker.createContainer(containerOptions(image, input, limits, hooks.labels ?? {}));
+  const sandbox = await createSandbox(docker, image, limits, { ...hooks.labels, 'autosafecoder.run': input.label }, false);
+  return runBatch(docker, sandbox, input, limits, hooks, started);
+}
+
+/** Feeds the batch to the sandbox's harness, collects the outcomes, then removes the container. */
+export async function runBatch(docker: Docker, sandbox: Sandbox, input: RunBatchInput, limits: SandboxLimits, hooks: BatchHooks, started = Date.now()): Promise<RunBatchResult> {
+  const { container } = sandbox;
   const outcomes = new Map<string, FuzzOutcome>();
   let loadError: string | null = null;
   let endReason: string | null = null;
@@ -120,10 +145,10 @@ export async function runBatchInContainer(docker: Docker, image: string, input: 
         const message = parseLine(line);
         const fatal = FatalLineSchema.safeParse(message);
         if (fatal.success) loadError = fatal.data.fatal;
-        const outcome = OutcomeLineSchema.safeParse(message);
-        if (outcome.success) {
-          const { id, ...rest } = outcome.data;
-          outcomes.set(id, FuzzOutcomeSchema.parse(rest));
+        const reported = OutcomeLineSchema.safeParse(message);
+        if (reported.success) {
+          const { id, ...outcome } = reported.data;
+          outcomes.set(id, outcome);
           hooks.onOutcome(outcomes.size);
         }
       }
@@ -136,7 +161,7 @@ export async function runBatchInContainer(docker: Docker, image: string, input: 
       stream.on('close', resolve);
       stream.on('error', () => resolve());
     });
-    await container.start();
+    if (!sandbox.running) await container.start();
     stream.end(
       JSON.stringify({
         code: input.code,
