@@ -171,7 +171,8 @@ class Oracle:
             # Libraries call native code with input all the time (pycryptodome does): only an
             # input-chosen library is a finding.
             name = str(args[0])
-            if self.tainted(name) is not None:
+            hit = self.tainted(name)
+            if hit is not None and (name == hit or name.startswith(hit)):
                 self.add("library", "CWE-114", "loads the native library %r chosen by the input" % name)
 
 

@@ -1,9 +1,10 @@
-import { ActivityFailure, ApplicationFailure, defineQuery, proxyActivities, setCurrentDetails, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, defineQuery, proxyActivities, setCurrentDetails, setHandler, workflowInfo, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import { TASK_QUEUES } from '../common/queues.js';
 import {
   describeZodError,
   HardenRequestSchema,
+  type AgentCallMeta,
   type AgentStep,
   type Finding,
   type FuzzCase,
@@ -48,17 +49,32 @@ function llmOptions(maxAttempts: number): ActivityOptions {
 const { inspectCode, runBandit } = proxyActivities<activities.AnalysisActivities>(analysisOptions);
 const { runFuzzBatch } = proxyActivities<activities.SandboxActivities>(sandboxOptions);
 
+interface StepSpec<A extends unknown[], T> {
+  agent: AgentStep['agent'];
+  action: string;
+  activity: ActivityFunctionWithOptions<(...args: A) => Promise<T>>;
+  args: A;
+  describe: (result: T) => string;
+  usage?: (result: T) => TokenUsage;
+  /** The UI summary, when it should say more than the action. */
+  summary?: string;
+}
+
+const llmUsage = (result: { meta: AgentCallMeta }): TokenUsage => result.meta.usage;
+
 /** The run's record: every agent step, progress for the query, and token spend. */
 class Ledger {
   readonly steps: AgentStep[] = [];
   readonly usage: TokenUsage = { prompt: 0, completion: 0 };
   readonly progress: Progress = { phase: 'static', staticRound: 0, fuzzRepairRound: 0, fuzzExecuted: 0, fuzzFailures: 0, steps: 0, lastStep: null };
 
-  async step<T>(agent: AgentStep['agent'], action: string, run: () => Promise<T>, describe: (result: T) => string, usage?: (result: T) => TokenUsage): Promise<T> {
+  /** Runs one activity as an audited step: its summary in the UI, its outcome in the record. */
+  async step<A extends unknown[], T>(spec: StepSpec<A, T>): Promise<T> {
+    const { agent, action, describe, usage } = spec;
     const started = Date.now();
     let result: T;
     try {
-      result = await run();
+      result = await spec.activity.executeWithOptions({ summary: spec.summary ?? action }, spec.args);
     } catch (error) {
       // Name the step and the real reason in the run's own failure, where the UI shows it first.
       if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
@@ -91,19 +107,24 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
   const task = req.prompt ?? null;
 
   const inspect = (code: string, why: string) =>
-    ledger.step('inspector', why, () => inspectCode.executeWithOptions({ summary: why }, [code]), (r: InspectResult) =>
-      r.syntaxError ? `syntax error at line ${r.syntaxError.line ?? '?'}` : `${r.functions.length} function(s)`,
-    );
+    ledger.step({
+      agent: 'inspector',
+      action: why,
+      activity: inspectCode,
+      args: [code],
+      describe: (r) => (r.syntaxError ? `syntax error at line ${r.syntaxError.line ?? '?'}` : `${r.functions.length} function(s)`),
+    });
 
   const repair = async (code: string, feedback: RepairFeedback, action: string): Promise<string> => {
     if (!llm || !model) throw ApplicationFailure.nonRetryable('repair needs an LLM', 'Internal');
-    const result = await ledger.step(
-      'coding',
+    const result = await ledger.step({
+      agent: 'coding',
       action,
-      () => llm.repairCode.executeWithOptions({ summary: action }, [{ model, task, code, feedback }]),
-      (r) => `${r.code.split('\n').length} lines${r.meta.reasks > 0 ? `, after ${r.meta.reasks} re-ask(s)` : ''}`,
-      (r) => r.meta.usage,
-    );
+      activity: llm.repairCode,
+      args: [{ model, task, code, feedback }],
+      describe: (r) => `${r.code.split('\n').length} lines${r.meta.reasks > 0 ? `, after ${r.meta.reasks} re-ask(s)` : ''}`,
+      usage: llmUsage,
+    });
     return result.code;
   };
 
@@ -122,13 +143,14 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
   if (req.prompt !== undefined) {
     if (!llm || !model) throw ApplicationFailure.nonRetryable('writing code from a prompt needs an LLM', 'BadRequest');
     ledger.progress.phase = 'generating';
-    const generated = await ledger.step(
-      'coding',
-      'Coding agent: write the code from the task',
-      () => llm.generateCode.executeWithOptions({ summary: 'Coding agent: write the code from the task' }, [{ model, prompt: req.prompt ?? '' }]),
-      (r) => `${r.code.split('\n').length} lines`,
-      (r) => r.meta.usage,
-    );
+    const generated = await ledger.step({
+      agent: 'coding',
+      action: 'Coding agent: write the code from the task',
+      activity: llm.generateCode,
+      args: [{ model, prompt: req.prompt }],
+      describe: (r) => `${r.code.split('\n').length} lines`,
+      usage: llmUsage,
+    });
     code = generated.code;
   } else {
     code = req.code ?? '';
@@ -147,16 +169,19 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
   // 2. Static rounds: analyse, repair, and analyse again until clean or out of rounds.
   ledger.progress.phase = 'static';
   const staticRounds: StaticRound[] = [];
+  const runBanditStep = (action: string) =>
+    ledger.step({ agent: 'bandit', action, activity: runBandit, args: [{ code, minSeverity: req.minSeverity }], describe: (r) => describeFindings(r.findings) });
   const analyse = async (label: string): Promise<Finding[]> => {
-    const bandit = await ledger.step('bandit', `${label}: Bandit`, () => runBandit.executeWithOptions({ summary: `${label}: Bandit` }, [{ code, minSeverity: req.minSeverity }]), (r) => describeFindings(r.findings));
+    const bandit = await runBanditStep(`${label}: Bandit`);
     if (!llm || !model) return bandit.findings;
-    const review = await ledger.step(
-      'static-analyser',
-      `${label}: Static Analyser agent`,
-      () => llm.reviewCode.executeWithOptions({ summary: `${label}: Static Analyser agent` }, [{ model, code, toolFindings: bandit.findings }]),
-      (r) => describeFindings(r.findings),
-      (r) => r.meta.usage,
-    );
+    const review = await ledger.step({
+      agent: 'static-analyser',
+      action: `${label}: Static Analyser agent`,
+      activity: llm.reviewCode,
+      args: [{ model, code, toolFindings: bandit.findings }],
+      describe: (r) => describeFindings(r.findings),
+      usage: llmUsage,
+    });
     return mergeFindings(bandit.findings, review.findings);
   };
   let findings: Finding[] = [];
@@ -188,13 +213,14 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
         ? 'the code has only decorated functions that are not Flask routes, which cannot be called directly'
         : 'the code has no function with parameters to call';
   } else if (llm && model) {
-    const seeds = await ledger.step(
-      'fuzzing',
-      'Fuzzing agent: infer types and write seed inputs',
-      () => llm.writeSeeds.executeWithOptions({ summary: 'Fuzzing agent: infer types and write seed inputs' }, [{ model, code, functions: candidates }]),
-      (r) => `${r.target.function}(${r.target.params.map((p) => `${p.name}: ${p.type}`).join(', ')}), ${r.target.seeds.length} seeds`,
-      (r) => r.meta.usage,
-    );
+    const seeds = await ledger.step({
+      agent: 'fuzzing',
+      action: 'Fuzzing agent: infer types and write seed inputs',
+      activity: llm.writeSeeds,
+      args: [{ model, code, functions: candidates }],
+      describe: (r) => `${r.target.function}(${r.target.params.map((p) => `${p.name}: ${p.type}`).join(', ')}), ${r.target.seeds.length} seeds`,
+      usage: llmUsage,
+    });
     target = seeds.target;
   } else {
     const fn = defaultTarget(candidates);
@@ -214,12 +240,14 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
     const results = await Promise.all(
       batches.map((batch, i) => {
         const action = `${label} batch ${i + 1}/${batches.length}`;
-        return ledger.step(
-          'sandbox',
+        return ledger.step({
+          agent: 'sandbox',
           action,
-          () => runFuzzBatch.executeWithOptions({ summary: `${action}: ${batch.length} inputs` }, [{ code, function: fn, entry, params, cases: batch, timeoutMsPerInput: req.fuzz.timeoutMsPerInput, label: runLabel }]),
-          (r) => (r.loadError ? `code failed to load: ${r.loadError}` : describeFailures(r.outcomes.map((o) => o.outcome))),
-        );
+          summary: `${action}: ${batch.length} inputs`,
+          activity: runFuzzBatch,
+          args: [{ code, function: fn, entry, params, cases: batch, timeoutMsPerInput: req.fuzz.timeoutMsPerInput, label: runLabel }],
+          describe: (r) => (r.loadError ? `code failed to load: ${r.loadError}` : describeFailures(r.outcomes.map((o) => o.outcome))),
+        });
       }),
     );
     const byId = new Map(cases.map((c) => [c.id, c]));
@@ -260,7 +288,7 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
     const previousCode = code;
     code = candidate.code;
     const rerun = await runAll(allCases, `${label} re-check`);
-    const bandit = await ledger.step('bandit', `${label}: Bandit re-check`, () => runBandit.executeWithOptions({ summary: `${label}: Bandit re-check` }, [{ code, minSeverity: req.minSeverity }]), (r) => describeFindings(r.findings));
+    const bandit = await runBanditStep(`${label}: Bandit re-check`);
     const staticBefore = findings.filter((f) => f.source === 'bandit').length;
     const accepted = !rerun.loadError && rerun.failures.length < remainingFailures.length && bandit.findings.length <= staticBefore;
     fuzz.repairRounds.push({ round, remainingFailures: rerun.failures, staticFindings: bandit.findings, accepted });

@@ -6,6 +6,8 @@ import { RunBatchInputSchema, type RunBatchResult } from '../../common/schemas.j
 import { parseInput } from '../validate.js';
 import { runBatchInContainer, type SandboxLimits } from './container.js';
 
+const HEARTBEAT_EVERY_MS = 5_000;
+
 export interface SandboxDeps {
   docker: Docker;
   image: string;
@@ -18,16 +20,25 @@ export function createSandboxActivities(deps: SandboxDeps) {
     async runFuzzBatch(input: z.input<typeof RunBatchInputSchema>): Promise<RunBatchResult> {
       const batch = parseInput(RunBatchInputSchema, input, 'runFuzzBatch input');
       const context = Context.current();
-      context.heartbeat({ done: 0 });
+      let done = 0;
+      context.heartbeat({ done });
+      // A slow input reports nothing for up to its time limit: keep the heartbeat going anyway.
+      const beat = setInterval(() => context.heartbeat({ done }), HEARTBEAT_EVERY_MS);
       try {
         return await runBatchInContainer(deps.docker, deps.image, batch, deps.limits, {
-          onOutcome: (done) => context.heartbeat({ done }),
+          onOutcome: (count) => {
+            done = count;
+            context.heartbeat({ done });
+          },
           signal: context.cancellationSignal,
           labels: { 'autosafecoder.workflow-id': context.info.workflowExecution?.workflowId ?? '', 'autosafecoder.activity-id': context.info.activityId },
         });
       } catch (error) {
+        if (error instanceof ApplicationFailure) throw error;
         // The engine refusing or vanishing is transient from the run's point of view: retry.
         throw ApplicationFailure.retryable(`container engine error: ${error instanceof Error ? error.message : String(error)}`, 'SandboxEngineError');
+      } finally {
+        clearInterval(beat);
       }
     },
   };

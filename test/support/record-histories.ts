@@ -1,0 +1,41 @@
+/**
+ * Records the histories the replay test replays (test/histories/*.json): one run of each
+ * representative path, on real parts with the scripted LLM. Run it when a workflow change is
+ * meant to change histories, after guarding running workflows with patched():
+ *
+ *   source scripts/env.sh && npm run --silent build && node dist/test/support/record-histories.js
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { startHarden } from '../../src/client/client.js';
+import type { HardenRequestInput } from '../../src/common/schemas.js';
+import { ScriptedLlm } from './scripted-llm.js';
+import { AVERAGE_FRAGILE, LIST_TASK, securityAwareModel } from './scenarios.js';
+import { startStack, temporalCli } from './stack.js';
+
+export const HISTORY_DIR = fileURLToPath(new URL('../../../test/histories/', import.meta.url));
+
+export const RECORDED: Record<string, HardenRequestInput> = {
+  'static-repair': { prompt: LIST_TASK, source: 'list_directory.py', llm: { model: 'scripted' }, fuzz: { mutations: 40 } },
+  'fuzz-repair': { code: AVERAGE_FRAGILE, source: 'average.py', llm: { model: 'scripted' }, fuzz: { mutations: 40 } },
+  audit: { code: AVERAGE_FRAGILE, source: 'average.py', llm: null, fuzz: { mutations: 40 } },
+};
+
+const llm = await ScriptedLlm.start(securityAwareModel);
+const stack = await startStack({ queues: ['workflows', 'llm', 'analysis', 'sandbox'], llmUrl: llm.url });
+try {
+  for (const [name, request] of Object.entries(RECORDED)) {
+    const id = `history-${name}`;
+    await startHarden(stack.testEnv.client, request, id);
+    const handle = stack.testEnv.client.workflow.getHandle(id);
+    await handle.result();
+    // The CLI writes the proto-JSON form that Worker.runReplayHistory reads.
+    const json = execFileSync(temporalCli(), ['workflow', 'show', '--workflow-id', id, '--output', 'json', '--address', stack.testEnv.address], { encoding: 'utf8' });
+    await writeFile(`${HISTORY_DIR}${name}.json`, json);
+    console.log(`recorded ${name}`);
+  }
+} finally {
+  await stack.stop();
+  await llm.close();
+}
