@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { inActivity } from './support/activity.js';
 import { createAnalysisActivities } from '../src/activities/analysis/index.js';
 import { sallmTask } from './support/data.js';
 
@@ -10,7 +11,7 @@ function activities(bandit = process.env.ASC_BANDIT ?? 'bandit') {
 describe('Bandit (real)', () => {
   it('finds CWE-78 with its line in a known-insecure SALLM sample', async () => {
     const task = sallmTask('Matching_StackOverflow_SO_cwe078_0.py');
-    const { findings } = await activities().runBandit({ code: task.insecure_code, minSeverity: 'MEDIUM' });
+    const { findings } = await inActivity(activities().runBandit, { code: task.insecure_code, minSeverity: 'MEDIUM' });
     const shell = findings.find((f) => f.ruleId === 'B602');
     assert.ok(shell, `no B602 in ${JSON.stringify(findings)}`);
     assert.equal(shell.cwe, 'CWE-78');
@@ -20,26 +21,26 @@ describe('Bandit (real)', () => {
 
   it('filters by severity: the LOW "import subprocess" finding shows only at LOW', async () => {
     const code = sallmTask('Matching_StackOverflow_SO_cwe078_0.py').insecure_code;
-    const medium = await activities().runBandit({ code, minSeverity: 'MEDIUM' });
-    const low = await activities().runBandit({ code, minSeverity: 'LOW' });
+    const medium = await inActivity(activities().runBandit, { code, minSeverity: 'MEDIUM' });
+    const low = await inActivity(activities().runBandit, { code, minSeverity: 'LOW' });
     assert.ok(!medium.findings.some((f) => f.ruleId === 'B404'));
     assert.ok(low.findings.some((f) => f.ruleId === 'B404'));
   });
 
   it('reports clean code as clean', async () => {
-    const { findings } = await activities().runBandit({ code: 'def add(a, b):\n    return a + b\n', minSeverity: 'LOW' });
+    const { findings } = await inActivity(activities().runBandit, { code: 'def add(a, b):\n    return a + b\n', minSeverity: 'LOW' });
     assert.deepEqual(findings, []);
   });
 
   it('refuses a broken Bandit install non-retryably, saying what to do', async () => {
-    await assert.rejects(activities('/nonexistent/bandit').runBandit({ code: 'x = 1\n', minSeverity: 'LOW' }), (error: Error & { nonRetryable?: boolean }) => {
+    await assert.rejects(inActivity(activities('/nonexistent/bandit').runBandit, { code: 'x = 1\n', minSeverity: 'LOW' }), (error: Error & { nonRetryable?: boolean }) => {
       assert.match(error.message, /cannot run \/nonexistent\/bandit/);
       return true;
     });
   });
 
   it('refuses a malformed input, naming the field', async () => {
-    await assert.rejects(activities().runBandit({ code: 'x', minSeverity: 'SEVERE' as 'LOW' }), (error: Error & { nonRetryable?: boolean }) => {
+    await assert.rejects(inActivity(activities().runBandit, { code: 'x', minSeverity: 'SEVERE' as 'LOW' }), (error: Error & { nonRetryable?: boolean }) => {
       assert.match(error.message, /minSeverity/);
       assert.equal(error.nonRetryable, true);
       return true;
@@ -49,7 +50,7 @@ describe('Bandit (real)', () => {
 
 describe('code inspection (real Python parser)', () => {
   it('lists functions with parameters, annotations, defaults and decorators', async () => {
-    const info = await activities().inspectCode('import os\n\ndef read(path: str, limit=10, *rest, flag=None):\n    pass\n\n@app.route("/x")\ndef handler():\n    pass\n');
+    const info = await inActivity(activities().inspectCode, 'import os\n\ndef read(path: str, limit=10, *rest, flag=None):\n    pass\n\n@app.route("/x")\ndef handler():\n    pass\n');
     assert.equal(info.syntaxError, null);
     const [read, handler] = info.functions;
     assert.equal(read?.name, 'read');
@@ -63,7 +64,7 @@ describe('code inspection (real Python parser)', () => {
   });
 
   it('reports a syntax error with its line', async () => {
-    const info = await activities().inspectCode('def ok():\n    pass\n\ndef broken(:\n    pass\n');
+    const info = await inActivity(activities().inspectCode, 'def ok():\n    pass\n\ndef broken(:\n    pass\n');
     assert.equal(info.syntaxError?.line, 4);
     assert.deepEqual(info.functions, []);
   });

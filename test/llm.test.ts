@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { inActivity } from './support/activity.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { retryAfterMs } from '../src/activities/llm/errors.js';
 import { createLlmActivities, createLlmClient, MAX_REASKS } from '../src/activities/llm/index.js';
@@ -33,7 +34,7 @@ const FN: FunctionInfo = { name: 'scale', line: 1, decorators: [], route: null, 
 describe('agents against an OpenAI-compatible endpoint', () => {
   it('the Coding agent returns the code of a fenced answer, with token usage', async () => {
     llm.script(() => answer.code('def f(x):\n    return x\n'));
-    const result = await agents().generateCode({ model: 'm', prompt: 'def f(x):\n    """Return x."""\n' });
+    const result = await inActivity(agents().generateCode, { model: 'm', prompt: 'def f(x):\n    """Return x."""\n' });
     assert.equal(result.code, 'def f(x):\n    return x\n');
     assert.ok(result.meta.usage.prompt > 0 && result.meta.usage.completion > 0);
     assert.equal(result.meta.reasks, 0);
@@ -42,7 +43,7 @@ describe('agents against an OpenAI-compatible endpoint', () => {
   it('re-asks an answer with no code, then fails clearly and non-retryably', async () => {
     const before = llm.requests.length;
     llm.script(() => 'I would rather not write code today.');
-    const error = await failure(agents().generateCode({ model: 'm', prompt: 'def f(x):\n    pass\n' }));
+    const error = await failure(inActivity(agents().generateCode, { model: 'm', prompt: 'def f(x):\n    pass\n' }));
     assert.equal(error.nonRetryable, true);
     assert.equal(error.type, 'LlmUnusableAnswer');
     assert.match(error.message, /unusable after 3 tries \(no code block\)/);
@@ -52,14 +53,14 @@ describe('agents against an OpenAI-compatible endpoint', () => {
 
   it('recovers when a re-ask gets usable code', async () => {
     llm.script((req) => (req.user.includes('had no') ? answer.code('x = 1\n') : 'Sure! Here you go.'));
-    const result = await agents().repairCode({ model: 'm', task: null, code: 'x = 0\n', feedback: { kind: 'syntax', line: 1, message: 'bad' } });
+    const result = await inActivity(agents().repairCode, { model: 'm', task: null, code: 'x = 0\n', feedback: { kind: 'syntax', line: 1, message: 'bad' } });
     assert.equal(result.code, 'x = 1\n');
     assert.equal(result.meta.reasks, 1);
   });
 
   it('the Static Analyser agent normalises CWE ids and keeps line and fix', async () => {
     llm.script(() => `Findings:\n\`\`\`json\n${answer.findings([{ cwe: '22', line: 4, description: 'path traversal', fix: 'normalise and check the path', severity: 'high' }])}\n\`\`\``);
-    const { findings } = await agents().reviewCode({ model: 'm', code: 'x', toolFindings: [] });
+    const { findings } = await inActivity(agents().reviewCode, { model: 'm', code: 'x', toolFindings: [] });
     assert.deepEqual(findings, [{ source: 'static-agent', ruleId: 'llm-review', cwe: 'CWE-22', line: 4, severity: 'HIGH', confidence: 'MEDIUM', message: 'path traversal', fix: 'normalise and check the path' }]);
   });
 
@@ -72,7 +73,7 @@ describe('agents against an OpenAI-compatible endpoint', () => {
           : answer.seeds('scale', [{ name: 'value', type: 'int' }, { name: 'factor', type: 'float' }], [[1, 2.5], [7, 0.5]]),
     );
     const start = llm.count('fuzzing');
-    const { target, meta } = await agents().writeSeeds({ model: 'm', code: 'def scale(value, factor):\n    return value * factor\n', functions: [FN] });
+    const { target, meta } = await inActivity(agents().writeSeeds, { model: 'm', code: 'def scale(value, factor):\n    return value * factor\n', functions: [FN] });
     assert.equal(meta.reasks, 2);
     const asks = llm.requests.filter((r) => r.agent === 'fuzzing').slice(start);
     assert.match(asks[1]?.user ?? '', /takes 2 positional parameters, the answer declares 1/);
@@ -82,7 +83,7 @@ describe('agents against an OpenAI-compatible endpoint', () => {
 
   it('the Fuzzing agent: a function that does not exist is refused', async () => {
     llm.script(() => answer.seeds('nope', [], [[]]));
-    const error = await failure(agents().writeSeeds({ model: 'm', code: 'x', functions: [FN] }));
+    const error = await failure(inActivity(agents().writeSeeds, { model: 'm', code: 'x', functions: [FN] }));
     assert.match(error.message, /no function "nope" in the code; choose one of scale/);
   });
 });
@@ -90,7 +91,7 @@ describe('agents against an OpenAI-compatible endpoint', () => {
 describe('classification of endpoint errors', () => {
   it('429 is retryable and honours retry-after', async () => {
     llm.script(() => ({ status: 429, headers: { 'retry-after': '7' } }));
-    const error = await failure(agents().generateCode({ model: 'm', prompt: 'def f():\n    pass\n' }));
+    const error = await failure(inActivity(agents().generateCode, { model: 'm', prompt: 'def f():\n    pass\n' }));
     assert.equal(error.nonRetryable, false);
     assert.equal(error.type, 'LlmRateLimited');
     assert.equal(error.nextRetryDelay, 7000);
@@ -98,19 +99,19 @@ describe('classification of endpoint errors', () => {
 
   it('503 is retryable; 401 and 404 are not, and say what to check', async () => {
     llm.script(() => ({ status: 503 }));
-    assert.equal((await failure(agents().generateCode({ model: 'm', prompt: 'def f():\n    pass\n' }))).nonRetryable, false);
+    assert.equal((await failure(inActivity(agents().generateCode, { model: 'm', prompt: 'def f():\n    pass\n' }))).nonRetryable, false);
     llm.script(() => ({ status: 401 }));
-    const auth = await failure(agents().generateCode({ model: 'm', prompt: 'def f():\n    pass\n' }));
+    const auth = await failure(inActivity(agents().generateCode, { model: 'm', prompt: 'def f():\n    pass\n' }));
     assert.equal(auth.nonRetryable, true);
     assert.match(auth.message, /check OPENAI_API_KEY/);
     llm.script(() => ({ status: 404 }));
-    const missing = await failure(agents().generateCode({ model: 'gpt-x', prompt: 'def f():\n    pass\n' }));
+    const missing = await failure(inActivity(agents().generateCode, { model: 'gpt-x', prompt: 'def f():\n    pass\n' }));
     assert.equal(missing.nonRetryable, true);
     assert.match(missing.message, /model "gpt-x" or the endpoint was not found/);
   });
 
   it('an endpoint that is down is retryable and named', async () => {
-    const error = await failure(agents('http://127.0.0.1:9/v1').generateCode({ model: 'm', prompt: 'def f():\n    pass\n' }));
+    const error = await failure(inActivity(agents('http://127.0.0.1:9/v1').generateCode, { model: 'm', prompt: 'def f():\n    pass\n' }));
     assert.equal(error.nonRetryable, false);
     assert.equal(error.type, 'LlmUnreachable');
     assert.match(error.message, /cannot reach the LLM at http:\/\/127.0.0.1:9\/v1/);
@@ -125,7 +126,7 @@ describe('classification of endpoint errors', () => {
   });
 
   it('refuses a malformed activity input, naming the field', async () => {
-    const error = await failure(agents().generateCode({ model: '', prompt: 'x' }));
+    const error = await failure(inActivity(agents().generateCode, { model: '', prompt: 'x' }));
     assert.equal(error.nonRetryable, true);
     assert.match(error.message, /generateCode input is invalid: model/);
   });

@@ -7,6 +7,8 @@ import { runProcess } from '../activities/process.js';
 import { llmConfigured, type Env } from '../common/config.js';
 import { TASK_QUEUES, type QueueKind } from '../common/queues.js';
 
+const REAP_EVERY_MS = 60_000;
+
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/workflows.js', import.meta.url));
 
 /** A worker that cannot do its job refuses to start, and says what to do about it. */
@@ -69,6 +71,8 @@ export async function prepareQueue(kind: QueueKind, env: Env): Promise<QueueSetu
       const docker = dockerFromEnv();
       await checkSandbox(docker, env.ASC_SANDBOX_IMAGE);
       await reapLeftovers(docker);
+      // A crashed worker's container may still be running now: look again every minute.
+      setInterval(() => void reapLeftovers(docker).catch(() => undefined), REAP_EVERY_MS).unref();
       return {
         kind,
         activities: createSandboxActivities({ docker, image: env.ASC_SANDBOX_IMAGE, limits: DEFAULT_LIMITS }),

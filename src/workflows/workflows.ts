@@ -24,17 +24,20 @@ import { defaultTarget, fuzzableFunctions, seedsFromSignature } from './signatur
 
 export const progressQuery = defineQuery<Progress>('progress');
 
+/** Activities heartbeat every 5 s: a dead worker is noticed within this, and its call retried. */
+const HEARTBEAT_TIMEOUT = '20 seconds';
+
 const analysisOptions: ActivityOptions = {
   taskQueue: TASK_QUEUES.analysis,
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', maximumAttempts: 3, nonRetryableErrorTypes: ['BadInput', 'AnalyserBroken'] },
 };
 
 const sandboxOptions: ActivityOptions = {
   taskQueue: TASK_QUEUES.sandbox,
   startToCloseTimeout: '15 minutes',
-  // Dead workers are noticed within a heartbeat timeout, not at the end of the batch.
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', maximumAttempts: 3, nonRetryableErrorTypes: ['BadInput'] },
 };
 
@@ -42,6 +45,7 @@ function llmOptions(maxAttempts: number): ActivityOptions {
   return {
     taskQueue: TASK_QUEUES.llm,
     startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: maxAttempts },
   };
 }

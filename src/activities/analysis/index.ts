@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InspectResultSchema, StaticAnalysisInputSchema, type BanditResult, type InspectResult } from '../../common/schemas.js';
 import { banditFindings } from './bandit.js';
 import { inspectPython } from './inspect.js';
+import { withHeartbeat } from '../heartbeat.js';
 import { parseInput } from '../validate.js';
 
 export interface AnalysisDeps {
@@ -12,15 +13,15 @@ export interface AnalysisDeps {
 /** Activities of the analysis queue: they need the Python toolchain, never the network. */
 export function createAnalysisActivities(deps: AnalysisDeps) {
   return {
-    async runBandit(input: z.input<typeof StaticAnalysisInputSchema>): Promise<BanditResult> {
+    runBandit: async (input: z.input<typeof StaticAnalysisInputSchema>): Promise<BanditResult> => {
       const { code, minSeverity } = parseInput(StaticAnalysisInputSchema, input, 'runBandit input');
       const started = Date.now();
-      const findings = await banditFindings(deps.bandit, code, minSeverity);
+      const findings = await withHeartbeat(() => banditFindings(deps.bandit, code, minSeverity));
       return { findings, durationMs: Date.now() - started };
     },
-    async inspectCode(code: string): Promise<InspectResult> {
+    inspectCode: async (code: string): Promise<InspectResult> => {
       const text = parseInput(z.string(), code, 'inspectCode input');
-      return InspectResultSchema.parse(await inspectPython(deps.python, text));
+      return InspectResultSchema.parse(await withHeartbeat(() => inspectPython(deps.python, text)));
     },
   };
 }

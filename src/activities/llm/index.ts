@@ -17,6 +17,7 @@ import {
   type ReviewResult,
   type SeedsResult,
 } from '../../common/schemas.js';
+import { withHeartbeat } from '../heartbeat.js';
 import { parseInput } from '../validate.js';
 import { classifyLlmError } from './errors.js';
 import { extractCode, extractJson } from './extract.js';
@@ -59,7 +60,7 @@ async function converse<T>(deps: LlmDeps, model: string, system: string, user: s
   for (let reasks = 0; reasks <= MAX_REASKS; reasks++) {
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      completion = await deps.client.chat.completions.create({ model, messages });
+      completion = await withHeartbeat(() => deps.client.chat.completions.create({ model, messages }), () => ({ reasks }));
     } catch (error) {
       throw classifyLlmError(error, deps.endpoint, model);
     }
@@ -145,19 +146,19 @@ function seedsAnswerSchema(functions: FunctionInfo[]) {
 /** Activities of the llm queue: the Coding, Static Analyser and Fuzzing agents. */
 export function createLlmActivities(deps: LlmDeps) {
   return {
-    async generateCode(input: z.input<typeof GenerateCodeInputSchema>): Promise<CodeResult> {
+    generateCode: async (input: z.input<typeof GenerateCodeInputSchema>): Promise<CodeResult> => {
       const { model, prompt } = parseInput(GenerateCodeInputSchema, input, 'generateCode input');
       const { value, meta } = await converse(deps, model, CODING_SYSTEM, generatePrompt(prompt), parseCode);
       return { code: value, meta };
     },
 
-    async repairCode(input: z.input<typeof RepairCodeInputSchema>): Promise<CodeResult> {
+    repairCode: async (input: z.input<typeof RepairCodeInputSchema>): Promise<CodeResult> => {
       const { model, task, code, feedback } = parseInput(RepairCodeInputSchema, input, 'repairCode input');
       const { value, meta } = await converse(deps, model, CODING_SYSTEM, repairPrompt(task, code, feedback), parseCode);
       return { code: value, meta };
     },
 
-    async reviewCode(input: z.input<typeof ReviewCodeInputSchema>): Promise<ReviewResult> {
+    reviewCode: async (input: z.input<typeof ReviewCodeInputSchema>): Promise<ReviewResult> => {
       const { model, code, toolFindings } = parseInput(ReviewCodeInputSchema, input, 'reviewCode input');
       const { value, meta } = await converse(deps, model, REVIEW_SYSTEM, reviewPrompt(code, toolFindings), parseJsonWith(ReviewAnswerSchema));
       const findings = value.findings.map(
@@ -175,7 +176,7 @@ export function createLlmActivities(deps: LlmDeps) {
       return { findings, meta };
     },
 
-    async writeSeeds(input: z.input<typeof WriteSeedsInputSchema>): Promise<SeedsResult> {
+    writeSeeds: async (input: z.input<typeof WriteSeedsInputSchema>): Promise<SeedsResult> => {
       const { model, code, functions } = parseInput(WriteSeedsInputSchema, input, 'writeSeeds input');
       const { value, meta } = await converse(deps, model, FUZZ_SYSTEM, seedsPrompt(code, functions), parseJsonWith(seedsAnswerSchema(functions)));
       return { target: value, meta };

@@ -193,14 +193,34 @@ export async function runBatch(docker: Docker, sandbox: Sandbox, input: RunBatch
   };
 }
 
+export interface ReapOptions {
+  /** A stopped container younger than this may still be read by the worker that ran it. */
+  stoppedGraceMs: number;
+  /** A running container older than this outlived any batch: its worker is gone. */
+  runningMaxAgeMs: number;
+}
+
+export const REAP_DEFAULTS: ReapOptions = { stoppedGraceMs: 60_000, runningMaxAgeMs: 30 * 60_000 };
+
 /**
- * Removes sandbox containers a crashed worker left behind: every stopped one, and running ones
- * older than any batch may live (younger ones may belong to another worker on this host).
+ * Removes sandbox containers a crashed worker left behind; returns how many. Another worker on
+ * the same host may own young containers, so only stale ones go.
  */
-export async function reapLeftovers(docker: Docker, maxBatchAgeMs = 30 * 60_000): Promise<number> {
+export async function reapLeftovers(docker: Docker, options: ReapOptions = REAP_DEFAULTS): Promise<number> {
   const leftovers = await docker.listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } });
-  const nowS = Date.now() / 1000;
-  const stale = leftovers.filter((c) => c.State !== 'running' || nowS - c.Created > maxBatchAgeMs / 1000);
-  await Promise.all(stale.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
-  return stale.length;
+  const now = Date.now();
+  let reaped = 0;
+  for (const c of leftovers) {
+    const container = docker.getContainer(c.Id);
+    const ageMs = now - c.Created * 1000;
+    let stale: boolean;
+    if (c.State === 'running') stale = ageMs > options.runningMaxAgeMs;
+    else if (c.State === 'created') stale = ageMs > options.stoppedGraceMs;
+    else {
+      const finished = Date.parse((await container.inspect().catch(() => null))?.State.FinishedAt ?? '');
+      stale = Number.isNaN(finished) || now - finished > options.stoppedGraceMs;
+    }
+    if (stale && (await container.remove({ force: true }).then(() => true, () => false))) reaped++;
+  }
+  return reaped;
 }

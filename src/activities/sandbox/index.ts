@@ -3,10 +3,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type Docker from 'dockerode';
 import type { z } from 'zod';
 import { RunBatchInputSchema, type RunBatchResult } from '../../common/schemas.js';
+import { withHeartbeat } from '../heartbeat.js';
 import { parseInput } from '../validate.js';
 import { runBatchInContainer, type SandboxLimits } from './container.js';
-
-const HEARTBEAT_EVERY_MS = 5_000;
 
 export interface SandboxDeps {
   docker: Docker;
@@ -17,28 +16,28 @@ export interface SandboxDeps {
 /** Activities of the sandbox queue: untrusted code runs here, inside containers only. */
 export function createSandboxActivities(deps: SandboxDeps) {
   return {
-    async runFuzzBatch(input: z.input<typeof RunBatchInputSchema>): Promise<RunBatchResult> {
+    runFuzzBatch: async (input: z.input<typeof RunBatchInputSchema>): Promise<RunBatchResult> => {
       const batch = parseInput(RunBatchInputSchema, input, 'runFuzzBatch input');
       const context = Context.current();
       let done = 0;
-      context.heartbeat({ done });
-      // A slow input reports nothing for up to its time limit: keep the heartbeat going anyway.
-      const beat = setInterval(() => context.heartbeat({ done }), HEARTBEAT_EVERY_MS);
       try {
-        return await runBatchInContainer(deps.docker, deps.image, batch, deps.limits, {
-          onOutcome: (count) => {
-            done = count;
-            context.heartbeat({ done });
-          },
-          signal: context.cancellationSignal,
-          labels: { 'autosafecoder.workflow-id': context.info.workflowExecution?.workflowId ?? '', 'autosafecoder.activity-id': context.info.activityId },
-        });
+        // A slow input reports nothing for up to its time limit: the heartbeat goes on anyway.
+        return await withHeartbeat(
+          () =>
+            runBatchInContainer(deps.docker, deps.image, batch, deps.limits, {
+              onOutcome: (count) => {
+                done = count;
+                context.heartbeat({ done });
+              },
+              signal: context.cancellationSignal,
+              labels: { 'autosafecoder.workflow-id': context.info.workflowExecution?.workflowId ?? '', 'autosafecoder.activity-id': context.info.activityId },
+            }),
+          () => ({ done }),
+        );
       } catch (error) {
         if (error instanceof ApplicationFailure) throw error;
         // The engine refusing or vanishing is transient from the run's point of view: retry.
         throw ApplicationFailure.retryable(`container engine error: ${error instanceof Error ? error.message : String(error)}`, 'SandboxEngineError');
-      } finally {
-        clearInterval(beat);
       }
     },
   };

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { performance } from 'node:perf_hooks';
+import { Client, Connection } from '@temporalio/client';
+import { startHarden } from '../src/client/client.js';
+import { HardenResultSchema, type HardenRequestInput, type HardenResult } from '../src/common/schemas.js';
+import { reapLeftovers } from '../src/activities/sandbox/container.js';
+import { dockerFromEnv } from '../src/workers/create.js';
+import { DevServer, freePort, WorkerProcess } from './support/processes.js';
+import { ScriptedLlm, type ChatRequest, type Reply } from './support/scripted-llm.js';
+import { AVERAGE_FRAGILE, LIST_TASK, securityAwareModel } from './support/scenarios.js';
+
+/**
+ * Crash recovery on real processes: a worker killed with SIGKILL mid-step and a dev server
+ * restarted on its database file cost a pause, not the run, and no finished LLM call is paid
+ * for twice. Each crash waits out a heartbeat timeout (20 s) before the step is retried.
+ */
+
+/** The fuzz target sleeps a little per input, so a batch is still running when we strike. */
+const SLOW_FUZZ = AVERAGE_FRAGILE.replace("    words = text.split()\n", '    import time\n    time.sleep(0.05)\n    words = text.split()\n');
+
+/** What must not change because of a crash (timings may). */
+function essence(result: HardenResult) {
+  return {
+    verdict: result.verdict,
+    finalCode: result.finalCode,
+    staticRounds: result.staticRounds,
+    failures: result.fuzz.failures.map((f) => f.input.id).sort(),
+    remaining: result.remainingFailures.map((f) => f.input.id).sort(),
+    findingsAfter: result.findingsAfter,
+    steps: result.steps.map((s) => s.action).sort(),
+  };
+}
+
+describe('crash recovery (real dev server and worker processes)', () => {
+  let server: DevServer;
+  let llm: ScriptedLlm;
+  let client: Client;
+  let connection: Connection;
+  let workers: WorkerProcess | null = null;
+  let onReview: (() => void) | null = null;
+  let workerEnv: Record<string, string>;
+
+  before(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'asc-recovery-'));
+    server = new DevServer(join(dir, 'temporal.db'), await freePort());
+    await server.start();
+    llm = await ScriptedLlm.start((req: ChatRequest): Reply => {
+      if (req.agent === 'static-analyser' && onReview) {
+        const notify = onReview;
+        onReview = null;
+        notify();
+        return { delayMs: 3000, content: securityAwareModel(req) as string };
+      }
+      return securityAwareModel(req);
+    });
+    workerEnv = { TEMPORAL_ADDRESS: server.address, OPENAI_BASE_URL: llm.url, OPENAI_API_KEY: 'scripted' };
+    workers = await WorkerProcess.start(workerEnv);
+    connection = await Connection.connect({ address: server.address });
+    client = new Client({ connection });
+  });
+
+  after(async () => {
+    await workers?.stop();
+    await connection.close();
+    await server.stop();
+    await llm.close();
+  });
+
+  async function run(request: HardenRequestInput, id: string): Promise<{ result: HardenResult; ms: number; requests: number }> {
+    const before = llm.requests.length;
+    const started = performance.now();
+    await startHarden(client, request, id);
+    const result = HardenResultSchema.parse(await client.workflow.getHandle(id).result());
+    return { result, ms: performance.now() - started, requests: llm.requests.length - before };
+  }
+
+  async function replaceWorkers(): Promise<void> {
+    await workers?.kill();
+    workers = await WorkerProcess.start(workerEnv);
+  }
+
+  async function whenSandboxRuns(workflowId: string): Promise<void> {
+    const docker = dockerFromEnv();
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const running = await docker.listContainers({ filters: { label: [`autosafecoder.workflow-id=${workflowId}`] } });
+      if (running.length > 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no sandbox container for ${workflowId} within 60 s`);
+  }
+
+  it('a worker killed mid static round: same result, no finished LLM call repeated', async (t) => {
+    const request: HardenRequestInput = { prompt: LIST_TASK, source: 'list.py', llm: { model: 'scripted' }, fuzz: { mutations: 40 } };
+    const reference = await run(request, 'recovery-static-reference');
+    const reviewing = new Promise<void>((resolve) => (onReview = resolve));
+    const crashed = run(request, 'recovery-static-crash');
+    await reviewing;
+    await replaceWorkers();
+    const { result, ms, requests } = await crashed;
+    assert.deepEqual(essence(result), essence(reference.result));
+    assert.ok(requests <= reference.requests + 1, `${requests} LLM calls against ${reference.requests} without the crash: only the call in flight may repeat`);
+    t.diagnostic(`time lost to a worker kill mid static round: ${((ms - reference.ms) / 1000).toFixed(1)} s`);
+  });
+
+  it('a worker killed mid fuzz batch: the batch runs again and the run finishes the same', async (t) => {
+    const request: HardenRequestInput = { code: SLOW_FUZZ, source: 'slow.py', llm: null, fuzz: { mutations: 60 } };
+    const reference = await run(request, 'recovery-fuzz-reference');
+    const crashed = run(request, 'recovery-fuzz-crash');
+    await whenSandboxRuns('recovery-fuzz-crash');
+    await replaceWorkers();
+    const { result, ms } = await crashed;
+    assert.deepEqual(essence(result), essence(reference.result));
+    t.diagnostic(`time lost to a worker kill mid fuzz batch: ${((ms - reference.ms) / 1000).toFixed(1)} s`);
+    // The killed worker's container ran on; the reaper removes it once it is stale.
+    const docker = dockerFromEnv();
+    const orphans = await docker.listContainers({ all: true, filters: { label: ['autosafecoder.workflow-id=recovery-fuzz-crash'] } });
+    assert.ok(orphans.length >= 1, 'the killed worker left its container');
+    await Promise.all(orphans.map((c) => docker.getContainer(c.Id).wait()));
+    assert.ok((await reapLeftovers(docker, { stoppedGraceMs: 0, runningMaxAgeMs: 30 * 60_000 })) >= 1);
+    assert.deepEqual(await docker.listContainers({ all: true, filters: { label: ['autosafecoder.workflow-id=recovery-fuzz-crash'] } }), []);
+  });
+
+  it('the dev server stopped and restarted on the same database mid-run: the run finishes', async () => {
+    const request: HardenRequestInput = { code: SLOW_FUZZ, source: 'slow.py', llm: null, fuzz: { mutations: 60 } };
+    const reference = await run(request, 'recovery-server-reference');
+    await startHarden(client, request, 'recovery-server-restart');
+    await whenSandboxRuns('recovery-server-restart');
+    await server.stop();
+    await server.start();
+    const result = HardenResultSchema.parse(await client.workflow.getHandle('recovery-server-restart').result());
+    assert.deepEqual(essence(result), essence(reference.result));
+  });
+});
