@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { startHarden } from '../src/client/client.js';
 import { TASK_QUEUES, WORKFLOW_TYPE } from '../src/common/queues.js';
+import { SEARCH_ATTRIBUTES } from '../src/common/search-attributes.js';
 import { HardenResultSchema, type HardenRequestInput, type HardenResult, type Progress } from '../src/common/schemas.js';
 import { SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
 import { dockerFromEnv } from '../src/workers/create.js';
@@ -180,7 +181,7 @@ describe('audit mode: no LLM configured', () => {
     const task = sallmTask('Matching_StackOverflow_SO_cwe078_0.py');
     const file = join(dir, 'execute_bash.py');
     await writeFile(file, task.insecure_code);
-    const run = await runCli(['harden', '--code-file', file, '--json'], cliEnv());
+    const run = await runCli(['harden', '--code-file', file, '--json', '--id', 'e2e-sallm-audit'], cliEnv());
     assert.equal(run.code, 1, run.stderr);
     const result = HardenResultSchema.parse(JSON.parse(run.stdout));
     assert.equal(result.mode, 'audit');
@@ -194,6 +195,21 @@ describe('audit mode: no LLM configured', () => {
     assert.ok(injection, 'no input reached the shell with shell syntax');
     assert.ok((result.findingsAfter['CWE-78'] ?? 0) > 1, 'the fuzz events count under CWE-78 too');
     assert.ok(result.reasons.some((r) => r.includes('set OPENAI_BASE_URL')), 'does not say how to enable repair');
+  });
+
+  it('"all runs where CWE-78 remained" is one search-attribute filter', async () => {
+    const query = "AscVerdict = 'vulnerable' AND AscCwesRemaining = 'CWE-78' AND AscModel = 'none (audit)'";
+    const deadline = Date.now() + 10_000;
+    let ids: string[] = [];
+    while (!ids.includes('e2e-sallm-audit') && Date.now() < deadline) {
+      ids = [];
+      for await (const run of stack.testEnv.client.workflow.list({ query })) ids.push(run.workflowId);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(ids.includes('e2e-sallm-audit'), `the query found ${JSON.stringify(ids)}`);
+    const described = await stack.testEnv.client.workflow.getHandle('e2e-sallm-audit').describe();
+    assert.ok((described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.roundsUsed) ?? 0) >= 1);
+    assert.ok(described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.cwesFound)?.includes('CWE-78'));
   });
 
   it('fuzzes a plain function from its signature alone and reports crashes', async () => {

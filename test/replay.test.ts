@@ -9,7 +9,8 @@ import { workflowBundle } from './support/stack.js';
 /**
  * Replays saved histories of representative runs against today's workflow code: a change that
  * would break running workflows (non-determinism) fails here. Histories are recorded by
- * test/support/record-histories.ts.
+ * test/support/record-histories.ts; v1-*.json were recorded before the search-attributes patch,
+ * so both sides of patched('search-attributes') are replayed. Keep old ones when re-recording.
  */
 const HISTORIES = fileURLToPath(new URL('../../test/histories/', import.meta.url));
 

@@ -1,6 +1,7 @@
-import { ActivityFailure, ApplicationFailure, defineQuery, proxyActivities, setCurrentDetails, setHandler, workflowInfo, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, defineQuery, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import { TASK_QUEUES } from '../common/queues.js';
+import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import {
   describeZodError,
   HardenRequestSchema,
@@ -315,6 +316,18 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
   const verdict = findings.length > 0 || remainingFailures.length > 0 ? 'vulnerable' : fuzz.skippedReason ? 'could-not-verify' : 'secure';
   if (!llm) reasons.push('audit only: no LLM is configured, so nothing was repaired (set OPENAI_BASE_URL / OPENAI_API_KEY to enable repair)');
   setCurrentDetails(`**${verdict}** · ${reasons.join(' · ') || 'no findings, no failing inputs'}`);
+  const findingsBefore = countByCwe(staticRounds[0]?.findings ?? [], fuzz.failures);
+  const findingsAfter = countByCwe(findings, remainingFailures);
+  // Runs started before search attributes existed replay without the upsert.
+  if (patched('search-attributes')) {
+    upsertSearchAttributes([
+      { key: SEARCH_ATTRIBUTES.verdict, value: verdict },
+      { key: SEARCH_ATTRIBUTES.cwesFound, value: Object.keys(findingsBefore).sort() },
+      { key: SEARCH_ATTRIBUTES.cwesRemaining, value: Object.keys(findingsAfter).sort() },
+      { key: SEARCH_ATTRIBUTES.roundsUsed, value: staticRounds.length + fuzz.repairRounds.length },
+      { key: SEARCH_ATTRIBUTES.model, value: model ?? 'none (audit)' },
+    ]);
+  }
 
   return {
     verdict,
@@ -326,8 +339,8 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
     finalCode: code,
     staticRounds,
     fuzz,
-    findingsBefore: countByCwe(staticRounds[0]?.findings ?? [], fuzz.failures),
-    findingsAfter: countByCwe(findings, remainingFailures),
+    findingsBefore,
+    findingsAfter,
     remainingFindings: findings,
     remainingFailures,
     steps: ledger.steps,

@@ -2,6 +2,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker, type WorkflowB
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { loadEnv, type Env } from '../../src/common/config.js';
 import type { QueueKind } from '../../src/common/queues.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/common/search-attributes.js';
 import { createWorker, prepareQueue, WORKFLOWS_PATH } from '../../src/workers/create.js';
 
 /**
@@ -33,7 +34,7 @@ export function temporalCli(): string {
 
 export async function startStack(options: { queues: QueueKind[]; llmUrl?: string; extraEnv?: Record<string, string> }): Promise<Stack> {
   const testEnv = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: temporalCli() }, log: { format: 'pretty', level: 'error' } },
+    server: { executable: { type: 'existing-path', path: temporalCli() }, log: { format: 'pretty', level: 'error' }, searchAttributes: ALL_SEARCH_ATTRIBUTES },
   });
   const env = loadEnv({
     ...process.env,
