@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
+import { AuditTrailSchema } from '../src/client/audit.js';
 import { startHarden } from '../src/client/client.js';
 import { TASK_QUEUES, WORKFLOW_TYPE } from '../src/common/queues.js';
 import { SEARCH_ATTRIBUTES } from '../src/common/search-attributes.js';
@@ -75,6 +76,31 @@ describe('hardening with an LLM (scripted endpoint)', () => {
     assert.equal(result.steps.filter((s) => s.agent === 'sandbox').length, 4, '153 inputs in batches of 50');
     assert.ok(result.usage.prompt > 0 && result.usage.completion > 0);
     assert.ok(result.steps.every((s, i) => s.index === i + 1 && s.summary.length > 0));
+  });
+
+  it('asc audit writes the full trail: prompts, answers, findings, code changes, tokens', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'asc-audit-'));
+    const run = await runCli(['audit', 'e2e-static-repair', '--out', dir], { TEMPORAL_ADDRESS: stack.testEnv.address, TEMPORAL_NAMESPACE: stack.testEnv.namespace ?? 'default' });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /14 steps of e2e-static-repair \(COMPLETED\) written to/);
+    const trail = AuditTrailSchema.parse(JSON.parse(await readFile(join(dir, 'e2e-static-repair.audit.json'), 'utf8')));
+    const result = HardenResultSchema.parse(await stack.testEnv.client.workflow.getHandle('e2e-static-repair').result());
+    assert.equal(trail.entries.length, result.steps.length, 'one entry per agent step');
+    const bandit = trail.entries.find((e) => e.summary === 'static round 1: Bandit');
+    assert.ok(bandit?.findings?.some((f) => f.ruleId === 'B602' && f.cwe === 'CWE-78'));
+    const repair = trail.entries.find((e) => e.summary.startsWith('static round 1: Coding agent repairs'));
+    assert.ok(repair, 'no repair step');
+    assert.match(repair.transcript?.find((m) => m.role === 'user')?.content ?? '', /CWE-78 at line 5 \(bandit B602/);
+    assert.match(repair.transcript?.find((m) => m.role === 'assistant')?.content ?? '', /os\.listdir/);
+    assert.match(repair.codeDiff ?? '', /^- {4}return subprocess\.check_output\("ls " \+ path, shell=True\)\.decode\(\)$/m);
+    assert.match(repair.codeDiff ?? '', /^\+BASE_DIR = os\.path\.realpath\("\."\)$/m);
+    assert.ok((repair.usage?.prompt ?? 0) > 0);
+    const markdown = await readFile(join(dir, 'e2e-static-repair.audit.md'), 'utf8');
+    assert.match(markdown, /^## 1\. Coding agent: write the code from the task$/m);
+    assert.match(markdown, /^```diff$/m);
+    const missing = await runCli(['audit', 'no-such-run', '--out', dir], { TEMPORAL_ADDRESS: stack.testEnv.address });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no run with id no-such-run/);
   });
 
   it('fuzzing finds a crashing input, the Coding agent repairs it, and the repair is re-checked', async () => {

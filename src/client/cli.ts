@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
 import { llmConfigured, loadEnv, type Env } from '../common/config.js';
 import type { HardenRequestInput } from '../common/schemas.js';
-import { connectClient, runResult, runStatus, startHarden, uiLink } from './client.js';
+import { auditMarkdown, buildAuditTrail } from './audit.js';
+import { connectClient, readRun, runResult, runStatus, startHarden, uiLink } from './client.js';
 import { runDevStack } from './dev.js';
 import { formatReport, verdictExitCode } from './report.js';
 
@@ -24,6 +25,8 @@ commands:
       --json                  print the result as JSON
   status ID                   progress of a run (also one started elsewhere or before a crash)
   result ID [--json]          wait for a run and print its report
+  audit ID [--out DIR]        write the full trail of a run (every agent step: prompt, answer,
+                              findings, code change, tokens, timing) as DIR/ID.audit.md and .json
   dev                         start the local stack: Temporal dev server (persistent), Web UI, workers
 
 exit codes: 0 secure, 1 vulnerable, 3 could not verify, 2 error`;
@@ -126,6 +129,20 @@ async function result(args: string[], env: Env): Promise<number> {
   return printResult(env, id, values.json);
 }
 
+async function audit(args: string[], env: Env): Promise<number> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string', default: '.' } } });
+  const id = positionals[0];
+  if (!id) throw new UsageError('audit needs a run id: asc audit ID [--out DIR]');
+  const client = await connectClient(env);
+  const trail = await readRun(id, () => buildAuditTrail(client, id));
+  await mkdir(values.out, { recursive: true });
+  const base = join(values.out, `${id.replace(/[^\w.-]/g, '_')}.audit`);
+  await writeFile(`${base}.md`, auditMarkdown(trail));
+  await writeFile(`${base}.json`, JSON.stringify(trail, null, 2));
+  console.log(`${trail.entries.length} steps of ${id} (${trail.status}) written to ${base}.md and ${base}.json`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const env = loadEnv();
@@ -136,6 +153,8 @@ async function main(argv: string[]): Promise<number> {
       return status(rest, env);
     case 'result':
       return result(rest, env);
+    case 'audit':
+      return audit(rest, env);
     case 'dev':
       return runDevStack(env);
     case undefined:

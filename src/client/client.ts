@@ -31,29 +31,31 @@ export async function startHarden(client: Client, request: HardenRequestInput, w
   return handle.workflowId;
 }
 
+/** Runs `read` against a run, turning "not found" into a message that says what to check. */
+export async function readRun<T>(workflowId: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw new Error(`no run with id ${workflowId}: check the id (\`temporal workflow list\` or the UI lists runs)`);
+    throw error;
+  }
+}
+
 export interface RunStatus {
   status: string;
   progress: Progress | null;
 }
 
-export async function runStatus(client: Client, workflowId: string): Promise<RunStatus> {
+export function runStatus(client: Client, workflowId: string): Promise<RunStatus> {
   const handle = client.workflow.getHandle(workflowId);
-  try {
+  return readRun(workflowId, async () => {
     const description = await handle.describe();
     // A closed run still answers queries from its history, as long as a worker is up.
     const progress = await handle.query(PROGRESS_QUERY).then((p) => ProgressSchema.parse(p)).catch(() => null);
     return { status: description.status.name, progress };
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new Error(`no run with id ${workflowId}: check the id (\`temporal workflow list\` or the UI lists runs)`);
-    throw error;
-  }
+  });
 }
 
-export async function runResult(client: Client, workflowId: string): Promise<HardenResult> {
-  try {
-    return HardenResultSchema.parse(await client.workflow.getHandle(workflowId).result());
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new Error(`no run with id ${workflowId}: check the id (\`temporal workflow list\` or the UI lists runs)`);
-    throw error;
-  }
+export function runResult(client: Client, workflowId: string): Promise<HardenResult> {
+  return readRun(workflowId, async () => HardenResultSchema.parse(await client.workflow.getHandle(workflowId).result()));
 }

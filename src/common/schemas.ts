@@ -140,7 +140,14 @@ export const LlmSettingsSchema = z.object({
 });
 export type LlmSettings = z.infer<typeof LlmSettingsSchema>;
 
-export const AgentCallMetaSchema = z.object({ model: z.string(), usage: TokenUsageSchema, durationMs: z.number(), reasks: z.number().int() });
+export const AgentCallMetaSchema = z.object({
+  model: z.string(),
+  usage: TokenUsageSchema,
+  durationMs: z.number(),
+  reasks: z.number().int(),
+  /** The whole exchange, re-asks included, so the audit trail shows what the agent was told and said. */
+  transcript: z.array(z.object({ role: z.string(), content: z.string() })).default([]),
+});
 export type AgentCallMeta = z.infer<typeof AgentCallMetaSchema>;
 
 export const GenerateCodeInputSchema = z.object({ model: ModelSchema, prompt: z.string() });

@@ -68,7 +68,10 @@ async function converse<T>(deps: LlmDeps, model: string, system: string, user: s
     usage.completion += completion.usage?.completion_tokens ?? 0;
     const answer = completion.choices[0]?.message.content ?? '';
     const parsed = parse(answer);
-    if (parsed.ok) return { value: parsed.value, meta: { model, usage, durationMs: Date.now() - started, reasks } };
+    if (parsed.ok) {
+      const transcript = [...messages, { role: 'assistant', content: answer }].map((m) => ({ role: m.role, content: typeof m.content === 'string' ? m.content : '' }));
+      return { value: parsed.value, meta: { model, usage, durationMs: Date.now() - started, reasks, transcript } };
+    }
     lastProblem = parsed.problem;
     messages.push({ role: 'assistant', content: answer }, { role: 'user', content: parsed.reask });
   }
