@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { startHarden } from '../src/client/client.js';
+import { SEARCH_ATTRIBUTES } from '../src/common/search-attributes.js';
 import { HardenResultSchema, type HardenRequestInput, type HardenResult } from '../src/common/schemas.js';
 import { reapLeftovers } from '../src/activities/sandbox/container.js';
 import { dockerFromEnv } from '../src/workers/create.js';
@@ -132,7 +133,10 @@ describe('crash recovery (real dev server and worker processes)', () => {
     await whenSandboxRuns('recovery-server-restart');
     await server.stop();
     await server.start();
-    const result = HardenResultSchema.parse(await client.workflow.getHandle('recovery-server-restart').result());
+    const handle = client.workflow.getHandle('recovery-server-restart');
+    const result = HardenResultSchema.parse(await handle.result());
     assert.deepEqual(essence(result), essence(reference.result));
+    // This server started without them: the workers registered the search attributes.
+    assert.equal((await handle.describe()).typedSearchAttributes.get(SEARCH_ATTRIBUTES.verdict), result.verdict);
   });
 });

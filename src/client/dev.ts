@@ -3,7 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { llmConfigured, type Env } from '../common/config.js';
-import { devServerFlags } from '../common/search-attributes.js';
 import { localQueues, runWorkers } from '../workers/main.js';
 
 /** Waits until a Temporal frontend answers at `address`, at most `timeoutMs`. */
@@ -32,7 +31,7 @@ export async function runDevStack(env: Env): Promise<number> {
   const uiPort = new URL(env.TEMPORAL_UI_URL).port || '8233';
   const server = spawn(
     env.ASC_TEMPORAL_CLI,
-    ['server', 'start-dev', '--db-filename', join(dataDir, 'temporal.db'), '--ip', host ?? '127.0.0.1', '--port', port ?? '7233', '--ui-port', uiPort, '--log-level', 'warn', ...devServerFlags()],
+    ['server', 'start-dev', '--db-filename', join(dataDir, 'temporal.db'), '--ip', host ?? '127.0.0.1', '--port', port ?? '7233', '--ui-port', uiPort, '--log-level', 'warn'],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   const serverExit = new Promise<number>((resolveExit) => server.on('exit', (code) => resolveExit(code ?? 1)));

@@ -2,8 +2,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 /**
  * Typed search attributes every run carries, so that "all runs where CWE-78 remained" is one
- * filter in the Temporal UI: AscCwesRemaining = 'CWE-78'. The server must know them: the dev
- * server is started with devServerFlags(), a production namespace registers them once.
+ * filter in the Temporal UI: AscCwesRemaining = 'CWE-78'. The namespace must know them: the
+ * workflows worker registers any that are missing when it starts (src/workers/search-attributes.ts).
  */
 export const SEARCH_ATTRIBUTES = {
   verdict: defineSearchAttributeKey('AscVerdict', SearchAttributeType.KEYWORD),
@@ -14,10 +14,3 @@ export const SEARCH_ATTRIBUTES = {
 };
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SEARCH_ATTRIBUTES);
-
-const CLI_TYPES: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', INT: 'Int' };
-
-/** `--search-attribute NAME=TYPE` flags for `temporal server start-dev`. */
-export function devServerFlags(): string[] {
-  return ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPES[key.type] ?? key.type}`]);
-}

@@ -2,6 +2,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { llmConfigured, loadEnv, type Env } from '../common/config.js';
 import type { QueueKind } from '../common/queues.js';
 import { createWorker, PreflightError, prepareQueue, type QueueSetup } from './create.js';
+import { ensureSearchAttributes } from './search-attributes.js';
 
 /**
  * Runs the workers of the given queues in this process until SIGINT/SIGTERM, then closes the
@@ -13,6 +14,14 @@ export async function runWorkers(kinds: QueueKind[]): Promise<void> {
   for (const kind of kinds) setups.push(await prepareQueue(kind, env));
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   try {
+    if (kinds.includes('workflows')) {
+      const added = await ensureSearchAttributes(connection.operatorService, env.TEMPORAL_NAMESPACE).catch((error: unknown) => {
+        // Hosted namespaces may refuse operator calls: runs then need them registered by hand.
+        console.warn(`could not check the search attributes (${error instanceof Error ? error.message : String(error)}): register them with \`temporal operator search-attribute create\` (see README)`);
+        return [];
+      });
+      if (added.length > 0) console.log(`registered search attributes: ${added.join(', ')}`);
+    }
     const workers: Worker[] = [];
     for (const setup of setups) workers.push(await createWorker(setup, { connection, namespace: env.TEMPORAL_NAMESPACE }));
     console.log(`workers running for: ${kinds.join(', ')} (Temporal at ${env.TEMPORAL_ADDRESS})`);

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { waitForTemporal } from '../../src/client/dev.js';
-import { devServerFlags } from '../../src/common/search-attributes.js';
 import { temporalCli } from './stack.js';
 
 /** Real processes a test can kill: a Temporal dev server on a database file, and workers. */
@@ -39,7 +38,7 @@ export class DevServer {
   }
 
   async start(): Promise<void> {
-    this.child = spawn(temporalCli(), ['server', 'start-dev', '--db-filename', this.dbFile, '--ip', '127.0.0.1', '--port', String(this.port), '--headless', '--log-level', 'error', ...devServerFlags()], { stdio: 'ignore' });
+    this.child = spawn(temporalCli(), ['server', 'start-dev', '--db-filename', this.dbFile, '--ip', '127.0.0.1', '--port', String(this.port), '--headless', '--log-level', 'error'], { stdio: 'ignore' });
     await waitForTemporal(this.address, 60_000);
   }
 
