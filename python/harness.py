@@ -28,6 +28,7 @@ CHILD_MEMORY_HEADROOM = 160 * 1024 * 1024
 MAX_EVENTS = 20
 SHELLS = {"/bin/sh", "sh", "/bin/bash", "bash", "/usr/bin/sh", "/usr/bin/bash", "/bin/dash"}
 SHELL_META = re.compile(r"[;&|`$<>\n]|\$\(")
+SQL_META = re.compile(r"['\";]|--|/\*")
 INTERNAL_HOST = re.compile(r"^(localhost|127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|::1$|\[::1\]|metadata)", re.I)
 
 
@@ -157,6 +158,10 @@ class Oracle:
                 hit = self.tainted(text)
                 if hit is not None:
                     self.add("eval", "CWE-95", "evaluates code built from the input %r" % hit)
+        elif event == "asc.sql":
+            hit = self.tainted(str(args[0]))
+            if hit is not None and SQL_META.search(hit):
+                self.add("sql", "CWE-89", "runs SQL built from the input %r: %r" % (hit, str(args[0])))
         elif event == "asc.template":
             hit = self.tainted(str(args[0]))
             if hit is not None and ("{{" in hit or "{%" in hit):
@@ -197,6 +202,9 @@ def watch_libraries(code):
         yaml.load = load
         if hasattr(yaml, "unsafe_load"):
             yaml.unsafe_load = audited(yaml.unsafe_load, "asc.deserialize", "yaml.unsafe_load")
+    sqlite3 = optional_import("sqlite3") if "sqlite3" in code else None
+    if sqlite3 is not None:
+        sqlite3.connect = audited_sqlite_connect(sqlite3)
     jinja2 = optional_import("jinja2") if "jinja2" in code or "render_template_string" in code else None
     if jinja2 is not None:
         original_compile = jinja2.Environment.compile
@@ -206,6 +214,37 @@ def watch_libraries(code):
             return original_compile(self, source, *args, **kwargs)
 
         jinja2.Environment.compile = compile_template
+
+
+def audited_sqlite_connect(sqlite3):
+    """sqlite3 raises no audit event per statement: connections it opens report each query."""
+
+    class AuditedCursor(sqlite3.Cursor):
+        def execute(self, sql, *args, **kwargs):
+            sys.audit("asc.sql", sql)
+            return super().execute(sql, *args, **kwargs)
+
+        def executescript(self, sql):
+            sys.audit("asc.sql", sql)
+            return super().executescript(sql)
+
+    class AuditedConnection(sqlite3.Connection):
+        def cursor(self, factory=AuditedCursor):
+            return super().cursor(factory)
+
+        def execute(self, sql, *args, **kwargs):
+            return self.cursor().execute(sql, *args, **kwargs)
+
+        def executescript(self, sql):
+            return self.cursor().executescript(sql)
+
+    original = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        kwargs.setdefault("factory", AuditedConnection)
+        return original(*args, **kwargs)
+
+    return connect
 
 
 def audited(function, event, detail):

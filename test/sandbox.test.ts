@@ -197,10 +197,17 @@ def target(kind, value):
     elif kind == "safetemplate":
         from jinja2 import Template
         return Template("Hello {{ name }}").render(name=value)
+    elif kind in ("sql", "safesql"):
+        import sqlite3
+        db = sqlite3.connect(":memory:")
+        db.execute("CREATE TABLE users (name TEXT)")
+        if kind == "sql":
+            return db.execute("SELECT * FROM users WHERE name = '" + value + "'").fetchall()
+        return db.cursor().execute("SELECT * FROM users WHERE name = ?", (value,)).fetchall()
 `;
 
 describe('sandbox: security oracles (audit hooks) flag what the input made the code do', () => {
-  it('maps shell injection, input-chosen programs, eval of data, template injection, path traversal and deserialisation to CWEs', async () => {
+  it('maps shell and SQL injection, input-chosen programs, eval of data, template injection, path traversal and deserialisation to CWEs', async () => {
     const { byId } = await run(ORACLES, [
       act('system', 'system', 'hi; id'),
       act('system-benign', 'system', 'hello'),
@@ -215,6 +222,8 @@ describe('sandbox: security oracles (audit hooks) flag what the input made the c
       act('safeyaml', 'safeyaml', 'a: 1'),
       act('template', 'template', '{{ 7 * 7 }}'),
       act('safetemplate', 'safetemplate', '{{ 7 * 7 }}'),
+      act('sql', 'sql', "x' OR '1'='1"),
+      act('safesql', 'safesql', "x' OR '1'='1"),
     ]);
     const cwes = (id: string) => events(byId, id).map((e) => e.cwe);
     assert.deepEqual(cwes('system'), ['CWE-78']);
@@ -234,6 +243,9 @@ describe('sandbox: security oracles (audit hooks) flag what the input made the c
     assert.deepEqual(cwes('template'), ['CWE-1336'], 'server-side template injection');
     assert.deepEqual(outcome(byId, 'template'), { status: 'ok', returned: "'Hello 49'", events: events(byId, 'template') });
     assert.deepEqual(cwes('safetemplate'), [], 'input passed as a template variable is data');
+    assert.deepEqual(cwes('sql'), ['CWE-89'], 'SQL built from input with quotes');
+    assert.equal(outcome(byId, 'sql').status, 'ok', 'the injection ran without a crash');
+    assert.deepEqual(cwes('safesql'), [], 'a bound parameter is data');
   });
 });
 

@@ -77,7 +77,7 @@ export type FuzzTarget = z.infer<typeof FuzzTargetSchema>;
 
 /** Something the input made the code do that a security oracle flags (python/harness.py). */
 export const SecurityEventSchema = z.object({
-  kind: z.enum(['shell', 'process', 'argument', 'path', 'network', 'eval', 'template', 'deserialize', 'library']),
+  kind: z.enum(['shell', 'process', 'argument', 'path', 'network', 'eval', 'template', 'sql', 'deserialize', 'library']),
   cwe: CweSchema,
   detail: z.string(),
 });
