@@ -240,9 +240,15 @@ def audited_sqlite_connect(sqlite3):
 
     original = sqlite3.connect
 
-    def connect(*args, **kwargs):
+    def connect(database, *args, **kwargs):
         kwargs.setdefault("factory", AuditedConnection)
-        return original(*args, **kwargs)
+        # Task code expects its database directory to exist (./Database/app.db): make it in the
+        # work dir, so the query the input reaches actually runs and is seen.
+        if isinstance(database, str) and database != ":memory:":
+            folder = os.path.dirname(os.path.realpath(os.path.join(WORK_DIR, database)))
+            if folder.startswith(WORK_DIR + "/"):
+                os.makedirs(folder, exist_ok=True)
+        return original(database, *args, **kwargs)
 
     return connect
 
