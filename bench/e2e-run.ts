@@ -11,15 +11,10 @@ import { HardenResultSchema, type AgentStep, type HardenRequestInput } from '../
 import { ScriptedLlm } from '../test/support/scripted-llm.js';
 import { AVERAGE_FRAGILE, LIST_TASK, securityAwareModel } from '../test/support/scenarios.js';
 import { startStack } from '../test/support/stack.js';
+import { median } from './support/median.js';
 
 const runs = Number(process.argv[2] ?? 5);
 const GROUPS: Record<string, AgentStep['agent'][]> = { llm: ['coding', 'static-analyser', 'fuzzing'], analysis: ['bandit', 'inspector'], sandbox: ['sandbox'] };
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
 
 const scenarios: Record<string, HardenRequestInput> = {
   'static repair (prompt, insecure first answer)': { prompt: LIST_TASK, source: 'list_directory.py', llm: { model: 'scripted' } },

@@ -13,6 +13,7 @@ import type { FuzzValue } from '../src/common/fuzz-value.js';
 import { RunBatchInputSchema, type FuzzCase } from '../src/common/schemas.js';
 import { deriveInputs } from '../src/workflows/mutate.js';
 import { dockerFromEnv } from '../src/workers/create.js';
+import { median } from './support/median.js';
 
 const runs = Number(process.argv[2] ?? 5);
 const env = loadEnv();
@@ -32,12 +33,6 @@ def sanitize_filename(name, max_length):
 
 const seeds: FuzzCase[] = [{ id: 's1', args: [{ type: 'str', value: 'report.txt' }, { type: 'int', value: '64' }] }];
 const cases = (n: number) => [...seeds, ...deriveInputs(seeds, n - seeds.length, 7)];
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
 
 function runProcess(command: string, args: string[], input: string): Promise<void> {
   return new Promise((resolve, reject) => {
