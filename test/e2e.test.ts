@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { AuditTrailSchema } from '../src/client/audit.js';
@@ -13,29 +11,13 @@ import { SEARCH_ATTRIBUTES } from '../src/common/search-attributes.js';
 import { HardenResultSchema, type HardenRequestInput, type HardenResult, type Progress } from '../src/common/schemas.js';
 import { SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
 import { dockerFromEnv } from '../src/workers/create.js';
+import { runCli } from './support/cli.js';
 import { sallmTask } from './support/data.js';
 import { ScriptedLlm } from './support/scripted-llm.js';
 import { AVERAGE_FRAGILE, AVERAGE_ROBUST, LIST_INSECURE, LIST_SECURE, LIST_TASK, securityAwareModel } from './support/scenarios.js';
 import { startStack, type Stack } from './support/stack.js';
 
 /** The whole loop on real parts: Temporal dev server, workers, Bandit, containers; a scripted LLM. */
-
-const CLI = fileURLToPath(new URL('../src/client/cli.js', import.meta.url));
-
-function runCli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('hardening with an LLM (scripted endpoint)', () => {
   let llm: ScriptedLlm;

@@ -10,7 +10,8 @@ import { workflowBundle } from './support/stack.js';
  * Replays saved histories of representative runs against today's workflow code: a change that
  * would break running workflows (non-determinism) fails here. Histories are recorded by
  * test/support/record-histories.ts; v1-*.json were recorded before the search-attributes patch,
- * so both sides of patched('search-attributes') are replayed. Keep old ones when re-recording.
+ * v2-*.json before the settle-fuzz-batches patch, so both sides of each patch are replayed.
+ * Keep old ones when re-recording.
  */
 const HISTORIES = fileURLToPath(new URL('../../test/histories/', import.meta.url));
 
@@ -24,7 +25,9 @@ describe('replay of saved histories', () => {
   for (const file of files) {
     it(`replays ${file} deterministically`, async () => {
       const history: unknown = JSON.parse(readFileSync(join(HISTORIES, file), 'utf8'));
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history);
+      // Recorded as history-<name> (record-histories.ts); a batch names its children after it.
+      const workflowId = `history-${file.replace(/^v\d+-/, '').replace(/\.json$/, '')}`;
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowId);
     });
   }
 });

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { decodeOptionalFailureToOptionalError, decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
 import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import type { temporal } from '@temporalio/proto';
 import { z } from 'zod';
@@ -45,10 +45,7 @@ export type AuditTrail = z.infer<typeof AuditTrailSchema>;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
 
-function first(payloads: Payloads): unknown {
-  const payload = payloads?.payloads?.[0];
-  return payload ? defaultPayloadConverter.fromPayload(payload) : null;
-}
+type Failure = temporal.api.failure.v1.IFailure | null | undefined;
 
 function eventId(value: unknown): number {
   return Number(String(value));
@@ -63,17 +60,22 @@ export async function buildAuditTrail(client: Client, workflowId: string): Promi
   const handle = client.workflow.getHandle(workflowId);
   const description = await handle.describe();
   const history = await handle.fetchHistory();
+  // Through the client's codec: with encryption on, the history holds only ciphertext.
+  const converter = client.options.loadedDataConverter;
+  const first = async (payloads: Payloads): Promise<unknown> => (await decodeOptionalSinglePayload(converter, payloads?.payloads?.[0])) ?? null;
+  const failureMessage = async (failure: Failure, fallback: string): Promise<string> => (await decodeOptionalFailureToOptionalError(converter, failure ?? undefined))?.message ?? fallback;
   const entries = new Map<number, AuditEntry & { scheduledMs: number }>();
   let request: unknown = null;
   let result: HardenResult | null = null;
   for (const event of history.events ?? ([] as HistoryEvent[])) {
     const at = optionalTsToMs(event.eventTime) ?? 0;
-    if (event.workflowExecutionStartedEventAttributes) request = first(event.workflowExecutionStartedEventAttributes.input);
+    if (event.workflowExecutionStartedEventAttributes) request = await first(event.workflowExecutionStartedEventAttributes.input);
     const completed = event.workflowExecutionCompletedEventAttributes;
-    if (completed) result = HardenResultSchema.safeParse(first(completed.result)).data ?? null;
+    if (completed) result = HardenResultSchema.safeParse(await first(completed.result)).data ?? null;
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) {
-      const summary = event.userMetadata?.summary ? defaultPayloadConverter.fromPayload<string>(event.userMetadata.summary) : '';
+      const summaryValue = await first({ payloads: event.userMetadata?.summary ? [event.userMetadata.summary] : [] });
+      const summary = typeof summaryValue === 'string' ? summaryValue : '';
       entries.set(eventId(event.eventId), {
         index: entries.size + 1,
         activity: scheduled.activityType?.name ?? '?',
@@ -89,7 +91,7 @@ export async function buildAuditTrail(client: Client, workflowId: string): Promi
         transcript: null,
         findings: null,
         codeDiff: null,
-        input: first(scheduled.input),
+        input: await first(scheduled.input),
         result: null,
       });
       continue;
@@ -106,7 +108,7 @@ export async function buildAuditTrail(client: Client, workflowId: string): Promi
     if (done || failed || timedOut || cancelled) entry.durationMs = at - entry.scheduledMs;
     if (done) {
       entry.status = 'completed';
-      entry.result = first(done.result);
+      entry.result = await first(done.result);
       const meta = MetaCarrier.safeParse(entry.result).data?.meta;
       entry.usage = meta?.usage ?? null;
       entry.transcript = meta?.transcript ?? null;
@@ -115,8 +117,8 @@ export async function buildAuditTrail(client: Client, workflowId: string): Promi
       const after = CodeCarrier.safeParse(entry.result).data?.code;
       if (before !== undefined && after !== undefined && before !== after) entry.codeDiff = unifiedDiff(before, after);
     }
-    if (failed) [entry.status, entry.failure] = ['failed', failed.failure?.message ?? 'failed'];
-    if (timedOut) [entry.status, entry.failure] = ['timed-out', timedOut.failure?.message ?? 'timed out'];
+    if (failed) [entry.status, entry.failure] = ['failed', await failureMessage(failed.failure, 'failed')];
+    if (timedOut) [entry.status, entry.failure] = ['timed-out', await failureMessage(timedOut.failure, 'timed out')];
     if (cancelled) entry.status = 'cancelled';
   }
   return AuditTrailSchema.parse({

@@ -3,10 +3,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
+import { ENCRYPTED_ENCODING } from '../codec/aes-gcm.js';
 import { llmConfigured, loadEnv, type Env } from '../common/config.js';
 import type { HardenRequestInput } from '../common/schemas.js';
 import { auditMarkdown, buildAuditTrail } from './audit.js';
-import { connectClient, readRun, runResult, runStatus, startHarden, uiLink } from './client.js';
+import { BATCH_USAGE, batchCommand } from './batch-cli.js';
+import { cancelRun } from './batch.js';
+import { serveCodecEndpoint } from './codec-endpoint.js';
+import { UsageError, wholeNumber } from './usage.js';
+import { connectClient, readRun, runFailureMessage, runResult, runStatus, startHarden, uiLink } from './client.js';
 import { runDevStack } from './dev.js';
 import { formatReport, verdictExitCode } from './report.js';
 
@@ -27,11 +32,16 @@ commands:
   result ID [--json]          wait for a run and print its report
   audit ID [--out DIR]        write the full trail of a run (every agent step: prompt, answer,
                               findings, code change, tokens, timing) as DIR/ID.audit.md and .json
+${BATCH_USAGE}
   dev                         start the local stack: Temporal dev server (persistent), Web UI, workers
+                              (with ASC_CODEC_KEY set: payloads encrypted, the UI decrypts via the codec endpoint)
+  codec-server [--port N] [--host H]
+                              serve the codec endpoint for a Temporal UI at $TEMPORAL_UI_URL
+                              (default 127.0.0.1:$ASC_CODEC_PORT, 8234)
 
-exit codes: 0 secure, 1 vulnerable, 3 could not verify, 2 error`;
+exit codes: 0 secure, 1 vulnerable, 3 could not verify, 2 error (a batch: 1 if any task is vulnerable,
+3 if any could not be verified, failed or was cancelled, else 0)`;
 
-class UsageError extends Error {}
 
 async function readInput(path: string, flag: string): Promise<string> {
   try {
@@ -63,17 +73,12 @@ async function harden(args: string[], env: Env): Promise<number> {
   const file = promptFile ?? codeFile ?? '';
   const text = await readInput(file, promptFile !== undefined ? '--prompt-file' : '--code-file');
   const useLlm = llmConfigured(env) && !values['no-llm'];
-  const integer = (name: string, value: string | undefined): number | undefined => {
-    if (value === undefined) return undefined;
-    if (!/^\d+$/.test(value)) throw new UsageError(`--${name} ${value}: expected a whole number`);
-    return Number(value);
-  };
   const request: HardenRequestInput = {
     ...(promptFile !== undefined ? { prompt: text } : { code: text }),
     source: basename(file),
     llm: useLlm ? { model: values.model ?? env.ASC_MODEL } : null,
-    maxStaticRounds: integer('max-static-rounds', values['max-static-rounds']),
-    fuzz: { mutations: integer('mutations', values.mutations), seed: integer('seed', values.seed) },
+    maxStaticRounds: wholeNumber('max-static-rounds', values['max-static-rounds']),
+    fuzz: { mutations: wholeNumber('mutations', values.mutations), seed: wholeNumber('seed', values.seed) },
   };
   if (!useLlm) {
     if (promptFile !== undefined) throw new UsageError('--prompt-file needs an LLM to write the code: set OPENAI_BASE_URL (and OPENAI_API_KEY), or use --code-file to audit existing code');
@@ -98,8 +103,7 @@ async function printResult(env: Env, workflowId: string, json: boolean): Promise
     return verdictExitCode(result);
   } catch (error) {
     if (error instanceof WorkflowFailedError) {
-      const cause = error.cause?.message ?? error.message;
-      console.error(`run ${workflowId} failed: ${cause}\n  Temporal UI: ${uiLink(env, workflowId)}`);
+      console.error(`run ${workflowId} failed: ${runFailureMessage(error)}\n  Temporal UI: ${uiLink(env, workflowId)}`);
       return 2;
     }
     throw error;
@@ -143,6 +147,27 @@ async function audit(args: string[], env: Env): Promise<number> {
   return 0;
 }
 
+async function cancel(args: string[], env: Env): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true });
+  const id = positionals[0];
+  if (!id) throw new UsageError('cancel needs a run or batch id: asc cancel ID');
+  await cancelRun(await connectClient(env), id);
+  console.log(`cancellation of ${id} requested: running steps stop and their containers are removed; \`asc status ${id}\` or the UI shows when it has ended`);
+  return 0;
+}
+
+async function codecServer(args: string[], env: Env): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' } } });
+  const port = values.port === undefined ? env.ASC_CODEC_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new UsageError(`--port ${values.port ?? ''}: expected a port number`);
+  const endpoint = await serveCodecEndpoint(env, values.host, port);
+  console.log(`codec endpoint ${endpoint.url} (key ${endpoint.keyId}) for the UI at ${env.TEMPORAL_UI_URL}; point the UI at it (temporal server start-dev --ui-codec-endpoint ${endpoint.url}, or the UI's Data Encoder setting). Ctrl-C stops it.`);
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => endpoint.server.close(() => resolve()));
+  });
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const env = loadEnv();
@@ -155,8 +180,14 @@ async function main(argv: string[]): Promise<number> {
       return result(rest, env);
     case 'audit':
       return audit(rest, env);
+    case 'batch':
+      return batchCommand(rest, env);
+    case 'cancel':
+      return cancel(rest, env);
     case 'dev':
       return runDevStack(env);
+    case 'codec-server':
+      return codecServer(rest, env);
     case undefined:
     case 'help':
     case '--help':
@@ -171,7 +202,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
+    let message = error instanceof Error ? error.message : String(error);
+    if (message.includes(ENCRYPTED_ENCODING)) message = `the run's payloads are encrypted: set ASC_CODEC_KEY or ASC_CODEC_KEY_FILE to the key its workers use (${message})`;
     console.error(error instanceof UsageError ? `asc: ${message} (asc --help shows the usage)` : `asc: ${message}`);
     process.exit(2);
   },

@@ -1,4 +1,5 @@
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { dataConverterFromEnv } from '../codec/data-converter.js';
 import type { Env } from '../common/config.js';
 import { PROGRESS_QUERY, TASK_QUEUES, WORKFLOW_TYPE } from '../common/queues.js';
 import { HardenRequestSchema, HardenResultSchema, ProgressSchema, describeZodError, type HardenRequestInput, type HardenResult, type Progress } from '../common/schemas.js';
@@ -8,7 +9,7 @@ import { HardenRequestSchema, HardenResultSchema, ProgressSchema, describeZodErr
 export async function connectClient(env: Env): Promise<Client> {
   try {
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: '5 seconds' });
-    return new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+    return new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFromEnv(env) });
   } catch (error) {
     throw new Error(`cannot reach Temporal at ${env.TEMPORAL_ADDRESS} (${error instanceof Error ? error.message : String(error)}): start the local stack with \`asc dev\`, or set TEMPORAL_ADDRESS`);
   }
@@ -29,6 +30,12 @@ export async function startHarden(client: Client, request: HardenRequestInput, w
     staticSummary: `harden ${parsed.data.source}${parsed.data.llm ? ` with ${parsed.data.llm.model}` : ' (audit)'}`,
   });
   return handle.workflowId;
+}
+
+/** Why a run failed: the cause Temporal wraps (the step and its reason), else the error itself. */
+export function runFailureMessage(error: unknown): string {
+  if (error instanceof Error) return error.cause instanceof Error ? error.cause.message : error.message;
+  return String(error);
 }
 
 /** Runs `read` against a run, turning "not found" into a message that says what to check. */

@@ -31,6 +31,11 @@ const EnvSchema = z.object({
   ASC_PYTHON: z.string().default(() => projectTool('venv/bin/python', 'python3')),
   ASC_SANDBOX_IMAGE: z.string().default('autosafecoder-sandbox:latest'),
   ASC_SANDBOX_CONCURRENCY: z.coerce.number().int().positive().default(2),
+  /** AES-256 key (base64 or hex) for the payload codec; or a file holding it. Unset: no encryption. */
+  ASC_CODEC_KEY: z.string().optional(),
+  ASC_CODEC_KEY_FILE: z.string().optional(),
+  /** Port of the codec endpoint `asc dev` and `asc codec-server` serve for the Web UI. */
+  ASC_CODEC_PORT: z.coerce.number().int().min(1).max(65_535).default(8234),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -10,3 +10,5 @@ export type QueueKind = keyof typeof TASK_QUEUES;
 
 export const WORKFLOW_TYPE = 'hardenWorkflow';
 export const PROGRESS_QUERY = 'progress';
+export const BATCH_WORKFLOW_TYPE = 'batchWorkflow';
+export const BATCH_PROGRESS_QUERY = 'batchProgress';

@@ -11,6 +11,8 @@ export const SEARCH_ATTRIBUTES = {
   cwesRemaining: defineSearchAttributeKey('AscCwesRemaining', SearchAttributeType.KEYWORD_LIST),
   roundsUsed: defineSearchAttributeKey('AscRoundsUsed', SearchAttributeType.INT),
   model: defineSearchAttributeKey('AscModel', SearchAttributeType.KEYWORD),
+  /** The batch a run belongs to, set when the batch starts it: `AscBatch = 'batch-…'` lists them. */
+  batch: defineSearchAttributeKey('AscBatch', SearchAttributeType.KEYWORD),
 };
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SEARCH_ATTRIBUTES);

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import Docker from 'dockerode';
 import { createAnalysisActivities, createLlmActivities, createLlmClient, createSandboxActivities } from '../activities/index.js';
@@ -85,12 +86,14 @@ export async function prepareQueue(kind: QueueKind, env: Env): Promise<QueueSetu
 export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
-  /** Tests bundle the workflow code once and share it. */
+  /** Tests bundle the workflow code once and share it (bundled with this converter's failure converter). */
   workflowBundle?: WorkflowBundleOption;
+  /** The payload codec, when payloads are encrypted: every worker and client must share it. */
+  dataConverter?: DataConverter;
 }
 
 export function createWorker(setup: QueueSetup, options: WorkerOptions): Promise<Worker> {
-  const base = { connection: options.connection, namespace: options.namespace, taskQueue: TASK_QUEUES[setup.kind] };
+  const base = { connection: options.connection, namespace: options.namespace, taskQueue: TASK_QUEUES[setup.kind], dataConverter: options.dataConverter };
   if (setup.kind === 'workflows') {
     return Worker.create({ ...base, ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }) });
   }

@@ -1,4 +1,6 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import { CodecKeyError } from '../codec/aes-gcm.js';
+import { dataConverterFromEnv } from '../codec/data-converter.js';
 import { llmConfigured, loadEnv, type Env } from '../common/config.js';
 import type { QueueKind } from '../common/queues.js';
 import { createWorker, PreflightError, prepareQueue, type QueueSetup } from './create.js';
@@ -10,6 +12,7 @@ import { ensureSearchAttributes } from './search-attributes.js';
  */
 export async function runWorkers(kinds: QueueKind[]): Promise<void> {
   const env = loadEnv();
+  const dataConverter = dataConverterFromEnv(env);
   const setups: QueueSetup[] = [];
   for (const kind of kinds) setups.push(await prepareQueue(kind, env));
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
@@ -23,8 +26,8 @@ export async function runWorkers(kinds: QueueKind[]): Promise<void> {
       if (added.length > 0) console.log(`registered search attributes: ${added.join(', ')}`);
     }
     const workers: Worker[] = [];
-    for (const setup of setups) workers.push(await createWorker(setup, { connection, namespace: env.TEMPORAL_NAMESPACE }));
-    console.log(`workers running for: ${kinds.join(', ')} (Temporal at ${env.TEMPORAL_ADDRESS})`);
+    for (const setup of setups) workers.push(await createWorker(setup, { connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter }));
+    console.log(`workers running for: ${kinds.join(', ')} (Temporal at ${env.TEMPORAL_ADDRESS}${dataConverter ? ', payloads encrypted' : ''})`);
     await Promise.all(workers.map((w) => w.run()));
   } finally {
     await connection.close();
@@ -33,7 +36,7 @@ export async function runWorkers(kinds: QueueKind[]): Promise<void> {
 
 export function startWorkersMain(kinds: QueueKind[]): void {
   runWorkers(kinds).catch((error: unknown) => {
-    console.error(error instanceof PreflightError ? `cannot start: ${error.message}` : error);
+    console.error(error instanceof PreflightError || error instanceof CodecKeyError ? `cannot start: ${error.message}` : error);
     process.exit(2);
   });
 }

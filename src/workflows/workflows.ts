@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, defineQuery, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityCancellationType, ActivityFailure, ApplicationFailure, defineQuery, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
 import { TASK_QUEUES } from '../common/queues.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
@@ -37,6 +37,8 @@ const analysisOptions: ActivityOptions = {
 
 const sandboxOptions: ActivityOptions = {
   taskQueue: TASK_QUEUES.sandbox,
+  // A cancelled run closes only once its containers are gone.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', maximumAttempts: 3, nonRetryableErrorTypes: ['BadInput'] },
@@ -242,8 +244,7 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
     const batches: FuzzCase[][] = [];
     for (let i = 0; i < cases.length; i += size) batches.push(cases.slice(i, i + size));
     const runLabel = `${workflowInfo().workflowId}/${label}`;
-    const results = await Promise.all(
-      batches.map((batch, i) => {
+    const pendingBatches = batches.map((batch, i) => {
         const action = `${label} batch ${i + 1}/${batches.length}`;
         return ledger.step({
           agent: 'sandbox',
@@ -253,8 +254,15 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
           args: [{ code, function: fn, entry, params, cases: batch, timeoutMsPerInput: req.fuzz.timeoutMsPerInput, label: runLabel }],
           describe: (r) => (r.loadError ? `code failed to load: ${r.loadError}` : describeFailures(r.outcomes.map((o) => o.outcome))),
         });
-      }),
-    );
+      });
+    // A failed or cancelled batch ends the run only once its sibling batches have stopped too, so
+    // no container outlives the run. Runs recorded before this change failed at the first one.
+    if (patched('settle-fuzz-batches')) {
+      const settled = await Promise.allSettled(pendingBatches);
+      const rejected = settled.find((r) => r.status === 'rejected');
+      if (rejected) throw rejected.reason;
+    }
+    const results = await Promise.all(pendingBatches);
     const byId = new Map(cases.map((c) => [c.id, c]));
     const failures: FuzzFailure[] = [];
     for (const r of results) {
@@ -347,3 +355,5 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
     usage: ledger.usage,
   };
 }
+
+export { batchWorkflow } from './batch.js';

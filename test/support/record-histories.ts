@@ -8,6 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { startBatch } from '../../src/client/batch.js';
 import { startHarden } from '../../src/client/client.js';
 import type { HardenRequestInput } from '../../src/common/schemas.js';
 import { ScriptedLlm } from './scripted-llm.js';
@@ -34,6 +35,15 @@ try {
     const json = execFileSync(temporalCli(), ['workflow', 'show', '--workflow-id', id, '--output', 'json', '--address', stack.testEnv.address], { encoding: 'utf8' });
     await writeFile(`${HISTORY_DIR}${name}.json`, json);
     console.log(`recorded ${name}`);
+  }
+  // A batch's first run: children, their results, and the continue-as-new that ends it.
+  const tasks = [1, 2, 3].map((n) => ({ id: `average-${n}`, code: AVERAGE_FRAGILE }));
+  await startBatch(stack.testEnv.client, { tasks, total: 3, settings: { llm: null, fuzz: { mutations: 20, batchSize: 50, timeoutMsPerInput: 2_000, maxRepairRounds: 4, seed: 1 } }, concurrency: 2, tasksPerRun: 2 }, 'history-batch');
+  await stack.testEnv.client.workflow.getHandle('history-batch').result();
+  for await (const run of stack.testEnv.client.workflow.list({ query: `WorkflowId = 'history-batch' AND ExecutionStatus = 'ContinuedAsNew'` })) {
+    const json = execFileSync(temporalCli(), ['workflow', 'show', '--workflow-id', 'history-batch', '--run-id', run.runId, '--output', 'json', '--address', stack.testEnv.address], { encoding: 'utf8' });
+    await writeFile(`${HISTORY_DIR}batch.json`, json);
+    console.log('recorded a batch run');
   }
 } finally {
   await stack.stop();

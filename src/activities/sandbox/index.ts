@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type Docker from 'dockerode';
 import type { z } from 'zod';
 import { RunBatchInputSchema, type RunBatchResult } from '../../common/schemas.js';
@@ -20,9 +20,10 @@ export function createSandboxActivities(deps: SandboxDeps) {
       const batch = parseInput(RunBatchInputSchema, input, 'runFuzzBatch input');
       const context = Context.current();
       let done = 0;
+      let result: RunBatchResult;
       try {
         // A slow input reports nothing for up to its time limit: the heartbeat goes on anyway.
-        return await withHeartbeat(
+        result = await withHeartbeat(
           () =>
             runBatchInContainer(deps.docker, deps.image, batch, deps.limits, {
               onOutcome: (count) => {
@@ -39,6 +40,9 @@ export function createSandboxActivities(deps: SandboxDeps) {
         // The engine refusing or vanishing is transient from the run's point of view: retry.
         throw ApplicationFailure.retryable(`container engine error: ${error instanceof Error ? error.message : String(error)}`, 'SandboxEngineError');
       }
+      // Cancelled: the container is gone; report the cancellation, not a half-run batch as done.
+      if (context.cancellationSignal.aborted) throw new CancelledFailure(`fuzz batch cancelled after ${done} of ${batch.cases.length} inputs; its container was removed`);
+      return result;
     },
   };
 }

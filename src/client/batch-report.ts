@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import type { BatchTotals, SkippedLine } from '../common/batch-schemas.js';
+import type { Finding, FuzzFailure } from '../common/schemas.js';
+import { failureCwes } from '../workflows/findings.js';
+import type { TaskRecord } from './batch.js';
+
+/** The three outputs of a batch: per-task JSONL, SARIF 2.1.0 for code scanning, a Markdown summary. */
+
+/** Where each task's final code is written, relative to the output folder: SARIF locations point there. */
+export function codePath(taskId: string): string {
+  return `code/${taskId.replace(/[^\w.-]/g, '_').replace(/\.py$/, '')}.py`;
+}
+
+export function resultLine(task: TaskRecord): string {
+  const r = task.result;
+  return JSON.stringify({
+    id: task.id,
+    workflowId: task.workflowId,
+    status: task.status,
+    verdict: r?.verdict ?? null,
+    reasons: r?.reasons ?? [],
+    mode: r?.mode ?? null,
+    findingsBefore: r?.findingsBefore ?? {},
+    findingsAfter: r?.findingsAfter ?? {},
+    remainingFindings: r?.remainingFindings ?? [],
+    remainingFailures: r?.remainingFailures ?? [],
+    fuzzExecuted: r?.fuzz.executed ?? 0,
+    usage: r?.usage ?? null,
+    codeFile: r ? codePath(task.id) : null,
+    finalCode: r?.finalCode ?? null,
+    error: task.error,
+  });
+}
+
+// ---- SARIF 2.1.0: the subset we write, as a schema so tests check the shape ----
+
+const MessageSchema = z.object({ text: z.string().min(1) });
+export const SarifSchema = z.object({
+  $schema: z.string(),
+  version: z.literal('2.1.0'),
+  runs: z
+    .array(
+      z.object({
+        tool: z.object({
+          driver: z.object({
+            name: z.string(),
+            informationUri: z.string(),
+            rules: z.array(z.object({ id: z.string(), name: z.string(), shortDescription: MessageSchema, helpUri: z.string().optional(), properties: z.object({ tags: z.array(z.string()) }) })),
+          }),
+        }),
+        automationDetails: z.object({ id: z.string() }),
+        results: z.array(
+          z.object({
+            ruleId: z.string(),
+            ruleIndex: z.number().int().min(0),
+            level: z.enum(['error', 'warning', 'note']),
+            message: MessageSchema,
+            locations: z
+              .array(z.object({ physicalLocation: z.object({ artifactLocation: z.object({ uri: z.string() }), region: z.object({ startLine: z.number().int().min(1) }) }) }))
+              .length(1),
+            partialFingerprints: z.record(z.string(), z.string()),
+            properties: z.object({ task: z.string(), workflowId: z.string(), detectedBy: z.string() }),
+          }),
+        ),
+      }),
+    )
+    .length(1),
+});
+export type Sarif = z.infer<typeof SarifSchema>;
+type SarifResult = Sarif['runs'][number]['results'][number];
+type SarifRule = Sarif['runs'][number]['tool']['driver']['rules'][number];
+
+const LEVELS = { HIGH: 'error', MEDIUM: 'warning', LOW: 'note' } as const;
+
+function cweNumber(cwe: string): string | null {
+  return /^CWE-(\d+)$/.exec(cwe)?.[1] ?? null;
+}
+
+function describeInput(failure: FuzzFailure): string {
+  const text = JSON.stringify(failure.input.args);
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+/** Remaining weaknesses of every task's final code, one SARIF result each, keyed by CWE. */
+export function buildSarif(batchId: string, tasks: TaskRecord[]): Sarif {
+  const rules: SarifRule[] = [];
+  const ruleIndex = new Map<string, number>();
+  const rule = (id: string, description: string): number => {
+    const known = ruleIndex.get(id);
+    if (known !== undefined) return known;
+    const n = cweNumber(id);
+    rules.push({
+      id,
+      name: id,
+      shortDescription: { text: description },
+      ...(n ? { helpUri: `https://cwe.mitre.org/data/definitions/${n}.html` } : {}),
+      properties: { tags: ['security', ...(n ? [`external/cwe/cwe-${n}`] : [])] },
+    });
+    ruleIndex.set(id, rules.length - 1);
+    return rules.length - 1;
+  };
+  const results: SarifResult[] = [];
+  for (const task of tasks) {
+    const r = task.result;
+    if (!r) continue;
+    const location = (line: number | null) => [{ physicalLocation: { artifactLocation: { uri: codePath(task.id) }, region: { startLine: Math.max(1, line ?? 1) } } }];
+    const common = { task: task.id, workflowId: task.workflowId };
+    r.remainingFindings.forEach((f: Finding, i) => {
+      const id = f.cwe ?? `${f.source}:${f.ruleId}`;
+      results.push({
+        ruleId: id,
+        ruleIndex: rule(id, f.cwe ? `${f.cwe} (static analysis)` : `${f.source} ${f.ruleId}`),
+        level: LEVELS[f.severity],
+        message: { text: `${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}` },
+        locations: location(f.line),
+        partialFingerprints: { ascFinding: `${task.id}:${id}:${f.ruleId}:${f.line ?? 0}:${i}` },
+        properties: { ...common, detectedBy: f.source === 'bandit' ? `bandit ${f.ruleId}` : 'static analyser agent' },
+      });
+    });
+    for (const failure of r.remainingFailures) {
+      const outcome = failure.outcome;
+      const line = outcome.status === 'exception' || outcome.status === 'rejected' ? outcome.line : null;
+      const what = outcome.events.length > 0 ? outcome.events.map((e) => `${e.kind}: ${e.detail}`).join('; ') : outcome.status === 'exception' ? `${outcome.exceptionType}: ${outcome.message}` : outcome.status;
+      for (const cwe of new Set(failureCwes(outcome))) {
+        results.push({
+          ruleId: cwe,
+          ruleIndex: rule(cwe, `${cwe} (found by fuzzing)`),
+          level: outcome.events.length > 0 ? 'error' : 'warning',
+          message: { text: `Fuzz input ${describeInput(failure)} to ${r.fuzz.target?.function ?? 'the target'}: ${what}` },
+          locations: location(line),
+          partialFingerprints: { ascFinding: `${task.id}:${cwe}:fuzz:${failure.input.id}` },
+          properties: { ...common, detectedBy: 'fuzzing' },
+        });
+      }
+    }
+  }
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: 'AutoSafeCoder', informationUri: 'https://arxiv.org/abs/2409.10737', rules } }, automationDetails: { id: `autosafecoder/${batchId}/` }, results }],
+  };
+}
+
+// ---- Markdown summary ----
+
+function table(header: [string, ...string[]], rows: (string | number)[][]): string[] {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+export interface SummaryInput {
+  batchId: string;
+  status: string;
+  total: number;
+  totals: BatchTotals;
+  tasks: TaskRecord[];
+  skipped: SkippedLine[];
+  elapsedMs: number;
+}
+
+export function batchMarkdown(s: SummaryInput): string {
+  const t = s.totals;
+  const out = [`# Batch ${s.batchId}`, '', `Status: **${s.status}**. ${t.done} of ${s.total} tasks closed in ${(s.elapsedMs / 1000).toFixed(0)} s.`, ''];
+  out.push('## Tasks by verdict', '', ...table(['verdict', 'tasks'], [['secure', t.secure], ['vulnerable', t.vulnerable], ['could not verify', t.couldNotVerify], ['failed (run error)', t.failed], ['cancelled', t.cancelled], ['not started', s.total - t.started]]), '');
+  const cwes = [...new Set([...Object.keys(t.findingsBefore), ...Object.keys(t.findingsAfter)])].sort((a, b) => (t.findingsBefore[b] ?? 0) - (t.findingsBefore[a] ?? 0) || a.localeCompare(b));
+  out.push('## Findings by CWE', '', cwes.length === 0 ? 'None.' : table(['CWE', 'before', 'after'], cwes.map((c) => [c, t.findingsBefore[c] ?? 0, t.findingsAfter[c] ?? 0])).join('\n'), '');
+  const events = Object.entries(t.fuzzEvents).sort((a, b) => b[1] - a[1]);
+  out.push('## Fuzz events by kind (first fuzzing pass)', '', events.length === 0 ? 'None.' : table(['kind', 'failing inputs'], events).join('\n'), '');
+  out.push('## LLM tokens', '', `${t.usage.prompt} prompt + ${t.usage.completion} completion = ${t.usage.prompt + t.usage.completion} tokens.`, '');
+  const failed = s.tasks.filter((task) => task.result === null);
+  if (failed.length > 0 || t.failures.length > 0) {
+    out.push('## Tasks without a result', '');
+    const seen = new Set<string>();
+    for (const task of failed) {
+      seen.add(task.id);
+      out.push(`- \`${task.id}\` (${task.status}): ${task.error ?? 'no result'}`);
+    }
+    for (const f of t.failures) if (!seen.has(f.id)) out.push(`- \`${f.id}\`: ${f.error}`);
+    out.push('');
+  }
+  if (s.skipped.length > 0) {
+    out.push('## Input lines skipped', '');
+    for (const k of s.skipped) out.push(`- line ${k.line}: ${k.reason}`);
+    out.push('');
+  }
+  return out.join('\n');
+}

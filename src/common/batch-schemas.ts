@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { HardenRequestSchema, LlmSettingsSchema, SeveritySchema } from './schemas.js';
+
+/** One task of a batch: what the child run hardens. Ids name the child run, so they are unique. */
+export const BatchTaskSchema = z
+  .object({
+    id: z.string().min(1).max(200),
+    prompt: z.string().optional(),
+    code: z.string().optional(),
+  })
+  .refine((t) => (t.prompt === undefined) !== (t.code === undefined), { message: 'give exactly one of prompt or code' });
+export type BatchTask = z.infer<typeof BatchTaskSchema>;
+
+/** The settings every task's run shares: a hardening request without the task itself. */
+export const BatchSettingsSchema = z.object({
+  llm: LlmSettingsSchema.nullable(),
+  maxStaticRounds: z.number().int().min(1).max(10).optional(),
+  minSeverity: SeveritySchema.optional(),
+  fuzz: HardenRequestSchema.shape.fuzz.optional(),
+});
+export type BatchSettings = z.infer<typeof BatchSettingsSchema>;
+
+/** A line of a batch file that could not be used, and why. */
+export const SkippedLineSchema = z.object({ line: z.number().int(), reason: z.string() });
+export type SkippedLine = z.infer<typeof SkippedLineSchema>;
+
+const CountsSchema = z.record(z.string(), z.number().int());
+
+/** What a batch has done so far; carried across continue-as-new, answered by the progress query. */
+export const BatchTotalsSchema = z.object({
+  started: z.number().int(),
+  done: z.number().int(),
+  secure: z.number().int(),
+  vulnerable: z.number().int(),
+  couldNotVerify: z.number().int(),
+  failed: z.number().int(),
+  cancelled: z.number().int(),
+  findingsBefore: CountsSchema,
+  findingsAfter: CountsSchema,
+  /** Fuzz failures of the first fuzzing pass, by security-event kind or crash status. */
+  fuzzEvents: CountsSchema,
+  usage: z.object({ prompt: z.number().int(), completion: z.number().int() }),
+  /** The first failed tasks and why (capped, so a broken endpoint cannot bloat the history). */
+  failures: z.array(z.object({ id: z.string(), error: z.string() })),
+  /** Workflow time the batch began, for rates and ETAs. */
+  startedAtMs: z.number(),
+  /** How many times the batch continued as new. */
+  generation: z.number().int(),
+});
+export type BatchTotals = z.infer<typeof BatchTotalsSchema>;
+
+export const BatchInputSchema = z.object({
+  /** Tasks not started yet: each continue-as-new carries fewer. */
+  tasks: z.array(BatchTaskSchema),
+  total: z.number().int().min(0),
+  settings: BatchSettingsSchema,
+  concurrency: z.number().int().min(1).max(256).default(8),
+  /** Children per run before continuing as new, which keeps each run's history small. */
+  tasksPerRun: z.number().int().min(1).max(2_000).default(100),
+  totals: BatchTotalsSchema.optional(),
+  /** Lines of the batch file that were skipped, so whoever re-attaches sees them too. */
+  skipped: z.array(SkippedLineSchema).max(1_000).default([]),
+});
+export type BatchInput = z.infer<typeof BatchInputSchema>;
+export type BatchInputArg = z.input<typeof BatchInputSchema>;
+
+export const BatchOutcomeSchema = z.object({ totals: BatchTotalsSchema, total: z.number().int(), skipped: BatchInputSchema.shape.skipped });
+export type BatchOutcome = z.infer<typeof BatchOutcomeSchema>;
+
+/** The progress query's answer: the counts so far and what is running now. */
+export const BatchProgressSchema = BatchOutcomeSchema.extend({
+  running: z.array(z.string()),
+  pending: z.number().int(),
+  cancelling: z.boolean(),
+});
+export type BatchProgress = z.infer<typeof BatchProgressSchema>;

@@ -1,0 +1,140 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
+  ChildWorkflowCancellationType,
+  condition,
+  continueAsNew,
+  defineQuery,
+  isCancellation,
+  ParentClosePolicy,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { BatchInputSchema, type BatchInputArg, type BatchOutcome, type BatchProgress, type BatchTask, type BatchTotals } from '../common/batch-schemas.js';
+import { BATCH_PROGRESS_QUERY, TASK_QUEUES, WORKFLOW_TYPE } from '../common/queues.js';
+import { describeZodError, type HardenResult } from '../common/schemas.js';
+import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
+import type { hardenWorkflow } from './workflows.js';
+
+export const batchProgressQuery = defineQuery<BatchProgress>(BATCH_PROGRESS_QUERY);
+
+/** Enough to see what went wrong; a broken endpoint failing 10,000 tasks must not bloat the state. */
+const MAX_RECORDED_FAILURES = 50;
+
+export function emptyTotals(startedAtMs: number): BatchTotals {
+  return {
+    started: 0,
+    done: 0,
+    secure: 0,
+    vulnerable: 0,
+    couldNotVerify: 0,
+    failed: 0,
+    cancelled: 0,
+    findingsBefore: {},
+    findingsAfter: {},
+    fuzzEvents: {},
+    usage: { prompt: 0, completion: 0 },
+    failures: [],
+    startedAtMs,
+    generation: 0,
+  };
+}
+
+function add(into: Record<string, number>, key: string, n = 1): void {
+  into[key] = (into[key] ?? 0) + n;
+}
+
+/** Folds one finished run into the totals. */
+export function recordResult(totals: BatchTotals, result: HardenResult): void {
+  if (result.verdict === 'secure') totals.secure++;
+  else if (result.verdict === 'vulnerable') totals.vulnerable++;
+  else totals.couldNotVerify++;
+  for (const [cwe, n] of Object.entries(result.findingsBefore)) add(totals.findingsBefore, cwe, n);
+  for (const [cwe, n] of Object.entries(result.findingsAfter)) add(totals.findingsAfter, cwe, n);
+  for (const { outcome } of result.fuzz.failures) {
+    if (outcome.events.length > 0) for (const event of outcome.events) add(totals.fuzzEvents, event.kind);
+    else add(totals.fuzzEvents, outcome.status === 'exception' ? 'crash' : outcome.status);
+  }
+  totals.usage.prompt += result.usage.prompt;
+  totals.usage.completion += result.usage.completion;
+}
+
+function reason(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * Hardens every task of a batch as its own child run, at most `concurrency` at a time. After
+ * `tasksPerRun` children it drains and continues as new with the tasks not yet started, so a
+ * batch of any size keeps each run's history small. Cancelling it cancels the running children
+ * (which stop their containers) and starts no more.
+ */
+export async function batchWorkflow(input: BatchInputArg): Promise<BatchOutcome> {
+  const parsed = BatchInputSchema.safeParse(input);
+  if (!parsed.success) throw ApplicationFailure.nonRetryable(describeZodError('the batch', parsed.error), 'BadRequest');
+  const { settings, concurrency, tasksPerRun, total, skipped } = parsed.data;
+  const pending = [...parsed.data.tasks];
+  const totals = parsed.data.totals ?? emptyTotals(Date.now());
+  const running = new Set<string>();
+  const batchId = workflowInfo().workflowId;
+  const root = CancellationScope.current();
+  let closedThisRun = 0;
+  setHandler(batchProgressQuery, () => ({ totals, total, skipped, running: [...running], pending: pending.length, cancelling: root.consideredCancelled }));
+
+  const report = () =>
+    setCurrentDetails(`**batch** · ${totals.done}/${total} done: ${totals.secure} secure, ${totals.vulnerable} vulnerable, ${totals.couldNotVerify} could not verify, ${totals.failed} failed${totals.cancelled ? `, ${totals.cancelled} cancelled` : ''}`);
+
+  const runTask = async (task: BatchTask): Promise<void> => {
+    try {
+      const child = await startChild<typeof hardenWorkflow>(WORKFLOW_TYPE, {
+        workflowId: `${batchId}/${task.id}`,
+        taskQueue: TASK_QUEUES.workflows,
+        args: [{ ...settings, ...(task.prompt !== undefined ? { prompt: task.prompt } : { code: task.code }), source: task.id }],
+        typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.batch, value: batchId }],
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        // A cancelled batch ends only after each child has stopped its containers.
+        cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+        staticSummary: `batch task ${task.id}`,
+      });
+      recordResult(totals, await child.result());
+    } catch (error) {
+      if (isCancellation(error)) totals.cancelled++;
+      else {
+        totals.failed++;
+        if (totals.failures.length < MAX_RECORDED_FAILURES) totals.failures.push({ id: task.id, error: reason(error) });
+      }
+    } finally {
+      running.delete(task.id);
+      totals.done++;
+      closedThisRun++;
+      report();
+    }
+  };
+
+  const children: Promise<void>[] = [];
+  for (;;) {
+    while (!root.consideredCancelled && pending.length > 0 && running.size < concurrency && closedThisRun + running.size < tasksPerRun && !workflowInfo().continueAsNewSuggested) {
+      const task = pending.shift();
+      if (!task) break;
+      running.add(task.id);
+      totals.started++;
+      children.push(runTask(task));
+    }
+    if (running.size === 0) break;
+    const closed = closedThisRun;
+    // Not cancellable: a cancelled batch still waits for its children to stop.
+    await CancellationScope.nonCancellable(() => condition(() => closedThisRun > closed));
+  }
+  await Promise.all(children);
+  report();
+
+  if (root.consideredCancelled) throw new CancelledFailure(`batch cancelled: ${totals.done} of ${total} tasks closed (${totals.cancelled} cancelled while running), ${pending.length} never started`);
+  if (pending.length > 0) {
+    return continueAsNew<typeof batchWorkflow>({ ...parsed.data, tasks: pending, totals: { ...totals, generation: totals.generation + 1 } });
+  }
+  return { totals, total, skipped };
+}
