@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing for AutoSafeCoder on a fresh Debian machine, idempotently:
 # Node.js >= 22, npm packages, a Python venv with Bandit, the `temporal` CLI, a Docker engine
-# (started when none answers) and the sandbox image; then builds the TypeScript.
+# (started when none answers) with compose, and the sandbox image; then builds the TypeScript.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -40,6 +40,8 @@ if [ ! -x "$ASC_TOOLS/bin/temporal" ]; then
 fi
 
 command -v docker >/dev/null || apt_install docker.io
+# The deployment test runs `docker compose config`; Debian's docker-compose where no plugin is.
+docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || apt_install docker-compose
 ensure_docker
 bash scripts/build-sandbox-image.sh | sed 's/^/[setup] /'
 

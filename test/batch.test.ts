@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { DuplicateIdsError, parseBatchFile } from '../src/client/batch-input.js';
 import { progressLine } from '../src/client/batch-cli.js';
-import { SarifSchema } from '../src/client/batch-report.js';
+import { codePath, SarifSchema } from '../src/client/batch-report.js';
 import { batchState, cancelRun, collectTasks, startBatch } from '../src/client/batch.js';
 import { SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
 import { BatchOutcomeSchema, type BatchProgress } from '../src/common/batch-schemas.js';
@@ -70,6 +70,14 @@ describe('batch files', () => {
       assert.match(error.message, /a \(lines 1, 3\); b \(lines 2, 4\)/);
       return true;
     });
+  });
+
+  it('names code files after task ids, without collisions between ids that need escaping', () => {
+    assert.equal(codePath('CWE-020_author_1.py'), 'code/CWE-020_author_1.py');
+    assert.equal(codePath('plain'), 'code/plain.py');
+    assert.match(codePath('a/b'), /^code\/a_b-[0-9a-f]{8}\.py$/);
+    assert.notEqual(codePath('a/b'), codePath('a_b'));
+    assert.notEqual(codePath('a/b'), codePath('a:b'));
   });
 
   it('the progress line counts and estimates the time left from the rate so far', () => {
@@ -139,6 +147,9 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
     }
     assert.ok(run.results.some((r) => r.ruleId === 'CWE-78'), 'the OS command injection sample is reported as CWE-78');
 
+    const status = await runCli(['status', 'batch-cli'], temporalEnv());
+    assert.match(status.stdout, /batch-cli: COMPLETED\n {2}\[#+\] 4\/4 done/);
+
     const summary = await readFile(join(out, 'summary.md'), 'utf8');
     for (const heading of ['## Tasks by verdict', '## Findings by CWE', '## Fuzz events by kind', '## LLM tokens', '## Input lines skipped']) assert.ok(summary.includes(heading), heading);
     assert.match(summary, /line 3: not JSON/);
@@ -167,6 +178,24 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
     assert.equal(t.findingsBefore['CWE-78'], 3, JSON.stringify(t.findingsBefore));
     assert.equal(t.findingsAfter['CWE-78'] ?? 0, 0);
     assert.ok(t.usage.prompt > 0 && t.usage.completion > 0);
+  });
+
+  it('a task whose run fails is counted and reported with its reason; the others go on', async () => {
+    const broken = LIST_TASK.replace('List the files', 'BROKEN: list the files');
+    llm.script((req) => (req.agent === 'coding' && req.user.includes('BROKEN') ? { status: 401 } : securityAwareModel(req)));
+    try {
+      await startBatch(stack.testEnv.client, { tasks: [{ id: 'ok', prompt: LIST_TASK }, { id: 'broken', prompt: broken }], total: 2, settings: { llm: { model: 'scripted-model', maxAttempts: 2 } } }, 'batch-failing');
+      const t = BatchOutcomeSchema.parse(await stack.testEnv.client.workflow.getHandle('batch-failing').result()).totals;
+      assert.deepEqual([t.done, t.secure, t.failed], [2, 1, 1]);
+      assert.equal(t.failures[0]?.id, 'broken');
+      assert.match(t.failures[0]?.error ?? '', /HTTP 401 .*check OPENAI_API_KEY/);
+      const records = await collectTasks(stack.testEnv.client, 'batch-failing', 2);
+      const failed = records.find((r) => r.id === 'broken');
+      assert.equal(failed?.status, 'failed');
+      assert.match(failed?.error ?? '', /401/);
+    } finally {
+      llm.script(securityAwareModel);
+    }
   });
 
   it('refuses a file with duplicate ids before starting anything', async () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, mkdtemp, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +14,7 @@ import { AesGcmCodec, codecKey, CodecKeyError, ENCRYPTED_ENCODING, keyFromEnv } 
 import { dataConverterFromEnv } from '../src/codec/data-converter.js';
 import { createCodecServer } from '../src/codec/server.js';
 import { HardenResultSchema } from '../src/common/schemas.js';
-import { runCli } from './support/cli.js';
+import { CLI, runCli } from './support/cli.js';
 import { DevServer, freePort, WorkerProcess } from './support/processes.js';
 
 /** The payload codec: AES-256-GCM at rest in Temporal, and the endpoint the Web UI decrypts through. */
@@ -184,5 +185,43 @@ describe('encrypted runs on a real dev server', () => {
     assert.ok(stored.includes(plainMarker), 'the unencrypted control run is visible in the database');
     assert.ok(!stored.includes(secretMarker), 'the encrypted run is not');
     await server.start();
+  });
+});
+
+describe('asc dev with a payload key', () => {
+  it('serves the codec endpoint and points its Web UI at it', async () => {
+    const [port, uiPort, codecPort] = [await freePort(), await freePort(), await freePort()];
+    const ui = `http://127.0.0.1:${uiPort}`;
+    const dev = spawn(process.execPath, [CLI, 'dev'], {
+      env: { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_UI_URL: ui, ASC_DATA: await mkdtemp(join(tmpdir(), 'asc-dev-')), ASC_CODEC_KEY: randomBytes(32).toString('base64'), ASC_CODEC_PORT: String(codecPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => dev.once('exit', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`asc dev did not start within 90 s:\n${output}`)), 90_000);
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('workers running for')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        dev.stdout.on('data', onData);
+        dev.stderr.on('data', onData);
+        void exited.then((code) => reject(new Error(`asc dev exited with ${code}:\n${output}`)));
+      });
+      assert.match(output, new RegExp(`payloads encrypted \\(key [0-9a-f]{16}\\); the Web UI decrypts them through http://127\\.0\\.0\\.1:${codecPort}`));
+      assert.match(output, /payloads encrypted\)/, 'the workers run with the codec');
+      const settings = (await (await fetch(`${ui}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+      assert.equal(settings.Codec?.Endpoint, `http://127.0.0.1:${codecPort}`);
+      const decoded = await fetch(`http://127.0.0.1:${codecPort}/decode`, { method: 'POST', headers: { origin: ui }, body: JSON.stringify({ payloads: [] }) });
+      assert.equal(decoded.status, 200);
+      assert.equal(decoded.headers.get('access-control-allow-origin'), ui);
+    } finally {
+      dev.kill('SIGINT');
+      await exited;
+    }
   });
 });

@@ -6,7 +6,7 @@ import type { BatchOutcome, BatchProgress, BatchSettings } from '../common/batch
 import { llmConfigured, type Env } from '../common/config.js';
 import { DuplicateIdsError, parseBatchFile, type TaskSource } from './batch-input.js';
 import { batchMarkdown, buildSarif, codePath, resultLine } from './batch-report.js';
-import { batchState, collectTasks, startBatch, type BatchState } from './batch.js';
+import { batchCounts, batchState, collectTasks, startBatch, type BatchState } from './batch.js';
 import { connectClient, uiLink } from './client.js';
 import { UsageError, wholeNumber } from './usage.js';
 
@@ -16,7 +16,7 @@ export const BATCH_USAGE = `  batch FILE.jsonl            harden every task of a
       --audit                 analyse each task's given (insecure) code, without repair
       --use-code              harden each task's given code with the LLM instead of generating it
       --concurrency N         tasks running at once (default 8)
-      --tasks-per-run N       children per workflow run before continue-as-new (default 100)
+      --tasks-per-run N       children per workflow run before continue-as-new (default 500)
       --model NAME, --mutations N, --seed N, --max-static-rounds N   as for harden
       --id ID                 batch id (default: batch-<file>-<time>)
       --out DIR               where results go (default: ./ID): results.jsonl, results.sarif,
@@ -71,7 +71,7 @@ async function follow(client: Client, batchId: string): Promise<{ state: BatchSt
   for (;;) {
     const state = await batchState(client, batchId);
     if (state.status !== 'running') {
-      const final = state.progress ?? (state.outcome ? { ...state.outcome, running: [], pending: 0, cancelling: false } : null);
+      const final = batchCounts(state);
       if (final) view.show(final);
       view.end();
       return { state, last };
@@ -85,7 +85,7 @@ async function follow(client: Client, batchId: string): Promise<{ state: BatchSt
 }
 
 async function writeOutputs(client: Client, batchId: string, outDir: string, state: BatchState, last: BatchProgress | null): Promise<number> {
-  const finished: BatchOutcome | null = state.outcome ?? state.progress ?? last;
+  const finished: BatchOutcome | null = batchCounts(state) ?? last;
   if (!finished) throw new Error(`batch ${batchId} is ${state.status} and its counts cannot be read (is the workflows worker running?)`);
   const { totals, total, skipped } = finished;
   const tasks = await collectTasks(client, batchId, totals.started - totals.failed);
@@ -99,7 +99,7 @@ async function writeOutputs(client: Client, batchId: string, outDir: string, sta
   }
   await writeFile(join(outDir, 'results.jsonl'), tasks.map((t) => `${resultLine(t)}\n`).join(''));
   await writeFile(join(outDir, 'results.sarif'), `${JSON.stringify(buildSarif(batchId, tasks), null, 2)}\n`);
-  const elapsedMs = Date.now() - totals.startedAtMs;
+  const elapsedMs = (state.closedAtMs ?? Date.now()) - totals.startedAtMs;
   await writeFile(join(outDir, 'summary.md'), batchMarkdown({ batchId, status: state.status, total, totals, tasks, skipped, elapsedMs }));
   const failure = state.failure ? ` (${state.failure})` : '';
   console.log(`batch ${batchId} ${state.status}${failure}: ${totals.done}/${total} tasks closed in ${duration(elapsedMs)}: ${totals.secure} secure, ${totals.vulnerable} vulnerable, ${totals.couldNotVerify} could not verify, ${totals.failed} failed${totals.cancelled ? `, ${totals.cancelled} cancelled` : ''}`);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { BatchTotals, SkippedLine } from '../common/batch-schemas.js';
 import type { Finding, FuzzFailure } from '../common/schemas.js';
@@ -8,7 +9,10 @@ import type { TaskRecord } from './batch.js';
 
 /** Where each task's final code is written, relative to the output folder: SARIF locations point there. */
 export function codePath(taskId: string): string {
-  return `code/${taskId.replace(/[^\w.-]/g, '_').replace(/\.py$/, '')}.py`;
+  const safe = taskId.replace(/[^\w.-]/g, '_').replace(/\.py$/, '');
+  // Ids that needed changing get a hash of the original, so "a/b" and "a_b" cannot collide.
+  const suffix = safe === taskId.replace(/\.py$/, '') ? '' : `-${createHash('sha256').update(taskId).digest('hex').slice(0, 8)}`;
+  return `code/${safe}${suffix}.py`;
 }
 
 export function resultLine(task: TaskRecord): string {

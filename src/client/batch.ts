@@ -35,25 +35,33 @@ export interface BatchState {
   /** Set once the batch completed. */
   outcome: BatchOutcome | null;
   failure: string | null;
+  /** When the batch's latest run closed (null while running). */
+  closedAtMs: number | null;
 }
 
 export function batchState(client: Client, batchId: string): Promise<BatchState> {
   const handle = client.workflow.getHandle(batchId);
   return readRun(batchId, async () => {
-    const { status } = await handle.describe();
+    const { status, closeTime } = await handle.describe();
+    const closedAtMs = closeTime?.getTime() ?? null;
     // A closed batch still answers the query from its history, while a workflows worker is up.
     const progress = await handle
       .query(BATCH_PROGRESS_QUERY)
       .then((p) => BatchProgressSchema.parse(p))
       .catch(() => null);
-    if (status.name === 'RUNNING') return { status: 'running', progress, outcome: null, failure: null };
-    if (status.name === 'COMPLETED') return { status: 'completed', progress, outcome: BatchOutcomeSchema.parse(await handle.result()), failure: null };
+    if (status.name === 'RUNNING') return { status: 'running', progress, outcome: null, failure: null, closedAtMs };
+    if (status.name === 'COMPLETED') return { status: 'completed', progress, outcome: BatchOutcomeSchema.parse(await handle.result()), failure: null, closedAtMs };
     const failure = await handle.result().then(
       () => null,
       (error: unknown) => runFailureMessage(error),
     );
-    return { status: status.name.toLowerCase().replace('_', '-'), progress, outcome: null, failure };
+    return { status: status.name.toLowerCase().replace('_', '-'), progress, outcome: null, failure, closedAtMs };
   });
+}
+
+/** The latest counts of a batch: from the query, else (no worker to answer) from its result. */
+export function batchCounts(state: BatchState): BatchProgress | null {
+  return state.progress ?? (state.outcome ? { ...state.outcome, running: [], pending: 0, cancelling: false } : null);
 }
 
 export async function cancelRun(client: Client, workflowId: string): Promise<void> {

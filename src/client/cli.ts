@@ -4,11 +4,12 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ENCRYPTED_ENCODING } from '../codec/aes-gcm.js';
+import { BATCH_WORKFLOW_TYPE } from '../common/queues.js';
 import { llmConfigured, loadEnv, type Env } from '../common/config.js';
 import type { HardenRequestInput } from '../common/schemas.js';
 import { auditMarkdown, buildAuditTrail } from './audit.js';
-import { BATCH_USAGE, batchCommand } from './batch-cli.js';
-import { cancelRun } from './batch.js';
+import { BATCH_USAGE, batchCommand, progressLine } from './batch-cli.js';
+import { batchCounts, batchState, cancelRun } from './batch.js';
 import { serveCodecEndpoint } from './codec-endpoint.js';
 import { UsageError, wholeNumber } from './usage.js';
 import { connectClient, readRun, runFailureMessage, runResult, runStatus, startHarden, uiLink } from './client.js';
@@ -115,8 +116,13 @@ async function status(args: string[], env: Env): Promise<number> {
   const id = positionals[0];
   if (!id) throw new UsageError('status needs a run id: asc status ID');
   const client = await connectClient(env);
-  const { status: state, progress } = await runStatus(client, id);
+  const { status: state, type, progress } = await runStatus(client, id);
   console.log(`${id}: ${state}`);
+  if (type === BATCH_WORKFLOW_TYPE) {
+    const counts = batchCounts(await batchState(client, id));
+    if (counts) console.log(`  ${progressLine(counts, Date.now())}`);
+    console.log(`  follow it: asc batch --attach ${id}`);
+  }
   if (progress) {
     console.log(`  phase: ${progress.phase}; static round ${progress.staticRound}; fuzz repair round ${progress.fuzzRepairRound}`);
     console.log(`  fuzz: ${progress.fuzzExecuted} executions, ${progress.fuzzFailures} failing; ${progress.steps} agent steps`);

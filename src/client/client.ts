@@ -50,6 +50,8 @@ export async function readRun<T>(workflowId: string, read: () => Promise<T>): Pr
 
 export interface RunStatus {
   status: string;
+  /** The workflow type: a single run or a batch. */
+  type: string;
   progress: Progress | null;
 }
 
@@ -58,8 +60,8 @@ export function runStatus(client: Client, workflowId: string): Promise<RunStatus
   return readRun(workflowId, async () => {
     const description = await handle.describe();
     // A closed run still answers queries from its history, as long as a worker is up.
-    const progress = await handle.query(PROGRESS_QUERY).then((p) => ProgressSchema.parse(p)).catch(() => null);
-    return { status: description.status.name, progress };
+    const progress = description.type !== WORKFLOW_TYPE ? null : await handle.query(PROGRESS_QUERY).then((p) => ProgressSchema.parse(p)).catch(() => null);
+    return { status: description.status.name, type: description.type, progress };
   });
 }
 

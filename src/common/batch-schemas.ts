@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HardenRequestSchema, LlmSettingsSchema, SeveritySchema } from './schemas.js';
+import { HardenRequestSchema, LlmSettingsSchema, SeveritySchema, TokenUsageSchema, VerdictSchema } from './schemas.js';
 
 /** One task of a batch: what the child run hardens. Ids name the child run, so they are unique. */
 export const BatchTaskSchema = z
@@ -25,6 +25,23 @@ export const SkippedLineSchema = z.object({ line: z.number().int(), reason: z.st
 export type SkippedLine = z.infer<typeof SkippedLineSchema>;
 
 const CountsSchema = z.record(z.string(), z.number().int());
+
+/**
+ * What a batch keeps of one task's run: counts, not the run's full result (that stays with the
+ * run), so a parent run's history holds a few hundred bytes per task.
+ */
+export const TaskSummarySchema = z.object({
+  verdict: VerdictSchema,
+  findingsBefore: CountsSchema,
+  findingsAfter: CountsSchema,
+  fuzzEvents: CountsSchema,
+  usage: TokenUsageSchema,
+});
+export type TaskSummary = z.infer<typeof TaskSummarySchema>;
+
+/** The input of one task's wrapper run: the hardening request and the id its run gets. */
+export const BatchTaskRunInputSchema = z.object({ runId: z.string(), batchId: z.string(), request: HardenRequestSchema });
+export type BatchTaskRunInput = z.input<typeof BatchTaskRunInputSchema>;
 
 /** What a batch has done so far; carried across continue-as-new, answered by the progress query. */
 export const BatchTotalsSchema = z.object({
@@ -56,7 +73,7 @@ export const BatchInputSchema = z.object({
   settings: BatchSettingsSchema,
   concurrency: z.number().int().min(1).max(256).default(8),
   /** Children per run before continuing as new, which keeps each run's history small. */
-  tasksPerRun: z.number().int().min(1).max(2_000).default(100),
+  tasksPerRun: z.number().int().min(1).max(2_000).default(500),
   totals: BatchTotalsSchema.optional(),
   /** Lines of the batch file that were skipped, so whoever re-attaches sees them too. */
   skipped: z.array(SkippedLineSchema).max(1_000).default([]),

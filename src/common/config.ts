@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { describeZodError } from './schemas.js';
@@ -21,6 +21,8 @@ const EnvSchema = z.object({
   TEMPORAL_UI_URL: z.string().url().default('http://127.0.0.1:8233'),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_API_KEY: z.string().optional(),
+  /** A file holding the key (a Docker secret), instead of OPENAI_API_KEY. */
+  OPENAI_API_KEY_FILE: z.string().optional(),
   ASC_MODEL: z.string().default('gpt-4o-mini'),
   /** Seconds one LLM request may take before it counts as failed (and is retried). */
   ASC_LLM_TIMEOUT_S: z.coerce.number().positive().default(120),
@@ -39,10 +41,22 @@ const EnvSchema = z.object({
 });
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Every variable the workers and the CLI read: the deployment files are checked against it. */
+export const ENV_NAMES = Object.keys(EnvSchema.shape) as (keyof Env)[];
+
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) throw new Error(describeZodError('the environment', parsed.error));
-  return parsed.data;
+  const env = parsed.data;
+  if (env.OPENAI_API_KEY_FILE !== undefined) {
+    if (env.OPENAI_API_KEY !== undefined) throw new Error('both OPENAI_API_KEY and OPENAI_API_KEY_FILE are set: keep one');
+    try {
+      env.OPENAI_API_KEY = readFileSync(env.OPENAI_API_KEY_FILE, 'utf8').trim();
+    } catch (error) {
+      throw new Error(`OPENAI_API_KEY_FILE ${env.OPENAI_API_KEY_FILE}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  return env;
 }
 
 /** An LLM is configured when an endpoint or a key is given (OpenAI itself needs only the key). */

@@ -6,6 +6,7 @@ import {
   condition,
   continueAsNew,
   defineQuery,
+  executeChild,
   isCancellation,
   ParentClosePolicy,
   setCurrentDetails,
@@ -13,7 +14,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { BatchInputSchema, type BatchInputArg, type BatchOutcome, type BatchProgress, type BatchTask, type BatchTotals } from '../common/batch-schemas.js';
+import { BatchInputSchema, BatchTaskRunInputSchema, type BatchInputArg, type BatchOutcome, type BatchProgress, type BatchTask, type BatchTaskRunInput, type BatchTotals, type TaskSummary } from '../common/batch-schemas.js';
 import { BATCH_PROGRESS_QUERY, TASK_QUEUES, WORKFLOW_TYPE } from '../common/queues.js';
 import { describeZodError, type HardenResult } from '../common/schemas.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
@@ -47,24 +48,56 @@ function add(into: Record<string, number>, key: string, n = 1): void {
   into[key] = (into[key] ?? 0) + n;
 }
 
-/** Folds one finished run into the totals. */
-export function recordResult(totals: BatchTotals, result: HardenResult): void {
-  if (result.verdict === 'secure') totals.secure++;
-  else if (result.verdict === 'vulnerable') totals.vulnerable++;
-  else totals.couldNotVerify++;
-  for (const [cwe, n] of Object.entries(result.findingsBefore)) add(totals.findingsBefore, cwe, n);
-  for (const [cwe, n] of Object.entries(result.findingsAfter)) add(totals.findingsAfter, cwe, n);
+/** What the batch keeps of a finished run. */
+export function summarise(result: HardenResult): TaskSummary {
+  const fuzzEvents: Record<string, number> = {};
   for (const { outcome } of result.fuzz.failures) {
-    if (outcome.events.length > 0) for (const event of outcome.events) add(totals.fuzzEvents, event.kind);
-    else add(totals.fuzzEvents, outcome.status === 'exception' ? 'crash' : outcome.status);
+    if (outcome.events.length > 0) for (const event of outcome.events) add(fuzzEvents, event.kind);
+    else add(fuzzEvents, outcome.status === 'exception' ? 'crash' : outcome.status);
   }
-  totals.usage.prompt += result.usage.prompt;
-  totals.usage.completion += result.usage.completion;
+  return { verdict: result.verdict, findingsBefore: result.findingsBefore, findingsAfter: result.findingsAfter, fuzzEvents, usage: result.usage };
 }
 
+/** Folds one finished task into the totals. */
+export function recordSummary(totals: BatchTotals, summary: TaskSummary): void {
+  if (summary.verdict === 'secure') totals.secure++;
+  else if (summary.verdict === 'vulnerable') totals.vulnerable++;
+  else totals.couldNotVerify++;
+  for (const [cwe, n] of Object.entries(summary.findingsBefore)) add(totals.findingsBefore, cwe, n);
+  for (const [cwe, n] of Object.entries(summary.findingsAfter)) add(totals.findingsAfter, cwe, n);
+  for (const [kind, n] of Object.entries(summary.fuzzEvents)) add(totals.fuzzEvents, kind, n);
+  totals.usage.prompt += summary.usage.prompt;
+  totals.usage.completion += summary.usage.completion;
+}
+
+/** Why a child run failed: its own failure (which names the step), not the child wrapper's. */
 function reason(error: unknown): string {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * One task of a batch: runs the hardening as its own child (the run users look at, with the
+ * full result) and hands the batch only a summary, so the batch's history stays small.
+ */
+export async function batchTaskWorkflow(input: BatchTaskRunInput): Promise<TaskSummary> {
+  const parsed = BatchTaskRunInputSchema.safeParse(input);
+  if (!parsed.success) throw ApplicationFailure.nonRetryable(describeZodError('the batch task', parsed.error), 'BadRequest');
+  try {
+    const result = await executeChild<typeof hardenWorkflow>(WORKFLOW_TYPE, {
+      workflowId: parsed.data.runId,
+      taskQueue: TASK_QUEUES.workflows,
+      args: [input.request],
+      typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.batch, value: parsed.data.batchId }],
+      // A cancelled task ends only after its run has stopped its containers.
+      cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+      staticSummary: `batch ${parsed.data.batchId}: ${parsed.data.request.source}`,
+    });
+    return summarise(result);
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    throw ApplicationFailure.nonRetryable(reason(error), 'TaskFailed');
+  }
 }
 
 /**
@@ -90,17 +123,17 @@ export async function batchWorkflow(input: BatchInputArg): Promise<BatchOutcome>
 
   const runTask = async (task: BatchTask): Promise<void> => {
     try {
-      const child = await startChild<typeof hardenWorkflow>(WORKFLOW_TYPE, {
-        workflowId: `${batchId}/${task.id}`,
+      const request = { ...settings, ...(task.prompt !== undefined ? { prompt: task.prompt } : { code: task.code }), source: task.id };
+      const child = await startChild(batchTaskWorkflow, {
+        workflowId: `${batchId}#${task.id}`,
         taskQueue: TASK_QUEUES.workflows,
-        args: [{ ...settings, ...(task.prompt !== undefined ? { prompt: task.prompt } : { code: task.code }), source: task.id }],
-        typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.batch, value: batchId }],
+        args: [{ runId: `${batchId}/${task.id}`, batchId, request }],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        // A cancelled batch ends only after each child has stopped its containers.
+        // A cancelled batch ends only after each task has stopped its containers.
         cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
         staticSummary: `batch task ${task.id}`,
       });
-      recordResult(totals, await child.result());
+      recordSummary(totals, await child.result());
     } catch (error) {
       if (isCancellation(error)) totals.cancelled++;
       else {

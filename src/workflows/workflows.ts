@@ -356,4 +356,4 @@ export async function hardenWorkflow(input: HardenRequestInput): Promise<HardenR
   };
 }
 
-export { batchWorkflow } from './batch.js';
+export { batchTaskWorkflow, batchWorkflow } from './batch.js';

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Runs the real `asc` CLI in a child process, as a user would. */
 
-const CLI = fileURLToPath(new URL('../../src/client/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../src/client/cli.js', import.meta.url));
 
 export interface CliRun {
   code: number | null;
