@@ -37,7 +37,7 @@ if ! docker image inspect "$base" >/dev/null 2>&1; then
   tar -C "$root" -c . | docker import - "$base" >/dev/null
 fi
 if ! docker image inspect "$tag" >/dev/null 2>&1; then
-  docker build -q -f docker/sandbox/Dockerfile --build-arg "BASE=$base" -t "$tag" . >/tmp/asc-docker-build.log 2>&1 \
+  docker build -q --force-rm -f docker/sandbox/Dockerfile --build-arg "BASE=$base" -t "$tag" . >/tmp/asc-docker-build.log 2>&1 \
     || { cat /tmp/asc-docker-build.log >&2; exit 1; }
   echo "sandbox image $tag built"
 fi

@@ -33,6 +33,6 @@ if ! docker image inspect "$base" >/dev/null 2>&1; then
     - "$base" >/dev/null
 fi
 echo "building $image on $base"
-docker build -q -f docker/worker/Dockerfile --build-arg "NODE_IMAGE=$base" -t "$image" . >/tmp/asc-worker-build.log 2>&1 \
+docker build -q --force-rm -f docker/worker/Dockerfile --build-arg "NODE_IMAGE=$base" -t "$image" . >/tmp/asc-worker-build.log 2>&1 \
   || { tail -30 /tmp/asc-worker-build.log >&2; exit 1; }
 echo "worker image $image ready"

@@ -10,6 +10,7 @@ mkdir -p "$ASC_TOOLS/bin" "$ASC_DATA"
 NODE_VERSION=22.23.3
 TEMPORAL_CLI_VERSION=v1.5.1
 BANDIT_VERSION=1.9.4
+COMPOSE_VERSION=v2.40.3
 
 step() { printf '[setup] %s\n' "$*"; }
 
@@ -40,8 +41,22 @@ if [ ! -x "$ASC_TOOLS/bin/temporal" ]; then
 fi
 
 command -v docker >/dev/null || apt_install docker.io
-# The deployment test runs `docker compose config`; Debian's docker-compose where no plugin is.
-docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || apt_install docker-compose
+# The deployment test runs `docker compose config`: where the plugin is missing, build Compose v2
+# from its Go module (its go.mod excludes versions, so `go install pkg@v` refuses it).
+if ! docker compose version >/dev/null 2>&1; then
+  if [ ! -x "$ASC_TOOLS/bin/docker-compose" ]; then
+    [ -x /usr/local/go/bin/go ] && export PATH="$PATH:/usr/local/go/bin"
+    command -v go >/dev/null || apt_install golang-go
+    step "Docker Compose $COMPOSE_VERSION (built from its Go module, a few minutes the first time)"
+    compose_src=$(go mod download -json "github.com/docker/compose/v2@$COMPOSE_VERSION" | python3 -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')
+    compose_tmp=$(mktemp -d /tmp/asc-compose.XXXXXX)
+    cp -r "$compose_src/." "$compose_tmp" && chmod -R u+w "$compose_tmp"
+    (cd "$compose_tmp" && go build -trimpath -ldflags "-s -w -X github.com/docker/compose/v2/internal.Version=$COMPOSE_VERSION" -o "$ASC_TOOLS/bin/docker-compose" ./cmd)
+    rm -rf "$compose_tmp"
+  fi
+  install -d /usr/local/lib/docker/cli-plugins
+  ln -sf "$ASC_TOOLS/bin/docker-compose" /usr/local/lib/docker/cli-plugins/docker-compose
+fi
 ensure_docker
 bash scripts/build-sandbox-image.sh | sed 's/^/[setup] /'
 

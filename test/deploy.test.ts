@@ -21,8 +21,8 @@ const run = promisify(execFile);
 
 const ServiceSchema = z.looseObject({
   image: z.string().optional(),
-  command: z.union([z.array(z.string()), z.string()]).optional(),
-  entrypoint: z.union([z.array(z.string()), z.string()]).optional(),
+  command: z.union([z.array(z.string()), z.string()]).nullish(),
+  entrypoint: z.union([z.array(z.string()), z.string()]).nullish(),
   environment: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional(),
   volumes: z.array(z.union([z.string(), z.looseObject({ source: z.string().optional(), target: z.string() })])).optional(),
   healthcheck: z.looseObject({ test: z.union([z.array(z.string()), z.string()]) }).optional(),
@@ -31,35 +31,26 @@ const ServiceSchema = z.looseObject({
   build: z.looseObject({ dockerfile: z.string().optional(), args: z.record(z.string(), z.string()).optional() }).optional(),
   secrets: z.array(z.union([z.string(), z.looseObject({ source: z.string() })])).optional(),
 });
-const ComposeSchema = z.looseObject({ services: z.record(z.string(), ServiceSchema), volumes: z.record(z.string(), z.unknown()).optional() });
+const ComposeSchema = z.looseObject({ name: z.string().optional(), services: z.record(z.string(), ServiceSchema), volumes: z.record(z.string(), z.unknown()).optional() });
 
-/** `docker compose` (v2 plugin) where installed, else Debian's docker-compose (scripts/setup.sh installs it). */
-async function composeCommand(): Promise<[string, string[]]> {
-  try {
-    await run('docker', ['compose', 'version']);
-    return ['docker', ['compose']];
-  } catch {
-    return ['docker-compose', []];
-  }
-}
-
+/** What `docker compose config` makes of the file (scripts/setup.sh provides the plugin). */
 async function composeConfig(env: Record<string, string>): Promise<{ ok: true; stdout: string } | { ok: false; stderr: string }> {
-  const [bin, pre] = await composeCommand();
+  // Only what the test sets: the caller's own POSTGRES_/ASC_ settings must not leak in.
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(POSTGRES_|ASC_|OPENAI_|TEMPORAL_)/.test(k)));
   try {
-    const { stdout } = await run(bin, [...pre, '-f', `${ROOT}docker-compose.yml`, '--project-directory', ROOT, 'config'], { env: { ...clean, ...env } });
+    const { stdout } = await run('docker', ['compose', '-f', `${ROOT}docker-compose.yml`, '--project-directory', ROOT, '--profile', 'build', 'config', '--format', 'json'], { env: { ...clean, ...env } });
     return { ok: true, stdout };
   } catch (error) {
     return { ok: false, stderr: String((error as { stderr?: unknown }).stderr ?? error) };
   }
 }
 
-const words = (v: string[] | string | undefined) => (Array.isArray(v) ? v : (v ?? '').split(/\s+/));
+const words = (v: string[] | string | null | undefined) => (Array.isArray(v) ? v : (v ?? '').split(/\s+/));
 
 describe('docker-compose.yml', async () => {
   const result = await composeConfig({ POSTGRES_PASSWORD: 'test-only' });
   if (!result.ok) throw new Error(`compose config failed: ${result.stderr}`);
-  const compose = ComposeSchema.parse(parse(result.stdout));
+  const compose = ComposeSchema.parse(JSON.parse(result.stdout));
   const raw = ComposeSchema.parse(parse(readFileSync(`${ROOT}docker-compose.yml`, 'utf8'), { merge: true }));
   const service = (name: string) => {
     const s = compose.services[name];
@@ -98,6 +89,10 @@ describe('docker-compose.yml', async () => {
     for (const key of ALL_SEARCH_ATTRIBUTES) assert.ok(script.includes(`--name ${key.name} --type ${cliType[key.type] ?? '?'}`), `${key.name} (${key.type}) is registered`);
     const named = [...script.matchAll(/--name (\w+)/g)].map((m) => m[1]);
     assert.deepEqual(named.sort(), ALL_SEARCH_ATTRIBUTES.map((k) => k.name).sort());
+  });
+
+  it('is one project, whatever the checkout directory is called', () => {
+    assert.equal(compose.name, 'autosafecoder');
   });
 
   it('starts in order, with healthchecks, named volumes, the sandbox image and the codec endpoint wired', () => {

@@ -50,8 +50,8 @@ class ProgressView {
   private last = '';
   private readonly tty = process.stderr.isTTY;
 
-  show(p: BatchProgress): void {
-    const line = progressLine(p, Date.now());
+  show(p: BatchProgress, nowMs = Date.now()): void {
+    const line = progressLine(p, nowMs);
     if (this.tty) process.stderr.write(`\r\x1b[2K${line}`);
     else {
       const key = line.replace(/ · ETA.*$/, '');
@@ -72,7 +72,7 @@ async function follow(client: Client, batchId: string): Promise<{ state: BatchSt
     const state = await batchState(client, batchId);
     if (state.status !== 'running') {
       const final = batchCounts(state);
-      if (final) view.show(final);
+      if (final) view.show(final, state.closedAtMs ?? Date.now());
       view.end();
       return { state, last };
     }

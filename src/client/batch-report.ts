@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { BatchTotals, SkippedLine } from '../common/batch-schemas.js';
-import type { Finding, FuzzFailure } from '../common/schemas.js';
+import type { Finding } from '../common/schemas.js';
 import { failureCwes } from '../workflows/findings.js';
 import type { TaskRecord } from './batch.js';
+import { outcomeText, renderCall } from './report.js';
 
 /** The three outputs of a batch: per-task JSONL, SARIF 2.1.0 for code scanning, a Markdown summary. */
 
@@ -80,11 +81,6 @@ function cweNumber(cwe: string): string | null {
   return /^CWE-(\d+)$/.exec(cwe)?.[1] ?? null;
 }
 
-function describeInput(failure: FuzzFailure): string {
-  const text = JSON.stringify(failure.input.args);
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
-}
-
 /** Remaining weaknesses of every task's final code, one SARIF result each, keyed by CWE. */
 export function buildSarif(batchId: string, tasks: TaskRecord[]): Sarif {
   const rules: SarifRule[] = [];
@@ -124,13 +120,13 @@ export function buildSarif(batchId: string, tasks: TaskRecord[]): Sarif {
     for (const failure of r.remainingFailures) {
       const outcome = failure.outcome;
       const line = outcome.status === 'exception' || outcome.status === 'rejected' ? outcome.line : null;
-      const what = outcome.events.length > 0 ? outcome.events.map((e) => `${e.kind}: ${e.detail}`).join('; ') : outcome.status === 'exception' ? `${outcome.exceptionType}: ${outcome.message}` : outcome.status;
+      const what = outcome.events.length > 0 ? outcome.events.map((e) => `${e.kind}: ${e.detail}`).join('; ') : outcomeText(outcome);
       for (const cwe of new Set(failureCwes(outcome))) {
         results.push({
           ruleId: cwe,
           ruleIndex: rule(cwe, `${cwe} (found by fuzzing)`),
           level: outcome.events.length > 0 ? 'error' : 'warning',
-          message: { text: `Fuzz input ${describeInput(failure)} to ${r.fuzz.target?.function ?? 'the target'}: ${what}` },
+          message: { text: `Fuzz input ${renderCall(r.fuzz.target?.function ?? 'target', failure.input)}: ${what}` },
           locations: location(line),
           partialFingerprints: { ascFinding: `${task.id}:${cwe}:fuzz:${failure.input.id}` },
           properties: { ...common, detectedBy: 'fuzzing' },

@@ -119,8 +119,9 @@ async function status(args: string[], env: Env): Promise<number> {
   const { status: state, type, progress } = await runStatus(client, id);
   console.log(`${id}: ${state}`);
   if (type === BATCH_WORKFLOW_TYPE) {
-    const counts = batchCounts(await batchState(client, id));
-    if (counts) console.log(`  ${progressLine(counts, Date.now())}`);
+    const batch = await batchState(client, id);
+    const counts = batchCounts(batch);
+    if (counts) console.log(`  ${progressLine(counts, batch.closedAtMs ?? Date.now())}`);
     console.log(`  follow it: asc batch --attach ${id}`);
   }
   if (progress) {

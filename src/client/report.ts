@@ -1,5 +1,5 @@
 import { renderFuzzValue } from '../common/fuzz-value.js';
-import type { Finding, FuzzFailure, HardenResult } from '../common/schemas.js';
+import type { Finding, FuzzCase, FuzzFailure, FuzzOutcome, HardenResult } from '../common/schemas.js';
 
 /** The human report of a run, as the CLI prints it. */
 
@@ -9,12 +9,21 @@ function finding(f: Finding): string {
   return `    ${f.cwe ?? 'no CWE'} ${where} [${by}, ${f.severity}] ${f.message}`;
 }
 
-function failure(fn: string, f: FuzzFailure): string {
-  const o = f.outcome;
+/** A fuzz input as the call it made: `fn("$(id)", 1)`. */
+export function renderCall(fn: string, input: FuzzCase): string {
+  return `${fn}(${input.args.map((a) => renderFuzzValue(a, 60)).join(', ')})`;
+}
+
+/** What the call did, in a few words. */
+export function outcomeText(o: FuzzOutcome): string {
   const what =
     o.status === 'exception' ? `${o.exceptionType}: ${o.message}` : o.status === 'killed' ? `killed by signal ${o.signal}` : o.status === 'exited' ? `exit ${o.exitCode}` : o.status === 'ok' ? `returned ${o.returned}` : o.status;
-  const events = o.events.map((e) => `\n      ${e.cwe} ${e.kind}: ${e.detail.slice(0, 160)}`).join('');
-  return `    ${fn}(${f.input.args.map((a) => renderFuzzValue(a, 60)).join(', ')}) -> ${what.slice(0, 160)}${events}`;
+  return what.slice(0, 160);
+}
+
+function failure(fn: string, f: FuzzFailure): string {
+  const events = f.outcome.events.map((e) => `\n      ${e.cwe} ${e.kind}: ${e.detail.slice(0, 160)}`).join('');
+  return `    ${renderCall(fn, f.input)} -> ${outcomeText(f.outcome)}${events}`;
 }
 
 function counts(record: Record<string, number>): string {
