@@ -15,7 +15,7 @@ import { dataConverterFromEnv } from '../src/codec/data-converter.js';
 import { createCodecServer } from '../src/codec/server.js';
 import { HardenResultSchema } from '../src/common/schemas.js';
 import { CLI, runCli } from './support/cli.js';
-import { DevServer, freePort, WorkerProcess } from './support/processes.js';
+import { DevServer, freePort, waitForOutput, WorkerProcess } from './support/processes.js';
 
 /** The payload codec: AES-256-GCM at rest in Temporal, and the endpoint the Web UI decrypts through. */
 
@@ -196,22 +196,9 @@ describe('asc dev with a payload key', () => {
       env: { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_UI_URL: ui, ASC_DATA: await mkdtemp(join(tmpdir(), 'asc-dev-')), ASC_CODEC_KEY: randomBytes(32).toString('base64'), ASC_CODEC_PORT: String(codecPort) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
     const exited = new Promise<number | null>((resolve) => dev.once('exit', resolve));
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`asc dev did not start within 90 s:\n${output}`)), 90_000);
-        const onData = (chunk: Buffer) => {
-          output += chunk.toString();
-          if (output.includes('workers running for')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        dev.stdout.on('data', onData);
-        dev.stderr.on('data', onData);
-        void exited.then((code) => reject(new Error(`asc dev exited with ${code}:\n${output}`)));
-      });
+      const output = await waitForOutput(dev, 'workers running for', 90_000, 'asc dev');
       assert.match(output, new RegExp(`payloads encrypted \\(key [0-9a-f]{16}\\); the Web UI decrypts them through http://127\\.0\\.0\\.1:${codecPort}`));
       assert.match(output, /payloads encrypted\)/, 'the workers run with the codec');
       const settings = (await (await fetch(`${ui}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };

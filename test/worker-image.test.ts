@@ -3,6 +3,7 @@ import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { waitForOutput } from './support/processes.js';
 import { temporalCli } from './support/stack.js';
 
 /**
@@ -34,24 +35,8 @@ describe('worker image', () => {
     const child = spawn('docker', ['run', '--rm', '--name', name, '--network', 'host', '-e', `TEMPORAL_ADDRESS=${temporal.address}`, IMAGE, 'dist/src/workers/analysis.js']);
     let output = '';
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no worker start within 60 s:\n${output}`)), 60_000);
-        const onData = (chunk: Buffer) => {
-          output += chunk.toString();
-          if (output.includes('workers running for: analysis')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        child.stdout.on('data', onData);
-        child.stderr.on('data', onData);
-        child.once('exit', (code) => {
-          clearTimeout(timer);
-          reject(new Error(`the worker container exited with ${code}:\n${output}`));
-        });
-      });
+      output = await waitForOutput(child, 'workers running for: analysis', 60_000, 'the worker container');
     } finally {
-      child.removeAllListeners('exit');
       await run('docker', ['rm', '-f', name]).catch(() => undefined);
     }
     assert.match(output, new RegExp(`Temporal at ${temporal.address.replace(/\./g, '\\.')}`));

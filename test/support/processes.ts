@@ -18,6 +18,33 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Waits until a child process has printed `marker` (stdout or stderr) and returns what it
+ * printed so far; rejects with that output when it exits first or takes longer than `timeoutMs`.
+ */
+export function waitForOutput(child: ChildProcess, marker: string, timeoutMs: number, what: string): Promise<string> {
+  let output = '';
+  return new Promise<string>((resolve, reject) => {
+    const settle = (error: Error | null) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.stderr?.off('data', onData);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(output);
+    };
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(marker)) settle(null);
+    };
+    const onExit = (code: number | null) => settle(new Error(`${what} exited with ${code}:\n${output}`));
+    const timer = setTimeout(() => settle(new Error(`${what} did not print "${marker}" within ${timeoutMs / 1000} s:\n${output}`)), timeoutMs);
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', onExit);
+  });
+}
+
 function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
@@ -59,23 +86,7 @@ export class WorkerProcess {
   /** Starts all workers in a child process and waits until they poll. */
   static async start(env: Record<string, string>): Promise<WorkerProcess> {
     const child = spawn(process.execPath, [ALL_WORKERS], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`workers did not start within 60 s:\n${output}`)), 60_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('workers running for')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`workers exited with ${code}:\n${output}`));
-      });
-    });
+    await waitForOutput(child, 'workers running for', 60_000, 'the workers');
     return new WorkerProcess(child);
   }
 
