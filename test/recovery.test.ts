@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
+import { collectTasks, startBatch } from '../src/client/batch.js';
 import { startHarden } from '../src/client/client.js';
+import { BatchOutcomeSchema } from '../src/common/batch-schemas.js';
 import { SEARCH_ATTRIBUTES } from '../src/common/search-attributes.js';
 import { HardenResultSchema, type HardenRequestInput, type HardenResult } from '../src/common/schemas.js';
-import { reapLeftovers } from '../src/activities/sandbox/container.js';
+import { reapLeftovers, SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
 import { dockerFromEnv } from '../src/workers/create.js';
 import { DevServer, freePort, WorkerProcess } from './support/processes.js';
 import { ScriptedLlm, type ChatRequest, type Reply } from './support/scripted-llm.js';
@@ -124,6 +126,26 @@ describe('crash recovery (real dev server and worker processes)', () => {
     await Promise.all(orphans.map((c) => docker.getContainer(c.Id).wait()));
     assert.ok((await reapLeftovers(docker, { stoppedGraceMs: 0, runningMaxAgeMs: 30 * 60_000 })) >= 1);
     assert.deepEqual(await docker.listContainers({ all: true, filters: { label: ['autosafecoder.workflow-id=recovery-fuzz-crash'] } }), []);
+  });
+
+  it('a batch survives a worker kill mid task and a server restart: every task finishes once', async () => {
+    const tasks = [0, 1, 2].map((i) => ({ id: `slow-${i}`, code: SLOW_FUZZ }));
+    await startBatch(client, { tasks, total: 3, settings: { llm: null, fuzz: { mutations: 60, batchSize: 50, timeoutMsPerInput: 2_000, maxRepairRounds: 4, seed: 1 } }, concurrency: 2, tasksPerRun: 2 }, 'recovery-batch');
+    await whenSandboxRuns('recovery-batch/slow-0');
+    await replaceWorkers();
+    await server.stop();
+    await server.start();
+    const outcome = BatchOutcomeSchema.parse(await client.workflow.getHandle('recovery-batch').result());
+    assert.deepEqual([outcome.totals.done, outcome.totals.vulnerable, outcome.totals.failed], [3, 3, 0]);
+    const runs = await collectTasks(client, 'recovery-batch', 3);
+    assert.deepEqual(runs.map((r) => r.id).sort(), ['slow-0', 'slow-1', 'slow-2']);
+    assert.ok(runs.every((r) => r.status === 'completed'));
+    // The killed worker's containers ran on; once they stop, the reaper removes them.
+    const docker = dockerFromEnv();
+    const orphans = await docker.listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } });
+    await Promise.all(orphans.map((c) => docker.getContainer(c.Id).wait()));
+    await reapLeftovers(docker, { stoppedGraceMs: 0, runningMaxAgeMs: 30 * 60_000 });
+    assert.deepEqual(await docker.listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } }), []);
   });
 
   it('the dev server stopped and restarted on the same database mid-run: the run finishes', async () => {
