@@ -18,8 +18,3 @@ export function dataConverterFromEnv(env: CodecEnv): DataConverter | undefined {
   if (!key) return undefined;
   return { payloadCodecs: [new AesGcmCodec(key)], failureConverterPath: ENCODED_FAILURES_PATH };
 }
-
-/** For bundling workflow code ahead of time with the same failure converter. */
-export function failureConverterPathFromEnv(env: CodecEnv): string | undefined {
-  return keyFromEnv(env) ? ENCODED_FAILURES_PATH : undefined;
-}

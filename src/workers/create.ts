@@ -86,7 +86,7 @@ export async function prepareQueue(kind: QueueKind, env: Env): Promise<QueueSetu
 export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
-  /** Tests bundle the workflow code once and share it (bundled with this converter's failure converter). */
+  /** Tests bundle the workflow code once and share it (without the codec's failure converter). */
   workflowBundle?: WorkflowBundleOption;
   /** The payload codec, when payloads are encrypted: every worker and client must share it. */
   dataConverter?: DataConverter;
