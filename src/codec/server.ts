@@ -17,7 +17,6 @@ const JsonPayloadSchema = z.object({
   data: z.string().optional(),
 });
 export const CodecRequestSchema = z.object({ payloads: z.array(JsonPayloadSchema) });
-export type CodecRequest = z.infer<typeof CodecRequestSchema>;
 type JsonPayload = z.infer<typeof JsonPayloadSchema>;
 
 class HttpError extends Error {

@@ -78,7 +78,6 @@ export const BatchInputSchema = z.object({
   /** Lines of the batch file that were skipped, so whoever re-attaches sees them too. */
   skipped: z.array(SkippedLineSchema).max(1_000).default([]),
 });
-export type BatchInput = z.infer<typeof BatchInputSchema>;
 export type BatchInputArg = z.input<typeof BatchInputSchema>;
 
 export const BatchOutcomeSchema = z.object({ totals: BatchTotalsSchema, total: z.number().int(), skipped: BatchInputSchema.shape.skipped });
