@@ -59,7 +59,7 @@ const client = stack.testEnv.client;
 async function runBatch(id: string, atOnce: number, count: number): Promise<{ ms: number; summary: string; childEvents: number[]; childBytes: number[]; wrapperEvents: number[]; parentEvents: number; parentBytes: number }> {
   const started = performance.now();
   const chosen = tasks.slice(0, count).map((t) => ({ id: t.id, prompt: t.prompt }));
-  const settings = { llm: { model: 'scripted', maxAttempts: 5 }, maxStaticRounds: 1, fuzz: { mutations: 150, batchSize: 50, timeoutMsPerInput: 2_000, maxRepairRounds: 1, seed: 1 } };
+  const settings = { llm: { model: 'scripted' }, maxStaticRounds: 1, fuzz: { maxRepairRounds: 1 } };
   await startBatch(client, { tasks: chosen, total: chosen.length, settings, concurrency: atOnce }, id);
   const outcome = BatchOutcomeSchema.parse(await client.workflow.getHandle(id).result());
   const ms = performance.now() - started;

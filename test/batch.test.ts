@@ -171,7 +171,7 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
       { id: 'list-b', prompt: LIST_TASK },
       { id: 'list-c', prompt: LIST_TASK },
     ];
-    await startBatch(stack.testEnv.client, { tasks, total: 3, settings: { llm: { model: 'scripted-model', maxAttempts: 5 } }, concurrency: 2 }, 'batch-llm');
+    await startBatch(stack.testEnv.client, { tasks, total: 3, settings: { llm: { model: 'scripted-model' } }, concurrency: 2 }, 'batch-llm');
     const outcome = BatchOutcomeSchema.parse(await stack.testEnv.client.workflow.getHandle('batch-llm').result());
     const t = outcome.totals;
     assert.deepEqual([t.done, t.secure, t.vulnerable, t.failed], [3, 3, 0, 0]);
@@ -198,13 +198,18 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
     }
   });
 
-  it('refuses a file with duplicate ids before starting anything', async () => {
+  it('refuses duplicate ids and bad settings before starting anything', async () => {
     const file = join(dir, 'dupes.jsonl');
     await writeFile(file, [JSON.stringify({ id: 'x', code: 'a = 1\n' }), JSON.stringify({ id: 'x', code: 'b = 2\n' })].join('\n'));
+    await writeFile(file.replace('dupes', 'one'), `${JSON.stringify({ id: 'y', code: 'c = 3\n' })}\n`);
     const run = await runCli(['batch', file, '--audit', '--id', 'batch-dupes'], auditEnv());
     assert.equal(run.code, 2);
     assert.match(run.stderr, /duplicate task ids: x \(lines 1, 2\)/);
     await assert.rejects(batchState(stack.testEnv.client, 'batch-dupes'), /no run with id batch-dupes/);
+    // Settings are checked before connecting: no server needed to hear what is wrong.
+    const zero = await runCli(['batch', file.replace('dupes', 'one'), '--audit', '--concurrency', '0'], { ...auditEnv(), TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    assert.equal(zero.code, 2);
+    assert.match(zero.stderr, /one\.jsonl: the batch is invalid: concurrency: Too small/);
   });
 
   it('a cancelled batch cancels its running children, removes their containers and starts no more', async () => {

@@ -130,7 +130,7 @@ describe('crash recovery (real dev server and worker processes)', () => {
 
   it('a batch survives a worker kill mid task and a server restart: every task finishes once', async () => {
     const tasks = [0, 1, 2].map((i) => ({ id: `slow-${i}`, code: SLOW_FUZZ }));
-    await startBatch(client, { tasks, total: 3, settings: { llm: null, fuzz: { mutations: 60, batchSize: 50, timeoutMsPerInput: 2_000, maxRepairRounds: 4, seed: 1 } }, concurrency: 2, tasksPerRun: 2 }, 'recovery-batch');
+    await startBatch(client, { tasks, total: 3, settings: { llm: null, fuzz: { mutations: 60 } }, concurrency: 2, tasksPerRun: 2 }, 'recovery-batch');
     await whenSandboxRuns('recovery-batch/slow-0');
     await replaceWorkers();
     await server.stop();

@@ -2,11 +2,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import type { BatchOutcome, BatchProgress, BatchSettings } from '../common/batch-schemas.js';
+import type { BatchInputArg, BatchOutcome, BatchProgress } from '../common/batch-schemas.js';
 import { llmConfigured, type Env } from '../common/config.js';
 import { DuplicateIdsError, parseBatchFile, type TaskSource } from './batch-input.js';
 import { batchMarkdown, buildSarif, codePath, resultLine } from './batch-report.js';
-import { batchCounts, batchState, collectTasks, startBatch, type BatchState } from './batch.js';
+import { batchCounts, batchState, checkBatch, collectTasks, startBatch, type BatchState } from './batch.js';
 import { connectClient, uiLink } from './client.js';
 import { UsageError, wholeNumber } from './usage.js';
 
@@ -167,25 +167,28 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
     throw new UsageError(`${file}: tasks with a prompt need an LLM to write the code: set OPENAI_BASE_URL (and OPENAI_API_KEY), or use --audit to analyse their insecure_code`);
   }
   if (!useLlm && !values.audit) console.error('No LLM configured: every task is audited (static analysis and fuzzing, no repair).');
-  const settings: BatchSettings = {
-    llm: useLlm ? { model: values.model ?? env.ASC_MODEL, maxAttempts: 5 } : null,
+  // Only what was asked for: the schema fills in the defaults it shares with `asc harden`.
+  const settings: BatchInputArg['settings'] = {
+    llm: useLlm ? { model: values.model ?? env.ASC_MODEL } : null,
     maxStaticRounds: wholeNumber('max-static-rounds', values['max-static-rounds']),
-    fuzz: { mutations: wholeNumber('mutations', values.mutations) ?? 150, batchSize: 50, timeoutMsPerInput: 2_000, maxRepairRounds: 4, seed: wholeNumber('seed', values.seed) ?? 1 },
+    fuzz: { mutations: wholeNumber('mutations', values.mutations), seed: wholeNumber('seed', values.seed) },
   };
   const batchId = values.id ?? `batch-${basename(file).replace(/\.jsonl?$/, '').replace(/[^\w.-]/g, '_')}-${Date.now()}`;
+  const input: BatchInputArg = {
+    tasks: parsed.tasks,
+    total: parsed.tasks.length,
+    settings,
+    concurrency: wholeNumber('concurrency', values.concurrency),
+    tasksPerRun: wholeNumber('tasks-per-run', values['tasks-per-run']),
+    skipped: parsed.skipped.slice(0, 1_000),
+  };
+  try {
+    checkBatch(input);
+  } catch (error) {
+    throw new UsageError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const client = await connectClient(env);
-  await startBatch(
-    client,
-    {
-      tasks: parsed.tasks,
-      total: parsed.tasks.length,
-      settings,
-      concurrency: wholeNumber('concurrency', values.concurrency),
-      tasksPerRun: wholeNumber('tasks-per-run', values['tasks-per-run']),
-      skipped: parsed.skipped.slice(0, 1_000),
-    },
-    batchId,
-  );
+  await startBatch(client, input, batchId);
   console.error(`started batch ${batchId}: ${parsed.tasks.length} tasks${parsed.skipped.length ? `, ${parsed.skipped.length} line(s) skipped` : ''}`);
   if (values['no-wait']) {
     console.error(`  follow it: asc batch --attach ${batchId}   cancel it: asc cancel ${batchId}\n  Temporal UI: ${uiLink(env, batchId)}`);

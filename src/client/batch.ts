@@ -1,5 +1,5 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { BatchInputSchema, BatchOutcomeSchema, BatchProgressSchema, type BatchInputArg, type BatchOutcome, type BatchProgress } from '../common/batch-schemas.js';
+import { BatchInputSchema, BatchOutcomeSchema, BatchProgressSchema, type BatchInput, type BatchInputArg, type BatchOutcome, type BatchProgress } from '../common/batch-schemas.js';
 import { BATCH_PROGRESS_QUERY, BATCH_WORKFLOW_TYPE, TASK_QUEUES } from '../common/queues.js';
 import { HardenResultSchema, describeZodError, type HardenResult } from '../common/schemas.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
@@ -13,18 +13,24 @@ import { readRun, runFailureMessage } from './client.js';
  */
 export const MAX_BATCH_INPUT_BYTES = 1_900_000;
 
-export async function startBatch(client: Client, input: BatchInputArg, batchId: string): Promise<void> {
+/** Refuses a batch Temporal would refuse, before anything connects or starts. */
+export function checkBatch(input: BatchInputArg): BatchInput {
   const parsed = BatchInputSchema.safeParse(input);
   if (!parsed.success) throw new Error(describeZodError('the batch', parsed.error));
   const bytes = Buffer.byteLength(JSON.stringify(input));
   if (bytes > MAX_BATCH_INPUT_BYTES) {
     throw new Error(`the batch's ${parsed.data.tasks.length} tasks take ${(bytes / 1e6).toFixed(1)} MB, over the ${MAX_BATCH_INPUT_BYTES / 1e6} MB Temporal accepts in one input: split the file into smaller batches`);
   }
+  return parsed.data;
+}
+
+export async function startBatch(client: Client, input: BatchInputArg, batchId: string): Promise<void> {
+  const batch = checkBatch(input);
   await client.workflow.start(BATCH_WORKFLOW_TYPE, {
     taskQueue: TASK_QUEUES.workflows,
     workflowId: batchId,
     args: [input],
-    staticSummary: `batch of ${parsed.data.total} tasks${parsed.data.settings.llm ? ` with ${parsed.data.settings.llm.model}` : ' (audit)'}`,
+    staticSummary: `batch of ${batch.total} tasks${batch.settings.llm ? ` with ${batch.settings.llm.model}` : ' (audit)'}`,
   });
 }
 

@@ -18,7 +18,6 @@ export const BatchSettingsSchema = z.object({
   minSeverity: SeveritySchema.optional(),
   fuzz: HardenRequestSchema.shape.fuzz.optional(),
 });
-export type BatchSettings = z.infer<typeof BatchSettingsSchema>;
 
 /** A line of a batch file that could not be used, and why. */
 export const SkippedLineSchema = z.object({ line: z.number().int(), reason: z.string() });
@@ -78,6 +77,7 @@ export const BatchInputSchema = z.object({
   /** Lines of the batch file that were skipped, so whoever re-attaches sees them too. */
   skipped: z.array(SkippedLineSchema).max(1_000).default([]),
 });
+export type BatchInput = z.infer<typeof BatchInputSchema>;
 export type BatchInputArg = z.input<typeof BatchInputSchema>;
 
 export const BatchOutcomeSchema = z.object({ totals: BatchTotalsSchema, total: z.number().int(), skipped: BatchInputSchema.shape.skipped });

@@ -38,7 +38,7 @@ try {
   }
   // A batch's first run: children, their results, and the continue-as-new that ends it.
   const tasks = [1, 2, 3].map((n) => ({ id: `average-${n}`, code: AVERAGE_FRAGILE }));
-  await startBatch(stack.testEnv.client, { tasks, total: 3, settings: { llm: null, fuzz: { mutations: 20, batchSize: 50, timeoutMsPerInput: 2_000, maxRepairRounds: 4, seed: 1 } }, concurrency: 2, tasksPerRun: 2 }, 'history-batch');
+  await startBatch(stack.testEnv.client, { tasks, total: 3, settings: { llm: null, fuzz: { mutations: 20 } }, concurrency: 2, tasksPerRun: 2 }, 'history-batch');
   await stack.testEnv.client.workflow.getHandle('history-batch').result();
   for await (const run of stack.testEnv.client.workflow.list({ query: `WorkflowId = 'history-batch' AND ExecutionStatus = 'ContinuedAsNew'` })) {
     const json = execFileSync(temporalCli(), ['workflow', 'show', '--workflow-id', 'history-batch', '--run-id', run.runId, '--output', 'json', '--address', stack.testEnv.address], { encoding: 'utf8' });
