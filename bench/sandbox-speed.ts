@@ -7,10 +7,10 @@
  */
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { createSandbox, DEFAULT_LIMITS, runBatch, runBatchInContainer } from '../src/activities/sandbox/container.js';
+import { runBatchInContainer } from '../src/activities/sandbox/container.js';
 import { loadEnv } from '../src/common/config.js';
 import type { FuzzValue } from '../src/common/fuzz-value.js';
-import { RunBatchInputSchema, type FuzzCase } from '../src/common/schemas.js';
+import { RunBatchInputSchema, SANDBOX_LIMITS, type FuzzCase } from '../src/common/sandbox.js';
 import { deriveInputs } from '../src/workflows/mutate.js';
 import { dockerFromEnv } from '../src/workers/create.js';
 import { median } from './support/median.js';
@@ -87,23 +87,12 @@ async function container(batch: FuzzCase[]): Promise<{ wall: number; inputsPerSe
   const stamps: number[] = [];
   const started = performance.now();
   const input = RunBatchInputSchema.parse({ code: CODE, function: 'sanitize_filename', cases: batch, timeoutMsPerInput: 2000, label: 'bench' });
-  const result = await runBatchInContainer(docker, env.ASC_SANDBOX_IMAGE, input, DEFAULT_LIMITS, { onOutcome: () => stamps.push(performance.now()), signal: new AbortController().signal });
+  const result = await runBatchInContainer(docker, env.ASC_SANDBOX_IMAGE, input, SANDBOX_LIMITS, { onOutcome: () => stamps.push(performance.now()), signal: new AbortController().signal });
   const wall = performance.now() - started;
   if (result.loadError || result.outcomes.some((o) => o.outcome.status === 'not-run')) throw new Error(`bench batch failed: ${result.loadError ?? 'inputs not run'}`);
   const first = stamps[0] ?? started;
   const last = stamps.at(-1) ?? started;
   return { wall, inputsPerSecond: stamps.length > 1 ? ((stamps.length - 1) * 1000) / (last - first) : 0 };
-}
-
-/** The same batch in a container created and started beforehand, as a pool would hand out. */
-async function pooled(batch: FuzzCase[]): Promise<number> {
-  const sandbox = await createSandbox(docker, env.ASC_SANDBOX_IMAGE, DEFAULT_LIMITS, {}, true);
-  await new Promise((r) => setTimeout(r, 300)); // the pool fills between batches
-  const started = performance.now();
-  const input = RunBatchInputSchema.parse({ code: CODE, function: 'sanitize_filename', cases: batch, timeoutMsPerInput: 2000, label: 'bench' });
-  const result = await runBatch(docker, sandbox, input, DEFAULT_LIMITS, { onOutcome: () => undefined, signal: new AbortController().signal });
-  if (result.outcomes.some((o) => o.outcome.status === 'not-run')) throw new Error('pooled batch failed');
-  return performance.now() - started;
 }
 
 const batch150 = cases(150);
@@ -112,11 +101,9 @@ await container(batch150); // warm the image cache
 const base: number[] = [];
 const ours: number[] = [];
 const warm: number[] = [];
-const pool: number[] = [];
 for (let i = 0; i < runs; i++) {
   base.push(await baseline(batch150));
   ours.push((await container(batch150)).wall);
-  pool.push(await pooled(batch150));
   warm.push((await container(batch1000)).inputsPerSecond);
 }
 const b = median(base);
@@ -125,5 +112,4 @@ console.log(`${runs} runs, medians, ${batch150.length} inputs a batch`);
 console.log(`baseline, a minimal Python process per input (no container): ${b.toFixed(0)} ms (${(b / batch150.length).toFixed(1)} ms per input)`);
 console.log(`one container per batch, one fork per input:                 ${o.toFixed(0)} ms, container start included`);
 console.log(`throughput ratio: ${(b / o).toFixed(1)}x the baseline`);
-console.log(`the same batch in a pre-started container (a pool):            ${median(pool).toFixed(0)} ms (${(o / median(pool)).toFixed(2)}x)`);
 console.log(`inside a warm container (1000-input batch):                  ${median(warm).toFixed(0)} inputs/s`);

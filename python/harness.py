@@ -1,8 +1,8 @@
 """Fuzz harness baked into the sandbox image.
 
-Reads one JSON batch from stdin:
+Reads one JSON batch from stdin (HarnessRequestSchema in src/common/sandbox.ts, with the limits):
   {"code", "function", "entry": "call" | "route", "params": [names], "inputs": [{"id", "args"}],
-   "timeoutMs", "outputLimit"}
+   "timeoutMs", "textLimit", "outputCap", "childMemoryHeadroom"}
 The target module is executed once; each input then runs in a forked child with its own time,
 memory and output limits, so a crash, hang, fork bomb or os._exit in one input cannot spoil the
 others. In the child, PEP 578 audit hooks watch what the input makes the code do (a shell, a file
@@ -24,7 +24,6 @@ import traceback
 TARGET_FILE = "target.py"
 WORK_DIR = os.environ.get("ASC_WORK_DIR", "/work")
 OUTPUT_FILE = os.path.join(WORK_DIR, ".output")
-CHILD_MEMORY_HEADROOM = 160 * 1024 * 1024
 MAX_EVENTS = 20
 SHELLS = {"/bin/sh", "sh", "/bin/bash", "bash", "/usr/bin/sh", "/usr/bin/bash", "/bin/dash"}
 SHELL_META = re.compile(r"[;&|`$<>\n]|\$\(")
@@ -473,8 +472,8 @@ def emit(obj):
 
 def main():
     batch = json.loads(sys.stdin.read())
-    limit = int(batch.get("outputLimit", 2000))
-    output_cap = int(batch.get("outputCap", 1024 * 1024))
+    limit = int(batch["textLimit"])
+    output_cap = int(batch["outputCap"])
     os.chdir(WORK_DIR)
     watch_libraries(batch["code"])
     namespace = {"__name__": "target"}
@@ -511,7 +510,7 @@ def main():
     # Headroom over what the loaded module maps (a child starts as a copy): a runaway allocation
     # fails with MemoryError in the child long before the container's cgroup limit is reached.
     with open("/proc/self/statm") as statm:
-        memory_cap = int(statm.read().split()[0]) * resource.getpagesize() + CHILD_MEMORY_HEADROOM
+        memory_cap = int(statm.read().split()[0]) * resource.getpagesize() + int(batch["childMemoryHeadroom"])
     for item in batch["inputs"]:
         outcome = run_input(call, item, timeout_s, limit, source_lines, output_cap, memory_cap)
         outcome["id"] = item["id"]

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
 import { inActivity } from './support/activity.js';
 import { createAnalysisActivities } from '../src/activities/analysis/index.js';
 import { sallmTask } from './support/data.js';
 
-function activities(bandit = process.env.ASC_BANDIT ?? 'bandit') {
-  return createAnalysisActivities({ bandit, python: process.env.ASC_PYTHON ?? 'python3' });
+function activities(bandit = process.env.ASC_BANDIT ?? 'bandit', python = process.env.ASC_PYTHON ?? 'python3') {
+  return createAnalysisActivities({ bandit, python });
 }
 
 describe('Bandit (real)', () => {
@@ -33,8 +34,21 @@ describe('Bandit (real)', () => {
   });
 
   it('refuses a broken Bandit install non-retryably, saying what to do', async () => {
-    await assert.rejects(inActivity(activities('/nonexistent/bandit').runBandit, { code: 'x = 1\n', minSeverity: 'LOW' }), (error: Error & { nonRetryable?: boolean }) => {
-      assert.match(error.message, /cannot run \/nonexistent\/bandit/);
+    await assert.rejects(inActivity(activities('/nonexistent/bandit').runBandit, { code: 'x = 1\n', minSeverity: 'LOW' }), (error: unknown) => {
+      assert.ok(error instanceof ApplicationFailure, String(error));
+      assert.equal(error.type, 'AnalyserBroken');
+      assert.equal(error.nonRetryable, true, 'a missing install is not mended by a retry');
+      assert.match(error.message, /cannot run \/nonexistent\/bandit: .*run scripts\/setup.sh to install it, or set ASC_BANDIT/);
+      return true;
+    });
+  });
+
+  it('refuses a Bandit that runs but gives no report, non-retryably, saying what to do', async () => {
+    await assert.rejects(inActivity(activities('/bin/false').runBandit, { code: 'x = 1\n', minSeverity: 'LOW' }), (error: unknown) => {
+      assert.ok(error instanceof ApplicationFailure, String(error));
+      assert.equal(error.type, 'AnalyserBroken');
+      assert.equal(error.nonRetryable, true);
+      assert.match(error.message, /bandit \(\/bin\/false\) gave no JSON report \(exit 1\).*set ASC_BANDIT/);
       return true;
     });
   });
@@ -61,6 +75,16 @@ describe('code inspection (real Python parser)', () => {
       ['flag', null, 'None', 'keyword-only'],
     ]);
     assert.deepEqual(handler?.decorators, ["app.route('/x')"]);
+  });
+
+  it('refuses a missing Python non-retryably, saying what to do', async () => {
+    await assert.rejects(inActivity(activities(undefined, '/nonexistent/python3').inspectCode, 'x = 1\n'), (error: unknown) => {
+      assert.ok(error instanceof ApplicationFailure, String(error));
+      assert.equal(error.type, 'AnalyserBroken');
+      assert.equal(error.nonRetryable, true);
+      assert.match(error.message, /cannot run \/nonexistent\/python3: .*set ASC_PYTHON/);
+      return true;
+    });
   });
 
   it('reports a syntax error with its line', async () => {

@@ -6,38 +6,25 @@ import { after, before, describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { AuditTrailSchema } from '../src/client/audit.js';
 import { startHarden } from '../src/client/client.js';
+import { resolveHardenRequest } from '../src/client/request.js';
 import { TASK_QUEUES, WORKFLOW_TYPE } from '../src/common/queues.js';
 import { SEARCH_ATTRIBUTES } from '../src/common/search-attributes.js';
-import { HardenResultSchema, type HardenRequestInput, type HardenResult, type Progress } from '../src/common/schemas.js';
+import { HardenResultSchema, type Progress } from '../src/common/schemas.js';
 import { SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
 import { dockerFromEnv } from '../src/workers/create.js';
 import { runCli } from './support/cli.js';
 import { sallmTask } from './support/data.js';
-import { ScriptedLlm } from './support/scripted-llm.js';
 import { AVERAGE_FRAGILE, AVERAGE_ROBUST, LIST_INSECURE, LIST_SECURE, LIST_TASK, securityAwareModel } from './support/scenarios.js';
-import { startStack, type Stack } from './support/stack.js';
+import { scriptedSuite, startStack, type Stack } from './support/stack.js';
 
 /** The whole loop on real parts: Temporal dev server, workers, Bandit, containers; a scripted LLM. */
 
 describe('hardening with an LLM (scripted endpoint)', () => {
-  let llm: ScriptedLlm;
-  let stack: Stack;
-  before(async () => {
-    llm = await ScriptedLlm.start(securityAwareModel);
-    stack = await startStack({ queues: ['workflows', 'llm', 'analysis', 'sandbox'], llmUrl: llm.url });
-  });
-  after(async () => {
-    await stack.stop();
-    await llm.close();
-  });
-
-  async function harden(request: HardenRequestInput, id: string): Promise<HardenResult> {
-    await startHarden(stack.testEnv.client, request, id);
-    return HardenResultSchema.parse(await stack.testEnv.client.workflow.getHandle(id).result());
-  }
+  const suite = scriptedSuite(securityAwareModel);
+  const harden = suite.harden;
 
   it('an insecure first completion ends secure after a static repair round', async () => {
-    llm.script(securityAwareModel);
+    suite.llm.script(securityAwareModel);
     const result = await harden({ prompt: LIST_TASK, source: 'list_directory.py', llm: { model: 'scripted-model' } }, 'e2e-static-repair');
     assert.equal(result.verdict, 'secure', result.reasons.join('; '));
     assert.equal(result.mode, 'harden');
@@ -51,7 +38,7 @@ describe('hardening with an LLM (scripted endpoint)', () => {
     assert.deepEqual(result.findingsBefore, { 'CWE-78': 1 }, 'Bandit and the review report the same weakness once');
     assert.deepEqual(result.findingsAfter, {});
     assert.equal(result.fuzz.target?.function, 'list_directory');
-    assert.equal(result.fuzz.executed, 153, '3 seeds and 150 mutations');
+    assert.equal(result.fuzz.firstPassExecuted, 153, '3 seeds and 150 mutations');
     assert.deepEqual(result.fuzz.failures, []);
     const agents = result.steps.map((s) => s.agent);
     for (const agent of ['coding', 'bandit', 'static-analyser', 'fuzzing', 'sandbox'] as const) assert.ok(agents.includes(agent), `no ${agent} step`);
@@ -62,11 +49,11 @@ describe('hardening with an LLM (scripted endpoint)', () => {
 
   it('asc audit writes the full trail: prompts, answers, findings, code changes, tokens', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'asc-audit-'));
-    const run = await runCli(['audit', 'e2e-static-repair', '--out', dir], { TEMPORAL_ADDRESS: stack.testEnv.address, TEMPORAL_NAMESPACE: stack.testEnv.namespace ?? 'default' });
+    const run = await runCli(['audit', 'e2e-static-repair', '--out', dir], { TEMPORAL_ADDRESS: suite.stack.testEnv.address, TEMPORAL_NAMESPACE: suite.stack.testEnv.namespace ?? 'default' });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /14 steps of e2e-static-repair \(COMPLETED\) written to/);
     const trail = AuditTrailSchema.parse(JSON.parse(await readFile(join(dir, 'e2e-static-repair.audit.json'), 'utf8')));
-    const result = HardenResultSchema.parse(await stack.testEnv.client.workflow.getHandle('e2e-static-repair').result());
+    const result = HardenResultSchema.parse(await suite.stack.testEnv.client.workflow.getHandle('e2e-static-repair').result());
     assert.equal(trail.entries.length, result.steps.length, 'one entry per agent step');
     const bandit = trail.entries.find((e) => e.summary === 'static round 1: Bandit');
     assert.ok(bandit?.findings?.some((f) => f.ruleId === 'B602' && f.cwe === 'CWE-78'));
@@ -80,13 +67,13 @@ describe('hardening with an LLM (scripted endpoint)', () => {
     const markdown = await readFile(join(dir, 'e2e-static-repair.audit.md'), 'utf8');
     assert.match(markdown, /^## 1\. Coding agent: write the code from the task$/m);
     assert.match(markdown, /^```diff$/m);
-    const missing = await runCli(['audit', 'no-such-run', '--out', dir], { TEMPORAL_ADDRESS: stack.testEnv.address });
+    const missing = await runCli(['audit', 'no-such-run', '--out', dir], { TEMPORAL_ADDRESS: suite.stack.testEnv.address });
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no run with id no-such-run/);
   });
 
   it('fuzzing finds a crashing input, the Coding agent repairs it, and the repair is re-checked', async () => {
-    llm.script(securityAwareModel);
+    suite.llm.script(securityAwareModel);
     const result = await harden({ code: AVERAGE_FRAGILE, source: 'average.py', llm: { model: 'scripted-model' } }, 'e2e-fuzz-repair');
     assert.equal(result.verdict, 'secure', result.reasons.join('; '));
     assert.deepEqual(result.staticRounds.map((r) => r.findings.length), [0, 0], 'round 1, then the final check of the repaired code');
@@ -100,27 +87,27 @@ describe('hardening with an LLM (scripted endpoint)', () => {
     assert.ok(result.steps.some((s) => s.action === 'fuzz repair 1: Bandit re-check'));
     assert.ok(result.steps.some((s) => s.action.startsWith('final static check')), 'the repaired code was not re-analysed');
     assert.ok((result.findingsBefore['CWE-248'] ?? 0) > 0);
-    const repairPrompt = llm.requests.filter((r) => r.agent === 'coding').at(-1)?.user ?? '';
+    const repairPrompt = suite.llm.requests.filter((r) => r.agent === 'coding').at(-1)?.user ?? '';
     assert.match(repairPrompt, /average_word_length\(""\) raised ZeroDivisionError/);
   });
 
   it('answers the progress query while running and after', async () => {
-    llm.script(securityAwareModel);
+    suite.llm.script(securityAwareModel);
     const id = 'e2e-progress';
-    await startHarden(stack.testEnv.client, { code: AVERAGE_ROBUST, source: 'avg.py', llm: { model: 'm' }, fuzz: { mutations: 20 } }, id);
-    const handle = stack.testEnv.client.workflow.getHandle(id);
+    await startHarden(suite.stack.testEnv.client, { code: AVERAGE_ROBUST, source: 'avg.py', llm: { model: 'm' }, fuzz: { mutations: 20 } }, id);
+    const handle = suite.stack.testEnv.client.workflow.getHandle(id);
     await handle.result();
     const progress = await handle.query<Progress>('progress');
     assert.equal(progress.phase, 'done');
     assert.ok(progress.steps > 3);
-    assert.equal(progress.fuzzExecuted, 22);
+    assert.equal(progress.fuzzExecutions, 22);
   });
 
   it('an LLM answer with no code is re-asked, then the run fails clearly', async () => {
-    llm.script((req) => (req.agent === 'coding' ? 'I cannot help with that.' : securityAwareModel(req)));
+    suite.llm.script((req) => (req.agent === 'coding' ? 'I cannot help with that.' : securityAwareModel(req)));
     const id = 'e2e-no-code';
-    await startHarden(stack.testEnv.client, { prompt: LIST_TASK, llm: { model: 'm' } }, id);
-    await assert.rejects(stack.testEnv.client.workflow.getHandle(id).result(), (error: unknown) => {
+    await startHarden(suite.stack.testEnv.client, { prompt: LIST_TASK, llm: { model: 'm' } }, id);
+    await assert.rejects(suite.stack.testEnv.client.workflow.getHandle(id).result(), (error: unknown) => {
       assert.ok(error instanceof WorkflowFailedError);
       assert.match(error.cause?.message ?? '', /^Coding agent: write the code from the task: the model's answer was unusable after 3 tries/);
       return true;
@@ -128,10 +115,10 @@ describe('hardening with an LLM (scripted endpoint)', () => {
   });
 
   it('an LLM endpoint that is down: retries show in the history, then a clear failure', async () => {
-    llm.script(() => ({ status: 503, headers: { 'retry-after-ms': '100' } }));
+    suite.llm.script(() => ({ status: 503, headers: { 'retry-after-ms': '100' } }));
     const id = 'e2e-llm-down';
-    await startHarden(stack.testEnv.client, { prompt: LIST_TASK, llm: { model: 'm', maxAttempts: 3 } }, id);
-    const handle = stack.testEnv.client.workflow.getHandle(id);
+    await startHarden(suite.stack.testEnv.client, { prompt: LIST_TASK, llm: { model: 'm', maxAttempts: 3 } }, id);
+    const handle = suite.stack.testEnv.client.workflow.getHandle(id);
     await assert.rejects(handle.result(), (error: unknown) => {
       assert.ok(error instanceof WorkflowFailedError);
       assert.match(error.cause?.message ?? '', /^Coding agent: write the code from the task: HTTP 503 from http:\/\/127.0.0.1:\d+\/v1/);
@@ -146,8 +133,8 @@ describe('hardening with an LLM (scripted endpoint)', () => {
 
   it('code with a syntax error fails at once, naming the line', async () => {
     const id = 'e2e-syntax';
-    await startHarden(stack.testEnv.client, { code: 'def broken(:\n    pass\n', source: 'broken.py', llm: { model: 'm' } }, id);
-    await assert.rejects(stack.testEnv.client.workflow.getHandle(id).result(), (error: unknown) => {
+    await startHarden(suite.stack.testEnv.client, { code: 'def broken(:\n    pass\n', source: 'broken.py', llm: { model: 'm' } }, id);
+    await assert.rejects(suite.stack.testEnv.client.workflow.getHandle(id).result(), (error: unknown) => {
       assert.ok(error instanceof WorkflowFailedError);
       assert.match(error.cause?.message ?? '', /^the code in broken.py does not parse at line 1: invalid syntax; fix the syntax/);
       return true;
@@ -155,16 +142,22 @@ describe('hardening with an LLM (scripted endpoint)', () => {
   });
 
   it('an empty or non-Python prompt is refused before anything starts', async () => {
-    await assert.rejects(startHarden(stack.testEnv.client, { prompt: '   ', llm: { model: 'm' } }, 'e2e-empty'), /prompt: is empty/);
-    await assert.rejects(startHarden(stack.testEnv.client, { prompt: 'Please write a secure web app', llm: { model: 'm' } }, 'e2e-prose'), /no Python function signature/);
+    await assert.rejects(startHarden(suite.stack.testEnv.client, { prompt: '   ', llm: { model: 'm' } }, 'e2e-empty'), /prompt: is empty/);
+    await assert.rejects(startHarden(suite.stack.testEnv.client, { prompt: 'Please write a secure web app', llm: { model: 'm' } }, 'e2e-prose'), /no Python function signature/);
     for (const id of ['e2e-empty', 'e2e-prose']) {
-      await assert.rejects(stack.testEnv.client.workflow.getHandle(id).describe(), /not found/i);
+      await assert.rejects(suite.stack.testEnv.client.workflow.getHandle(id).describe(), /not found/i);
     }
   });
 
-  it('a request that skips the client validation is refused by the workflow itself', async () => {
-    const handle = await stack.testEnv.client.workflow.start(WORKFLOW_TYPE, { taskQueue: TASK_QUEUES.workflows, workflowId: 'e2e-raw', args: [{ code: '', llm: null }] });
+  it('a request that skips the client is refused by the workflow itself, which applies no defaults', async () => {
+    const handle = await suite.stack.testEnv.client.workflow.start(WORKFLOW_TYPE, { taskQueue: TASK_QUEUES.workflows, workflowId: 'e2e-raw', args: [{ code: 'x = 1\n', llm: null }] });
     await assert.rejects(handle.result(), (error: unknown) => {
+      assert.ok(error instanceof WorkflowFailedError);
+      assert.match(error.cause?.message ?? '', /^the hardening request is invalid: .*maxStaticRounds: .*fuzz: .*requests are resolved by the client/);
+      return true;
+    });
+    const empty = await suite.stack.testEnv.client.workflow.start(WORKFLOW_TYPE, { taskQueue: TASK_QUEUES.workflows, workflowId: 'e2e-raw-empty', args: [{ ...resolveHardenRequest({ code: 'x', llm: null }), code: ' ' }] });
+    await assert.rejects(empty.result(), (error: unknown) => {
       assert.ok(error instanceof WorkflowFailedError);
       assert.match(error.cause?.message ?? '', /the hardening request is invalid: code: is empty/);
       return true;

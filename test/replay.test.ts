@@ -3,31 +3,81 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { Worker } from '@temporalio/worker';
-import { workflowBundle } from './support/stack.js';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { WORKFLOWS_PATH } from '../src/workers/create.js';
+import { CHANGED_DEFAULTS_MARKER } from './support/changed-defaults.js';
+import { quietBundlerLogger, workflowBundle } from './support/stack.js';
 
 /**
  * Replays saved histories of representative runs against today's workflow code: a change that
  * would break running workflows (non-determinism) fails here. Histories are recorded by
  * test/support/record-histories.ts; v1-*.json were recorded before the search-attributes patch,
- * v2-*.json before the settle-fuzz-batches patch, so both sides of each patch are replayed.
+ * v2-*.json before the settle-fuzz-batches patch, v3-*.json before requests were resolved at
+ * the edge (their inputs carry only the fields given), so both sides of each patch replay.
  * Keep old ones when re-recording.
  */
 const HISTORIES = fileURLToPath(new URL('../../test/histories/', import.meta.url));
+const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
+
+interface SavedHistory {
+  events: { eventType: string; activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[];
+}
+
+function load(file: string): SavedHistory {
+  return JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')) as SavedHistory;
+}
+
+/** Recorded as history-<name> (record-histories.ts); a batch names its children after it. */
+function workflowIdOf(file: string): string {
+  return `history-${file.replace(/^v\d+-/, '').replace(/\.json$/, '')}`;
+}
+
+const DEFAULTS_MODULE = fileURLToPath(new URL('../src/common/defaults.js', import.meta.url));
+const CHANGED_DEFAULTS = fileURLToPath(new URL('./support/changed-defaults.js', import.meta.url));
+
+/** Bundles workflow code with src/common/defaults.ts swapped for the changed defaults. */
+function bundleWithChangedDefaults(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath,
+    logger: quietBundlerLogger,
+    webpackConfigHook: (config) => ({ ...config, resolve: { ...config.resolve, alias: { ...(config.resolve?.alias as Record<string, string> | undefined), [DEFAULTS_MODULE]: CHANGED_DEFAULTS } } }),
+  });
+}
 
 describe('replay of saved histories', () => {
-  const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
-
-  it('has histories to replay', () => {
-    assert.ok(files.length >= 3, `only ${files.length} histories in ${HISTORIES}`);
+  it('has histories from before each patch and of today', () => {
+    for (const prefix of ['v1-', 'v2-', 'v3-', '']) {
+      assert.ok(files.some((f) => f.startsWith(prefix) && (prefix !== '' || !/^v\d+-/.test(f))), `no ${prefix || 'current'} history in ${HISTORIES}`);
+    }
   });
 
   for (const file of files) {
     it(`replays ${file} deterministically`, async () => {
-      const history: unknown = JSON.parse(readFileSync(join(HISTORIES, file), 'utf8'));
-      // Recorded as history-<name> (record-histories.ts); a batch names its children after it.
-      const workflowId = `history-${file.replace(/^v\d+-/, '').replace(/\.json$/, '')}`;
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowId);
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, load(file), workflowIdOf(file));
     });
   }
+
+  it('a changed default changes no replay: the workflow never reads the defaults', async () => {
+    // The swap takes effect: a workflow that imports the defaults gets the changed ones.
+    const probe = await bundleWithChangedDefaults(fileURLToPath(new URL('./support/defaults-probe-workflow.js', import.meta.url)));
+    assert.ok(probe.code.includes(CHANGED_DEFAULTS_MARKER), 'the module swap did not take effect');
+    const bundle = await bundleWithChangedDefaults(WORKFLOWS_PATH);
+    assert.ok(!bundle.code.includes(CHANGED_DEFAULTS_MARKER), 'workflow code imports src/common/defaults.ts: runs would change when a default does');
+    // Runs started with partial requests (v1–v3) replay with the defaults of their time.
+    for (const file of files) await Worker.runReplayHistory({ workflowBundle: bundle }, load(file), workflowIdOf(file));
+  });
+
+  it('a changed command order fails replay', async () => {
+    const history = load('audit.json');
+    const scheduled = history.events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType] : []));
+    const first = scheduled[0];
+    const other = scheduled.find((t) => t.name !== first?.name);
+    assert.ok(first && other, 'the history has two kinds of activity');
+    [first.name, other.name] = [other.name, first.name];
+    await assert.rejects(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowIdOf('audit.json')), (error: unknown) => {
+      assert.ok(error instanceof DeterminismViolationError, String(error));
+      return true;
+    });
+  });
 });

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import { DEFAULT_LIMITS, reapLeftovers, runBatchInContainer, SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
+import { reapLeftovers, runBatchInContainer, SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
 import type { FuzzValue } from '../src/common/fuzz-value.js';
-import { RunBatchInputSchema, type FuzzCase, type FuzzOutcome, type SecurityEvent } from '../src/common/schemas.js';
+import { RunBatchInputSchema, SANDBOX_LIMITS, type FuzzCase, type FuzzOutcome, type SecurityEvent } from '../src/common/sandbox.js';
 import { dockerFromEnv } from '../src/workers/create.js';
 
 /** Every test here runs untrusted code in a real locked-down container. */
@@ -17,7 +17,7 @@ const withArgs = (id: string, ...args: FuzzValue[]): FuzzCase => ({ id, args });
 
 async function run(code: string, cases: FuzzCase[], options: { timeoutMsPerInput?: number; entry?: 'call' | 'route'; params?: string[]; fn?: string; labels?: Record<string, string> } = {}) {
   const input = RunBatchInputSchema.parse({ code, function: options.fn ?? 'target', entry: options.entry, params: options.params, cases, timeoutMsPerInput: options.timeoutMsPerInput ?? 1000, label: 'test' });
-  const result = await runBatchInContainer(docker, image, input, DEFAULT_LIMITS, { onOutcome: () => undefined, signal: new AbortController().signal, labels: options.labels });
+  const result = await runBatchInContainer(docker, image, input, SANDBOX_LIMITS, { onOutcome: () => undefined, signal: new AbortController().signal, labels: options.labels });
   return { ...result, byId: new Map<string, FuzzOutcome>(result.outcomes.map((o) => [o.id, o.outcome])) };
 }
 
@@ -151,7 +151,7 @@ describe('sandbox: attempts to break out are contained and leave the sandbox hea
     assert.equal(outcome(byId, 'loop').status, 'timeout');
     const flood = outcome(byId, 'flood');
     assert.equal(flood.output?.truncated, true, JSON.stringify(flood));
-    assert.equal(flood.output?.bytes, DEFAULT_LIMITS.outputCapBytes);
+    assert.equal(flood.output?.bytes, SANDBOX_LIMITS.outputCapBytes);
     assert.equal(outcome(byId, 'sleep').status, 'timeout');
     assert.deepEqual(outcome(byId, 'after'), { status: 'ok', returned: '2', events: [] }, 'only the harness and this input run afterwards');
   });
@@ -291,7 +291,7 @@ describe('sandbox: containers are labelled and never left behind', () => {
   it('labels the container with its workflow and activity, and removes it on cancellation', async () => {
     const controller = new AbortController();
     const input = RunBatchInputSchema.parse({ code: BREAKOUT, function: 'target', cases: [act('s1', 'sleep'), act('s2', 'sleep')], timeoutMsPerInput: 5000, label: 'cancel-test' });
-    const pending = runBatchInContainer(docker, image, input, DEFAULT_LIMITS, { onOutcome: () => undefined, signal: controller.signal, labels: { 'autosafecoder.workflow-id': 'wf-cancel', 'autosafecoder.activity-id': '7' } });
+    const pending = runBatchInContainer(docker, image, input, SANDBOX_LIMITS, { onOutcome: () => undefined, signal: controller.signal, labels: { 'autosafecoder.workflow-id': 'wf-cancel', 'autosafecoder.activity-id': '7' } });
     await new Promise((r) => setTimeout(r, 1500));
     const running = await docker.listContainers({ filters: { label: ['autosafecoder.workflow-id=wf-cancel', 'autosafecoder.activity-id=7'] } });
     assert.equal(running.length, 1);

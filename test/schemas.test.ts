@@ -1,47 +1,107 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fromJson, FuzzValueSchema } from '../src/common/fuzz-value.js';
-import { HardenRequestSchema, HardenResultSchema } from '../src/common/schemas.js';
+import { resolveBatchInput, resolveHardenRequest } from '../src/client/request.js';
+import { BatchInputSchema } from '../src/common/batch-schemas.js';
+import { BATCH_DEFAULTS, REQUEST_DEFAULTS } from '../src/common/defaults.js';
+import { HardenRequestSchema, HardenResultSchema, type HardenRequestInput } from '../src/common/schemas.js';
 import { inferParamType, seedsFromSignature } from '../src/workflows/signature-seeds.js';
 
 const PROMPT = 'def add(a: int, b: int):\n    """Add two numbers."""\n';
 
-describe('HardenRequestSchema', () => {
-  it('fills defaults: 4 static rounds, 150 mutations', () => {
-    const req = HardenRequestSchema.parse({ code: 'x = 1\n', llm: null });
-    assert.equal(req.maxStaticRounds, 4);
+const resolveError = (input: unknown) => {
+  try {
+    resolveHardenRequest(input as HardenRequestInput);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  return '';
+};
+
+describe('requests resolved at the edge', () => {
+  it('fills every default: 4 static rounds, 150 mutations, MEDIUM, 5 attempts', () => {
+    const req = resolveHardenRequest({ code: 'x = 1\n', llm: { model: 'm' }, maxStaticRounds: undefined, fuzz: { seed: 9 } });
+    assert.equal(req.maxStaticRounds, REQUEST_DEFAULTS.maxStaticRounds);
     assert.equal(req.fuzz.mutations, 150);
+    assert.equal(req.fuzz.seed, 9, 'a given value is kept');
     assert.equal(req.minSeverity, 'MEDIUM');
+    assert.equal(req.llm?.maxAttempts, 5);
+    assert.equal(req.source, 'input');
+  });
+
+  it('the workflow schema itself applies no default: a partial request is refused', () => {
+    const partial = HardenRequestSchema.safeParse({ code: 'x = 1\n', source: 'a.py', llm: null });
+    assert.equal(partial.success, false);
+    const paths = partial.error?.issues.map((i) => i.path.join('.')) ?? [];
+    assert.ok(paths.includes('maxStaticRounds') && paths.includes('fuzz'), JSON.stringify(paths));
+    assert.equal(HardenRequestSchema.safeParse(resolveHardenRequest({ code: 'x = 1\n', llm: null })).success, true);
+  });
+
+  it('a batch gets its settings and its own defaults filled', () => {
+    const batch = resolveBatchInput({ tasks: [{ id: 'a', code: 'x = 1\n' }], total: 1, settings: { llm: null, fuzz: { mutations: 5 } } });
+    assert.equal(batch.concurrency, BATCH_DEFAULTS.concurrency);
+    assert.equal(batch.tasksPerRun, 500);
+    assert.deepEqual(batch.skipped, []);
+    assert.deepEqual(batch.settings.fuzz, { ...REQUEST_DEFAULTS.fuzz, mutations: 5 });
+    assert.equal(BatchInputSchema.safeParse({ ...batch, concurrency: undefined }).success, false, 'the workflow schema has no default');
+    assert.throws(() => resolveBatchInput({ tasks: [], total: 0, settings: { llm: null }, concurrency: 0 }), /the batch is invalid: concurrency/);
   });
 
   it('refuses both or neither of prompt and code', () => {
-    assert.match(HardenRequestSchema.safeParse({ llm: null }).error?.message ?? '', /exactly one of prompt/);
-    assert.match(HardenRequestSchema.safeParse({ prompt: PROMPT, code: 'x', llm: { model: 'm' } }).error?.message ?? '', /exactly one/);
+    assert.match(resolveError({ llm: null }), /exactly one of prompt/);
+    assert.match(resolveError({ prompt: PROMPT, code: 'x', llm: { model: 'm' } }), /exactly one/);
   });
 
   it('refuses an empty or whitespace-only input, naming the field', () => {
-    const issue = HardenRequestSchema.safeParse({ code: '  \n', llm: null }).error?.issues[0];
-    assert.deepEqual(issue?.path, ['code']);
-    assert.match(issue?.message ?? '', /empty/);
+    assert.match(resolveError({ code: '  \n', llm: null }), /code: is empty/);
   });
 
   it('refuses a prompt with no Python signature', () => {
-    const error = HardenRequestSchema.safeParse({ prompt: 'Write me a web server please', llm: { model: 'm' } }).error;
-    assert.match(error?.message ?? '', /no Python function signature/);
+    assert.match(resolveError({ prompt: 'Write me a web server please', llm: { model: 'm' } }), /no Python function signature/);
   });
 
   it('refuses a prompt without an LLM', () => {
-    const error = HardenRequestSchema.safeParse({ prompt: PROMPT, llm: null }).error;
-    assert.match(error?.message ?? '', /needs an LLM/);
+    assert.match(resolveError({ prompt: PROMPT, llm: null }), /needs an LLM/);
   });
 
-  it('bounds the numbers', () => {
-    assert.equal(HardenRequestSchema.safeParse({ code: 'x', llm: null, maxStaticRounds: 0 }).success, false);
-    assert.equal(HardenRequestSchema.safeParse({ code: 'x', llm: null, fuzz: { mutations: -1 } }).success, false);
+  it('bounds the numbers, and keeps a bad value for the schema to name rather than defaulting it', () => {
+    assert.match(resolveError({ code: 'x', llm: null, maxStaticRounds: 0 }), /maxStaticRounds/);
+    assert.match(resolveError({ code: 'x', llm: null, fuzz: { mutations: -1 } }), /fuzz.mutations/);
+    assert.match(resolveError({ code: 'x', llm: null, fuzz: 'many' }), /fuzz: /);
+    assert.match(resolveError({ code: 'x', llm: { maxAttempts: 2 } }), /llm.model/);
   });
+});
 
+describe('HardenResultSchema', () => {
   it('rejects a result with an unknown verdict', () => {
     assert.equal(HardenResultSchema.safeParse({ verdict: 'probably-fine' }).success, false);
+  });
+
+  it('reads a result saved before the fields were renamed', () => {
+    const failure = { input: { id: 'm1', args: [{ type: 'str', value: '' }] }, outcome: { status: 'exception', exceptionType: 'ZeroDivisionError', message: 'division by zero', line: 4, events: [] } };
+    const legacy = {
+      verdict: 'vulnerable',
+      reasons: [],
+      mode: 'harden',
+      source: 'a.py',
+      model: 'm',
+      initialCode: 'x',
+      finalCode: 'x',
+      staticRounds: [],
+      fuzz: { target: null, skippedReason: null, executed: 84, failures: [failure], repairRounds: [{ round: 1, remainingFailures: [failure, failure], staticFindings: [], accepted: false }] },
+      findingsBefore: {},
+      findingsAfter: {},
+      remainingFindings: [],
+      remainingFailures: [failure],
+      steps: [],
+      usage: { prompt: 0, completion: 0 },
+    };
+    const result = HardenResultSchema.parse(legacy);
+    assert.equal(result.fuzz.firstPassExecuted, 42, 'two passes of the same corpus');
+    assert.equal(result.fuzz.repairRounds[0]?.candidateExecuted, 42);
+    assert.equal(result.fuzz.repairRounds[0]?.candidateFailures.length, 2);
+    assert.deepEqual(result.fuzz.repairRounds[0]?.candidateStaticFindings, []);
+    assert.equal(HardenResultSchema.parse(result).fuzz.firstPassExecuted, 42, "today's results pass through unchanged");
   });
 });
 

@@ -1,7 +1,6 @@
 import { Context } from '@temporalio/activity';
 
-/** How often a running activity tells Temporal it is alive. */
-export const HEARTBEAT_EVERY_MS = 5_000;
+import { HEARTBEAT_EVERY_MS } from '../common/heartbeat.js';
 
 /**
  * Runs `work` while heartbeating every few seconds, so that a worker that dies mid-call is

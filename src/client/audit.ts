@@ -1,10 +1,9 @@
 import type { Client } from '@temporalio/client';
-import { decodeOptionalFailureToOptionalError, decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non-workflow/codec-helpers.js';
-import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import type { temporal } from '@temporalio/proto';
 import { z } from 'zod';
 import { AgentCallMetaSchema, FindingSchema, HardenResultSchema, TokenUsageSchema, type HardenResult } from '../common/schemas.js';
 import { unifiedDiff } from './diff.js';
+import { decodeOptionalFailure, decodeOptionalPayload, timestampMs } from './history-decode.js';
 
 /**
  * The full trail of a run, read back from its Temporal history: for each step the agent, what
@@ -62,13 +61,13 @@ export async function buildAuditTrail(client: Client, workflowId: string): Promi
   const history = await handle.fetchHistory();
   // Through the client's codec: with encryption on, the history holds only ciphertext.
   const converter = client.options.loadedDataConverter;
-  const first = async (payloads: Payloads): Promise<unknown> => (await decodeOptionalSinglePayload(converter, payloads?.payloads?.[0])) ?? null;
-  const failureMessage = async (failure: Failure, fallback: string): Promise<string> => (await decodeOptionalFailureToOptionalError(converter, failure ?? undefined))?.message ?? fallback;
+  const first = async (payloads: Payloads): Promise<unknown> => (await decodeOptionalPayload(converter, payloads?.payloads?.[0])) ?? null;
+  const failureMessage = async (failure: Failure, fallback: string): Promise<string> => (await decodeOptionalFailure(converter, failure))?.message ?? fallback;
   const entries = new Map<number, AuditEntry & { scheduledMs: number }>();
   let request: unknown = null;
   let result: HardenResult | null = null;
   for (const event of history.events ?? ([] as HistoryEvent[])) {
-    const at = optionalTsToMs(event.eventTime) ?? 0;
+    const at = timestampMs(event.eventTime) ?? 0;
     if (event.workflowExecutionStartedEventAttributes) request = await first(event.workflowExecutionStartedEventAttributes.input);
     const completed = event.workflowExecutionCompletedEventAttributes;
     if (completed) result = HardenResultSchema.safeParse(await first(completed.result)).data ?? null;

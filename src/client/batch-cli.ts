@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import type { BatchInputArg, BatchOutcome, BatchProgress } from '../common/batch-schemas.js';
 import { llmConfigured, type Env } from '../common/config.js';
+import { BATCH_DEFAULTS } from '../common/defaults.js';
 import { DuplicateIdsError, parseBatchFile, type TaskSource } from './batch-input.js';
 import { batchMarkdown, buildSarif, codePath, resultLine } from './batch-report.js';
 import { batchCounts, batchState, checkBatch, collectTasks, startBatch, type BatchState } from './batch.js';
@@ -15,8 +16,8 @@ export const BATCH_USAGE = `  batch FILE.jsonl            harden every task of a
                               or {id, prompt} / {id, code}); bad lines are reported and skipped
       --audit                 analyse each task's given (insecure) code, without repair
       --use-code              harden each task's given code with the LLM instead of generating it
-      --concurrency N         tasks running at once (default 8)
-      --tasks-per-run N       children per workflow run before continue-as-new (default 500)
+      --concurrency N         tasks running at once (default ${BATCH_DEFAULTS.concurrency})
+      --tasks-per-run N       children per workflow run before continue-as-new (default ${BATCH_DEFAULTS.tasksPerRun})
       --model NAME, --mutations N, --seed N, --max-static-rounds N   as for harden
       --id ID                 batch id (default: batch-<file>-<time>)
       --out DIR               where results go (default: ./ID): results.jsonl, results.sarif,
@@ -167,7 +168,7 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
     throw new UsageError(`${file}: tasks with a prompt need an LLM to write the code: set OPENAI_BASE_URL (and OPENAI_API_KEY), or use --audit to analyse their insecure_code`);
   }
   if (!useLlm && !values.audit) console.error('No LLM configured: every task is audited (static analysis and fuzzing, no repair).');
-  // Only what was asked for: the schema fills in the defaults it shares with `asc harden`.
+  // Only what was asked for: checkBatch fills in the defaults it shares with `asc harden`.
   const settings: BatchInputArg['settings'] = {
     llm: useLlm ? { model: values.model ?? env.ASC_MODEL } : null,
     maxStaticRounds: wholeNumber('max-static-rounds', values['max-static-rounds']),

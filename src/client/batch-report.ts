@@ -29,7 +29,7 @@ export function resultLine(task: TaskRecord): string {
     findingsAfter: r?.findingsAfter ?? {},
     remainingFindings: r?.remainingFindings ?? [],
     remainingFailures: r?.remainingFailures ?? [],
-    fuzzExecuted: r?.fuzz.executed ?? 0,
+    fuzzFirstPassExecuted: r?.fuzz.firstPassExecuted ?? 0,
     usage: r?.usage ?? null,
     codeFile: r ? codePath(task.id) : null,
     finalCode: r?.finalCode ?? null,

@@ -1,9 +1,10 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { BatchInputSchema, BatchOutcomeSchema, BatchProgressSchema, type BatchInput, type BatchInputArg, type BatchOutcome, type BatchProgress } from '../common/batch-schemas.js';
+import { BatchOutcomeSchema, BatchProgressSchema, type BatchInput, type BatchInputArg, type BatchOutcome, type BatchProgress } from '../common/batch-schemas.js';
 import { BATCH_PROGRESS_QUERY, BATCH_WORKFLOW_TYPE, TASK_QUEUES } from '../common/queues.js';
-import { HardenResultSchema, describeZodError, type HardenResult } from '../common/schemas.js';
+import { describeZodError, HardenResultSchema, type HardenResult } from '../common/schemas.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import { readRun, runFailureMessage } from './client.js';
+import { resolveBatchInput } from './request.js';
 
 /** Client side of batch runs: start one, follow it, collect what its children found. */
 
@@ -13,15 +14,14 @@ import { readRun, runFailureMessage } from './client.js';
  */
 export const MAX_BATCH_INPUT_BYTES = 1_900_000;
 
-/** Refuses a batch Temporal would refuse, before anything connects or starts. */
+/** Resolves the batch and refuses one Temporal would refuse, before anything connects or starts. */
 export function checkBatch(input: BatchInputArg): BatchInput {
-  const parsed = BatchInputSchema.safeParse(input);
-  if (!parsed.success) throw new Error(describeZodError('the batch', parsed.error));
-  const bytes = Buffer.byteLength(JSON.stringify(input));
+  const batch = resolveBatchInput(input);
+  const bytes = Buffer.byteLength(JSON.stringify(batch));
   if (bytes > MAX_BATCH_INPUT_BYTES) {
-    throw new Error(`the batch's ${parsed.data.tasks.length} tasks take ${(bytes / 1e6).toFixed(1)} MB, over the ${MAX_BATCH_INPUT_BYTES / 1e6} MB Temporal accepts in one input: split the file into smaller batches`);
+    throw new Error(`the batch's ${batch.tasks.length} tasks take ${(bytes / 1e6).toFixed(1)} MB, over the ${MAX_BATCH_INPUT_BYTES / 1e6} MB Temporal accepts in one input: split the file into smaller batches`);
   }
-  return parsed.data;
+  return batch;
 }
 
 export async function startBatch(client: Client, input: BatchInputArg, batchId: string): Promise<void> {
@@ -29,7 +29,7 @@ export async function startBatch(client: Client, input: BatchInputArg, batchId: 
   await client.workflow.start(BATCH_WORKFLOW_TYPE, {
     taskQueue: TASK_QUEUES.workflows,
     workflowId: batchId,
-    args: [input],
+    args: [batch],
     staticSummary: `batch of ${batch.total} tasks${batch.settings.llm ? ` with ${batch.settings.llm.model}` : ' (audit)'}`,
   });
 }

@@ -6,6 +6,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ENCRYPTED_ENCODING } from '../codec/aes-gcm.js';
 import { BATCH_WORKFLOW_TYPE } from '../common/queues.js';
 import { llmConfigured, loadEnv, type Env } from '../common/config.js';
+import { REQUEST_DEFAULTS } from '../common/defaults.js';
 import type { HardenRequestInput } from '../common/schemas.js';
 import { auditMarkdown, buildAuditTrail } from './audit.js';
 import { BATCH_USAGE, batchCommand, progressLine } from './batch-cli.js';
@@ -23,9 +24,9 @@ commands:
   harden --code-file FILE     harden existing code (with no LLM configured: an audit, no repair)
       --model NAME            model for all three agents (default: $ASC_MODEL or gpt-4o-mini)
       --no-llm                audit only, even when an LLM is configured
-      --max-static-rounds N   static analyse-and-repair rounds (default 4)
-      --mutations N           fuzz inputs derived from the seeds (default 150)
-      --seed N                seed of the mutation PRNG (default 1)
+      --max-static-rounds N   static analyse-and-repair rounds (default ${REQUEST_DEFAULTS.maxStaticRounds})
+      --mutations N           fuzz inputs derived from the seeds (default ${REQUEST_DEFAULTS.fuzz.mutations})
+      --seed N                seed of the mutation PRNG (default ${REQUEST_DEFAULTS.fuzz.seed})
       --id ID                 workflow id (default: harden-<file>-<time>)
       --no-wait               print the run id and return at once
       --json                  print the result as JSON
@@ -126,7 +127,7 @@ async function status(args: string[], env: Env): Promise<number> {
   }
   if (progress) {
     console.log(`  phase: ${progress.phase}; static round ${progress.staticRound}; fuzz repair round ${progress.fuzzRepairRound}`);
-    console.log(`  fuzz: ${progress.fuzzExecuted} executions, ${progress.fuzzFailures} failing; ${progress.steps} agent steps`);
+    console.log(`  fuzz: ${progress.fuzzExecutions} executions in all passes, ${progress.failingInputs} failing input(s) in the current code; ${progress.steps} agent steps`);
     if (progress.lastStep) console.log(`  last step: ${progress.lastStep}`);
   }
   console.log(`  Temporal UI: ${uiLink(env, id)}`);

@@ -2,7 +2,8 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
 import type { Env } from '../common/config.js';
 import { PROGRESS_QUERY, TASK_QUEUES, WORKFLOW_TYPE } from '../common/queues.js';
-import { HardenRequestSchema, HardenResultSchema, ProgressSchema, describeZodError, type HardenRequestInput, type HardenResult, type Progress } from '../common/schemas.js';
+import { HardenResultSchema, ProgressSchema, type HardenRequestInput, type HardenResult, type Progress } from '../common/schemas.js';
+import { resolveHardenRequest } from './request.js';
 
 /** Typed helpers over the Temporal client: start a run, read its progress and its result. */
 
@@ -19,15 +20,14 @@ export function uiLink(env: Env, workflowId: string): string {
   return `${env.TEMPORAL_UI_URL}/namespaces/${encodeURIComponent(env.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
-/** Validates the request here too, so bad input is refused before anything is started. */
-export async function startHarden(client: Client, request: HardenRequestInput, workflowId: string): Promise<string> {
-  const parsed = HardenRequestSchema.safeParse(request);
-  if (!parsed.success) throw new Error(describeZodError('the request', parsed.error));
+/** Resolves and validates the request first, so bad input is refused before anything is started. */
+export async function startHarden(client: Client, input: HardenRequestInput, workflowId: string): Promise<string> {
+  const request = resolveHardenRequest(input);
   const handle = await client.workflow.start(WORKFLOW_TYPE, {
     taskQueue: TASK_QUEUES.workflows,
     workflowId,
     args: [request],
-    staticSummary: `harden ${parsed.data.source}${parsed.data.llm ? ` with ${parsed.data.llm.model}` : ' (audit)'}`,
+    staticSummary: `harden ${request.source}${request.llm ? ` with ${request.llm.model}` : ' (audit)'}`,
   });
   return handle.workflowId;
 }

@@ -1,5 +1,6 @@
 import { renderFuzzValue } from '../common/fuzz-value.js';
-import type { Finding, FuzzCase, FuzzFailure, FuzzOutcome, HardenResult } from '../common/schemas.js';
+import type { FuzzCase, FuzzOutcome } from '../common/sandbox.js';
+import type { Finding, FuzzFailure, HardenResult } from '../common/schemas.js';
 
 /** The human report of a run, as the CLI prints it. */
 
@@ -44,11 +45,11 @@ export function formatReport(result: HardenResult, link: string | null): string 
   const fuzz = result.fuzz;
   if (fuzz.target) {
     const signature = `${fuzz.target.function}(${fuzz.target.params.map((p) => `${p.name}: ${p.type}`).join(', ')})`;
-    lines.push(`Fuzzing ${signature}: ${fuzz.executed} executions, ${fuzz.failures.length} failing input(s) at first`);
+    lines.push(`Fuzzing ${signature}: ${fuzz.firstPassExecuted} executions, ${fuzz.failures.length} failing input(s) at first`);
     for (const f of fuzz.failures.slice(0, 5)) lines.push(failure(fuzz.target.function, f));
     if (fuzz.failures.length > 5) lines.push(`    … and ${fuzz.failures.length - 5} more`);
     for (const r of fuzz.repairRounds) {
-      lines.push(`  repair round ${r.round}: ${r.accepted ? 'accepted' : 'rejected'}, ${r.remainingFailures.length} failing input(s), ${r.staticFindings.length} Bandit finding(s)`);
+      lines.push(`  repair round ${r.round}: candidate ${r.accepted ? 'accepted' : 'rejected'}: ${r.candidateFailures.length} of ${r.candidateExecuted} input(s) failing, ${r.candidateStaticFindings.length} Bandit finding(s)`);
     }
   }
   if (fuzz.skippedReason) lines.push(`Fuzzing skipped: ${fuzz.skippedReason}`);

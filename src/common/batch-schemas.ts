@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HardenRequestSchema, LlmSettingsSchema, SeveritySchema, TokenUsageSchema, VerdictSchema } from './schemas.js';
+import { HardenSettingsSchema, TokenUsageSchema, VerdictSchema, isRecord, withSettingsDefaults, type HardenSettingsInput, type RequestDefaults } from './schemas.js';
 
 /** One task of a batch: what the child run hardens. Ids name the child run, so they are unique. */
 export const BatchTaskSchema = z
@@ -11,13 +11,6 @@ export const BatchTaskSchema = z
   .refine((t) => (t.prompt === undefined) !== (t.code === undefined), { message: 'give exactly one of prompt or code' });
 export type BatchTask = z.infer<typeof BatchTaskSchema>;
 
-/** The settings every task's run shares: a hardening request without the task itself. */
-export const BatchSettingsSchema = z.object({
-  llm: LlmSettingsSchema.nullable(),
-  maxStaticRounds: z.number().int().min(1).max(10).optional(),
-  minSeverity: SeveritySchema.optional(),
-  fuzz: HardenRequestSchema.shape.fuzz.optional(),
-});
 
 /** A line of a batch file that could not be used, and why. */
 export const SkippedLineSchema = z.object({ line: z.number().int(), reason: z.string() });
@@ -38,8 +31,12 @@ export const TaskSummarySchema = z.object({
 });
 export type TaskSummary = z.infer<typeof TaskSummarySchema>;
 
-/** The input of one task's wrapper run: the hardening request and the id its run gets. */
-export const BatchTaskRunInputSchema = z.object({ runId: z.string(), batchId: z.string(), request: HardenRequestSchema });
+/**
+ * The input of one task's wrapper run: the hardening request and the id its run gets. The
+ * request passes through to the run, which validates it (its shape depends on when the batch
+ * started: requests of batches started before they were resolved at the edge lack defaults).
+ */
+export const BatchTaskRunInputSchema = z.object({ runId: z.string(), batchId: z.string(), request: z.looseObject({ source: z.string() }) });
 export type BatchTaskRunInput = z.input<typeof BatchTaskRunInputSchema>;
 
 /** What a batch has done so far; carried across continue-as-new, answered by the progress query. */
@@ -65,20 +62,47 @@ export const BatchTotalsSchema = z.object({
 });
 export type BatchTotals = z.infer<typeof BatchTotalsSchema>;
 
+/** A batch as the workflow takes it: every field resolved at the edge (src/client/request.ts). */
 export const BatchInputSchema = z.object({
   /** Tasks not started yet: each continue-as-new carries fewer. */
   tasks: z.array(BatchTaskSchema),
   total: z.number().int().min(0),
-  settings: BatchSettingsSchema,
-  concurrency: z.number().int().min(1).max(256).default(8),
+  /** What every task's run shares: a hardening request without the task itself. */
+  settings: HardenSettingsSchema,
+  concurrency: z.number().int().min(1).max(256),
   /** Children per run before continuing as new, which keeps each run's history small. */
-  tasksPerRun: z.number().int().min(1).max(2_000).default(500),
+  tasksPerRun: z.number().int().min(1).max(2_000),
   totals: BatchTotalsSchema.optional(),
   /** Lines of the batch file that were skipped, so whoever re-attaches sees them too. */
-  skipped: z.array(SkippedLineSchema).max(1_000).default([]),
+  skipped: z.array(SkippedLineSchema).max(1_000),
 });
 export type BatchInput = z.infer<typeof BatchInputSchema>;
-export type BatchInputArg = z.input<typeof BatchInputSchema>;
+
+/** What a caller may leave out of a batch: the defaults fill it. */
+export type BatchInputArg = Omit<BatchInput, 'settings' | 'concurrency' | 'tasksPerRun' | 'skipped'> & {
+  settings: HardenSettingsInput;
+  concurrency?: number | undefined;
+  tasksPerRun?: number | undefined;
+  skipped?: SkippedLine[] | undefined;
+};
+
+/** The values a caller's omissions take: today's at the edge, frozen ones for old runs. */
+export interface BatchDefaults {
+  concurrency: number;
+  tasksPerRun: number;
+}
+
+/** A batch with every omitted field, its settings' too, taken from the defaults. */
+export function withBatchDefaults(input: unknown, batch: BatchDefaults, request: RequestDefaults): unknown {
+  if (!isRecord(input)) return input;
+  return {
+    ...input,
+    settings: withSettingsDefaults(input.settings, request),
+    concurrency: input.concurrency ?? batch.concurrency,
+    tasksPerRun: input.tasksPerRun ?? batch.tasksPerRun,
+    skipped: input.skipped ?? [],
+  };
+}
 
 export const BatchOutcomeSchema = z.object({ totals: BatchTotalsSchema, total: z.number().int(), skipped: BatchInputSchema.shape.skipped });
 export type BatchOutcome = z.infer<typeof BatchOutcomeSchema>;

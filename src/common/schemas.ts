@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { FuzzValueSchema, PyTypeSchema } from './fuzz-value.js';
+import { CweSchema } from './cwe.js';
+import { PyTypeSchema } from './fuzz-value.js';
+import { EntrySchema, FuzzCaseSchema, FuzzOutcomeSchema } from './sandbox.js';
 
 /** Every workflow and activity boundary has one schema here; the types are inferred from it. */
 
 export const SeveritySchema = z.enum(['LOW', 'MEDIUM', 'HIGH']);
 export type Severity = z.infer<typeof SeveritySchema>;
 
-export const CweSchema = z.string().regex(/^CWE-\d+$/, 'a CWE id looks like CWE-78');
 
 export const FindingSchema = z.object({
   source: z.enum(['bandit', 'static-agent']),
@@ -60,13 +61,6 @@ export type BanditResult = z.infer<typeof BanditResultSchema>;
 
 // ---- fuzzing ----
 
-export const FuzzCaseSchema = z.object({ id: z.string(), args: z.array(FuzzValueSchema) });
-export type FuzzCase = z.infer<typeof FuzzCaseSchema>;
-
-/** How the harness reaches the code: call a function, or drive a Flask route. */
-export const EntrySchema = z.enum(['call', 'route']);
-export type Entry = z.infer<typeof EntrySchema>;
-
 export const FuzzTargetSchema = z.object({
   function: z.string(),
   entry: EntrySchema.default('call'),
@@ -74,57 +68,6 @@ export const FuzzTargetSchema = z.object({
   seeds: z.array(FuzzCaseSchema).min(1),
 });
 export type FuzzTarget = z.infer<typeof FuzzTargetSchema>;
-
-/** Something the input made the code do that a security oracle flags (python/harness.py). */
-export const SecurityEventSchema = z.object({
-  kind: z.enum(['shell', 'process', 'argument', 'path', 'network', 'eval', 'template', 'sql', 'deserialize', 'library']),
-  cwe: CweSchema,
-  detail: z.string(),
-});
-export type SecurityEvent = z.infer<typeof SecurityEventSchema>;
-
-/** What every outcome may carry besides its status. */
-const OutcomeExtras = {
-  events: z.array(SecurityEventSchema).default([]),
-  /** What the input printed: its size, its head, and whether it hit the output cap. */
-  output: z.object({ bytes: z.number().int(), head: z.string(), truncated: z.boolean() }).optional(),
-};
-
-export const FuzzOutcomeSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), returned: z.string(), ...OutcomeExtras }),
-  /** The code raised on purpose (a `raise` in its own code): input validation, not a crash. */
-  z.object({ status: z.literal('rejected'), exceptionType: z.string(), message: z.string(), line: z.number().int().nullable(), ...OutcomeExtras }),
-  z.object({ status: z.literal('exception'), exceptionType: z.string(), message: z.string(), line: z.number().int().nullable(), ...OutcomeExtras }),
-  z.object({ status: z.literal('timeout'), ...OutcomeExtras }),
-  z.object({ status: z.literal('killed'), signal: z.number().int(), ...OutcomeExtras }),
-  z.object({ status: z.literal('exited'), exitCode: z.number().int(), ...OutcomeExtras }),
-  /** The batch ended (memory limit, output cap, wall-clock kill) before this input reported. */
-  z.object({ status: z.literal('not-run'), reason: z.string(), ...OutcomeExtras }),
-]);
-export type FuzzOutcome = z.infer<typeof FuzzOutcomeSchema>;
-
-export const FAILURE_STATUSES = ['exception', 'timeout', 'killed', 'exited'] as const;
-
-export const RunBatchInputSchema = z.object({
-  code: z.string(),
-  function: z.string(),
-  entry: EntrySchema.default('call'),
-  /** Parameter names: for a route, the request parts ("args.q", "form.user", "json"). */
-  params: z.array(z.string()).default([]),
-  cases: z.array(FuzzCaseSchema).min(1),
-  timeoutMsPerInput: z.number().int().positive(),
-  /** Shown on the container's labels, so a leftover names its run. */
-  label: z.string(),
-});
-export type RunBatchInput = z.infer<typeof RunBatchInputSchema>;
-
-export const RunBatchResultSchema = z.object({
-  outcomes: z.array(z.object({ id: z.string(), outcome: FuzzOutcomeSchema })),
-  /** The code could not be loaded at all (import error, missing function). */
-  loadError: z.string().nullable(),
-  wallMs: z.number(),
-});
-export type RunBatchResult = z.infer<typeof RunBatchResultSchema>;
 
 export const FuzzFailureSchema = z.object({ input: FuzzCaseSchema, outcome: FuzzOutcomeSchema });
 export type FuzzFailure = z.infer<typeof FuzzFailureSchema>;
@@ -136,7 +79,7 @@ const ModelSchema = z.string().min(1, 'name the model');
 export const LlmSettingsSchema = z.object({
   model: ModelSchema,
   /** Attempts of each agent call before the run fails (Temporal retries with backoff). */
-  maxAttempts: z.number().int().min(1).max(20).default(5),
+  maxAttempts: z.number().int().min(1).max(20),
 });
 export type LlmSettings = z.infer<typeof LlmSettingsSchema>;
 
@@ -180,47 +123,96 @@ export type SeedsResult = z.infer<typeof SeedsResultSchema>;
 
 // ---- the workflow ----
 
-export const HardenRequestSchema = z
-  .object({
-    /** A Python signature with a docstring: the Coding agent writes the body. */
-    prompt: z.string().optional(),
-    /** Existing code to harden (or, with no LLM, to audit). */
-    code: z.string().optional(),
-    /** File name or dataset id, for reports. */
-    source: z.string().default('input'),
-    /** Null runs an audit: static analysis and fuzzing, no repair. */
-    llm: LlmSettingsSchema.nullable(),
-    maxStaticRounds: z.number().int().min(1).max(10).default(4),
-    /** Bandit findings below this severity are not counted. */
-    minSeverity: SeveritySchema.default('MEDIUM'),
-    fuzz: z
-      .object({
-        mutations: z.number().int().min(0).max(10_000).default(150),
-        batchSize: z.number().int().min(1).max(1_000).default(50),
-        timeoutMsPerInput: z.number().int().min(100).max(60_000).default(2_000),
-        maxRepairRounds: z.number().int().min(0).max(10).default(4),
-        /** Seed of the mutation PRNG; the same seed gives the same inputs. */
-        seed: z.number().int().default(1),
-      })
-      .prefault({}),
-  })
-  .superRefine((req, ctx) => {
-    const given = [req.prompt, req.code].filter((v) => v !== undefined);
-    if (given.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: 'give exactly one of prompt (a task to write) or code (code to harden)' });
-      return;
-    }
-    const text = (req.prompt ?? req.code ?? '').trim();
-    if (text.length === 0) ctx.addIssue({ code: 'custom', path: [req.prompt !== undefined ? 'prompt' : 'code'], message: 'is empty' });
-    if (req.prompt !== undefined && !/^\s*(async\s+)?def\s+\w+\s*\(/m.test(req.prompt)) {
-      ctx.addIssue({ code: 'custom', path: ['prompt'], message: 'has no Python function signature (def name(...):); a prompt is a Python signature with a docstring' });
-    }
-    if (req.prompt !== undefined && req.llm === null) {
-      ctx.addIssue({ code: 'custom', path: ['llm'], message: 'writing code from a prompt needs an LLM: set OPENAI_BASE_URL / OPENAI_API_KEY and a model' });
-    }
-  });
+/**
+ * How a run hardens: the settings a single run and every task of a batch share. The workflow
+ * takes them fully resolved (no defaults here: the edge fills them, src/client/request.ts), so a
+ * changed default never changes what a running workflow does.
+ */
+export const HardenSettingsSchema = z.object({
+  /** Null runs an audit: static analysis and fuzzing, no repair. */
+  llm: LlmSettingsSchema.nullable(),
+  maxStaticRounds: z.number().int().min(1).max(10),
+  /** Bandit findings below this severity are not counted. */
+  minSeverity: SeveritySchema,
+  fuzz: z.object({
+    mutations: z.number().int().min(0).max(10_000),
+    /** Inputs per sandbox container; the sandbox activity's timeout is derived from it. */
+    batchSize: z.number().int().min(1).max(1_000),
+    timeoutMsPerInput: z.number().int().min(100).max(60_000),
+    maxRepairRounds: z.number().int().min(0).max(10),
+    /** Seed of the mutation PRNG; the same seed gives the same inputs. */
+    seed: z.number().int(),
+  }),
+});
+export type HardenSettings = z.infer<typeof HardenSettingsSchema>;
+
+export const HardenRequestSchema = HardenSettingsSchema.extend({
+  /** A Python signature with a docstring: the Coding agent writes the body. */
+  prompt: z.string().optional(),
+  /** Existing code to harden (or, with no LLM, to audit). */
+  code: z.string().optional(),
+  /** File name or dataset id, for reports. */
+  source: z.string(),
+}).superRefine((req, ctx) => {
+  const given = [req.prompt, req.code].filter((v) => v !== undefined);
+  if (given.length !== 1) {
+    ctx.addIssue({ code: 'custom', message: 'give exactly one of prompt (a task to write) or code (code to harden)' });
+    return;
+  }
+  const text = (req.prompt ?? req.code ?? '').trim();
+  if (text.length === 0) ctx.addIssue({ code: 'custom', path: [req.prompt !== undefined ? 'prompt' : 'code'], message: 'is empty' });
+  if (req.prompt !== undefined && !/^\s*(async\s+)?def\s+\w+\s*\(/m.test(req.prompt)) {
+    ctx.addIssue({ code: 'custom', path: ['prompt'], message: 'has no Python function signature (def name(...):); a prompt is a Python signature with a docstring' });
+  }
+  if (req.prompt !== undefined && req.llm === null) {
+    ctx.addIssue({ code: 'custom', path: ['llm'], message: 'writing code from a prompt needs an LLM: set OPENAI_BASE_URL / OPENAI_API_KEY and a model' });
+  }
+});
 export type HardenRequest = z.infer<typeof HardenRequestSchema>;
-export type HardenRequestInput = z.input<typeof HardenRequestSchema>;
+
+/** What a caller may leave out of a request: the defaults fill it (src/common/defaults.ts). */
+export type HardenSettingsInput = {
+  llm: { model: string; maxAttempts?: number | undefined } | null;
+  maxStaticRounds?: number | undefined;
+  minSeverity?: Severity | undefined;
+  fuzz?: Partial<{ [K in keyof HardenSettings['fuzz']]: HardenSettings['fuzz'][K] | undefined }> | undefined;
+};
+export type HardenRequestInput = HardenSettingsInput & { prompt?: string; code?: string; source?: string | undefined };
+
+/** The values a caller's omissions take: today's (defaults.ts) at the edge, frozen ones for old runs. */
+export interface RequestDefaults {
+  source: string;
+  maxStaticRounds: number;
+  minSeverity: Severity;
+  llm: { maxAttempts: number };
+  fuzz: HardenSettings['fuzz'];
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `defaults` overridden by every value the caller gave; what is not an object is left for the schema to refuse. */
+function filled(defaults: object, given: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(given)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+/** Settings with every omitted field taken from `defaults`; the schema then judges the whole. */
+export function withSettingsDefaults(input: unknown, defaults: RequestDefaults): unknown {
+  if (!isRecord(input)) return input;
+  const { maxStaticRounds, minSeverity } = defaults;
+  const llm = isRecord(input.llm) ? filled(defaults.llm, input.llm) : input.llm;
+  const fuzz = input.fuzz === undefined ? { ...defaults.fuzz } : isRecord(input.fuzz) ? filled(defaults.fuzz, input.fuzz) : input.fuzz;
+  return { ...filled({ maxStaticRounds, minSeverity }, input), llm, fuzz };
+}
+
+/** A request with every omitted field taken from `defaults`. */
+export function withRequestDefaults(input: unknown, defaults: RequestDefaults): unknown {
+  const settings = withSettingsDefaults(input, defaults);
+  return isRecord(settings) && settings.source === undefined ? { ...settings, source: defaults.source } : settings;
+}
 
 export const AgentStepSchema = z.object({
   index: z.number().int(),
@@ -235,47 +227,81 @@ export type AgentStep = z.infer<typeof AgentStepSchema>;
 export const StaticRoundSchema = z.object({ round: z.number().int(), findings: z.array(FindingSchema), repaired: z.boolean() });
 export type StaticRound = z.infer<typeof StaticRoundSchema>;
 
+/** One fuzz-repair round: the Coding agent's candidate, re-run and re-checked, then kept or dropped. */
 export const FuzzRepairRoundSchema = z.object({
   round: z.number().int(),
-  remainingFailures: z.array(FuzzFailureSchema),
-  staticFindings: z.array(FindingSchema),
+  /** Executions of the re-check pass: the whole corpus, run against the candidate. */
+  candidateExecuted: z.number().int(),
+  /** What the candidate still failed; the run keeps these only when the candidate is accepted. */
+  candidateFailures: z.array(FuzzFailureSchema),
+  /** Bandit's findings in the candidate. */
+  candidateStaticFindings: z.array(FindingSchema),
+  /** Fewer failing inputs and no new Bandit finding: the candidate became the code. */
   accepted: z.boolean(),
 });
-
+export type FuzzRepairRound = z.infer<typeof FuzzRepairRoundSchema>;
 export const VerdictSchema = z.enum(['secure', 'vulnerable', 'could-not-verify']);
 export type Verdict = z.infer<typeof VerdictSchema>;
 
-export const HardenResultSchema = z.object({
-  verdict: VerdictSchema,
-  reasons: z.array(z.string()),
-  mode: z.enum(['harden', 'audit']),
-  source: z.string(),
-  model: z.string().nullable(),
-  initialCode: z.string(),
-  finalCode: z.string(),
-  staticRounds: z.array(StaticRoundSchema),
-  fuzz: z.object({
-    target: z.object({ function: z.string(), entry: EntrySchema, params: FuzzTargetSchema.shape.params }).nullable(),
-    skippedReason: z.string().nullable(),
-    executed: z.number().int(),
-    failures: z.array(FuzzFailureSchema),
-    repairRounds: z.array(FuzzRepairRoundSchema),
+export const HardenResultSchema = z.preprocess(
+  upgradeLegacyResult,
+  z.object({
+    verdict: VerdictSchema,
+    reasons: z.array(z.string()),
+    mode: z.enum(['harden', 'audit']),
+    source: z.string(),
+    model: z.string().nullable(),
+    initialCode: z.string(),
+    finalCode: z.string(),
+    staticRounds: z.array(StaticRoundSchema),
+    fuzz: z.object({
+      target: z.object({ function: z.string(), entry: EntrySchema, params: FuzzTargetSchema.shape.params }).nullable(),
+      skippedReason: z.string().nullable(),
+      /** Executions of the first pass over the corpus (re-checks count in their repair rounds). */
+      firstPassExecuted: z.number().int(),
+      /** What the first pass found, before any repair. */
+      failures: z.array(FuzzFailureSchema),
+      repairRounds: z.array(FuzzRepairRoundSchema),
+    }),
+    findingsBefore: z.record(z.string(), z.number().int()),
+    findingsAfter: z.record(z.string(), z.number().int()),
+    /** Static findings in the final code. */
+    remainingFindings: z.array(FindingSchema),
+    /** Failing inputs of the final code: the first pass's, or the last accepted repair's. */
+    remainingFailures: z.array(FuzzFailureSchema),
+    steps: z.array(AgentStepSchema),
+    usage: TokenUsageSchema,
   }),
-  findingsBefore: z.record(z.string(), z.number().int()),
-  findingsAfter: z.record(z.string(), z.number().int()),
-  remainingFindings: z.array(FindingSchema),
-  remainingFailures: z.array(FuzzFailureSchema),
-  steps: z.array(AgentStepSchema),
-  usage: TokenUsageSchema,
-});
+);
 export type HardenResult = z.infer<typeof HardenResultSchema>;
+
+/**
+ * Results of runs that finished before the fields were renamed (fuzz.executed summed every pass;
+ * a repair round's remainingFailures / staticFindings were its candidate's) read as today's, so
+ * `asc result` and `asc audit` still work on them. Each pass ran the whole corpus, so a pass's
+ * executions are the sum's even share.
+ */
+function upgradeLegacyResult(value: unknown): unknown {
+  if (!isRecord(value) || !isRecord(value.fuzz) || typeof value.fuzz.executed !== 'number' || value.fuzz.firstPassExecuted !== undefined) return value;
+  const { executed, repairRounds, ...fuzz } = value.fuzz;
+  const rounds = Array.isArray(repairRounds) ? repairRounds : [];
+  const perPass = Math.round(executed / (rounds.length + 1));
+  const upgraded = rounds.map((round: unknown) => {
+    if (!isRecord(round)) return round;
+    const { remainingFailures, staticFindings, ...rest } = round;
+    return { ...rest, candidateExecuted: perPass, candidateFailures: remainingFailures, candidateStaticFindings: staticFindings };
+  });
+  return { ...value, fuzz: { ...fuzz, firstPassExecuted: perPass, repairRounds: upgraded } };
+}
 
 export const ProgressSchema = z.object({
   phase: z.enum(['generating', 'static', 'fuzzing', 'fuzz-repair', 'done']),
   staticRound: z.number().int(),
   fuzzRepairRound: z.number().int(),
-  fuzzExecuted: z.number().int(),
-  fuzzFailures: z.number().int(),
+  /** Every execution so far: the first pass and each repair's re-check. */
+  fuzzExecutions: z.number().int(),
+  /** Failing inputs of the code as it stands (a rejected candidate's do not count). */
+  failingInputs: z.number().int(),
   steps: z.number().int(),
   lastStep: z.string().nullable(),
 });

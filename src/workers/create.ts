@@ -3,14 +3,15 @@ import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import Docker from 'dockerode';
 import { createAnalysisActivities, createLlmActivities, createLlmClient, createSandboxActivities } from '../activities/index.js';
-import { DEFAULT_LIMITS, reapLeftovers } from '../activities/sandbox/container.js';
+import { reapLeftovers } from '../activities/sandbox/container.js';
 import { runProcess } from '../activities/process.js';
 import { llmConfigured, type Env } from '../common/config.js';
 import { TASK_QUEUES, type QueueKind } from '../common/queues.js';
+import { SANDBOX_LIMITS } from '../common/sandbox.js';
 
 const REAP_EVERY_MS = 60_000;
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/workflows.js', import.meta.url));
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
 
 /** A worker that cannot do its job refuses to start, and says what to do about it. */
 export class PreflightError extends Error {}
@@ -76,7 +77,7 @@ export async function prepareQueue(kind: QueueKind, env: Env): Promise<QueueSetu
       setInterval(() => void reapLeftovers(docker).catch(() => undefined), REAP_EVERY_MS).unref();
       return {
         kind,
-        activities: createSandboxActivities({ docker, image: env.ASC_SANDBOX_IMAGE, limits: DEFAULT_LIMITS }),
+        activities: createSandboxActivities({ docker, image: env.ASC_SANDBOX_IMAGE, limits: SANDBOX_LIMITS }),
         maxConcurrentActivityTaskExecutions: env.ASC_SANDBOX_CONCURRENCY,
       };
     }

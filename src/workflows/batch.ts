@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   CancellationScope,
   CancelledFailure,
   ChildWorkflowCancellationType,
@@ -14,11 +13,12 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { BatchInputSchema, BatchTaskRunInputSchema, type BatchInputArg, type BatchOutcome, type BatchProgress, type BatchTask, type BatchTaskRunInput, type BatchTotals, type TaskSummary } from '../common/batch-schemas.js';
+import { BatchInputSchema, BatchTaskRunInputSchema, type BatchInput, type BatchOutcome, type BatchProgress, type BatchTask, type BatchTaskRunInput, type BatchTotals, type TaskSummary } from '../common/batch-schemas.js';
 import { BATCH_PROGRESS_QUERY, TASK_QUEUES, WORKFLOW_TYPE } from '../common/queues.js';
+import { failure } from '../common/failures.js';
 import { describeZodError, type HardenResult } from '../common/schemas.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
-import type { hardenWorkflow } from './workflows.js';
+import { batchAsStarted } from './legacy.js';
 
 export const batchProgressQuery = defineQuery<BatchProgress>(BATCH_PROGRESS_QUERY);
 
@@ -82,12 +82,13 @@ function reason(error: unknown): string {
  */
 export async function batchTaskWorkflow(input: BatchTaskRunInput): Promise<TaskSummary> {
   const parsed = BatchTaskRunInputSchema.safeParse(input);
-  if (!parsed.success) throw ApplicationFailure.nonRetryable(describeZodError('the batch task', parsed.error), 'BadRequest');
+  if (!parsed.success) throw failure('BadRequest', describeZodError('the batch task', parsed.error));
   try {
-    const result = await executeChild<typeof hardenWorkflow>(WORKFLOW_TYPE, {
+    // The request goes through as the batch made it; the run validates it.
+    const result = await executeChild<(request: BatchTaskRunInput['request']) => Promise<HardenResult>>(WORKFLOW_TYPE, {
       workflowId: parsed.data.runId,
       taskQueue: TASK_QUEUES.workflows,
-      args: [input.request],
+      args: [parsed.data.request],
       typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.batch, value: parsed.data.batchId }],
       // A cancelled task ends only after its run has stopped its containers.
       cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -96,7 +97,7 @@ export async function batchTaskWorkflow(input: BatchTaskRunInput): Promise<TaskS
     return summarise(result);
   } catch (error) {
     if (isCancellation(error)) throw error;
-    throw ApplicationFailure.nonRetryable(reason(error), 'TaskFailed');
+    throw failure('TaskFailed', reason(error));
   }
 }
 
@@ -106,9 +107,9 @@ export async function batchTaskWorkflow(input: BatchTaskRunInput): Promise<TaskS
  * batch of any size keeps each run's history small. Cancelling it cancels the running children
  * (which stop their containers) and starts no more.
  */
-export async function batchWorkflow(input: BatchInputArg): Promise<BatchOutcome> {
-  const parsed = BatchInputSchema.safeParse(input);
-  if (!parsed.success) throw ApplicationFailure.nonRetryable(describeZodError('the batch', parsed.error), 'BadRequest');
+export async function batchWorkflow(input: BatchInput): Promise<BatchOutcome> {
+  const parsed = BatchInputSchema.safeParse(batchAsStarted(input));
+  if (!parsed.success) throw failure('BadRequest', describeZodError('the batch', parsed.error));
   const { settings, concurrency, tasksPerRun, total, skipped } = parsed.data;
   const pending = [...parsed.data.tasks];
   const totals = parsed.data.totals ?? emptyTotals(Date.now());

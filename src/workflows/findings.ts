@@ -1,4 +1,5 @@
-import { FAILURE_STATUSES, type Finding, type FuzzFailure, type FuzzOutcome } from '../common/schemas.js';
+import { FAILURE_STATUSES, type FuzzOutcome } from '../common/sandbox.js';
+import type { Finding, FuzzFailure } from '../common/schemas.js';
 
 /** Pure bookkeeping of findings and fuzz failures, shared by the workflow and its tests. */
 

@@ -1,5 +1,5 @@
 import type { FuzzValue } from '../common/fuzz-value.js';
-import type { FuzzCase } from '../common/schemas.js';
+import type { FuzzCase } from '../common/sandbox.js';
 
 /**
  * Type-aware mutation, pure and seeded: the workflow derives the same inputs on every replay,

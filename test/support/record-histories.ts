@@ -1,7 +1,8 @@
 /**
  * Records the histories the replay test replays (test/histories/*.json): one run of each
  * representative path, on real parts with the scripted LLM. Run it when a workflow change is
- * meant to change histories, after guarding running workflows with patched():
+ * meant to change histories, after guarding running workflows with patched() and renaming the
+ * current histories to the next vN- prefix (the old ones stay, to replay the unpatched side):
  *
  *   source scripts/env.sh && npm run --silent build && node dist/test/support/record-histories.js
  */

@@ -1,7 +1,11 @@
+import { after, before } from 'node:test';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startHarden } from '../../src/client/client.js';
 import { loadEnv, type Env } from '../../src/common/config.js';
 import type { QueueKind } from '../../src/common/queues.js';
+import { ScriptedLlm, type Responder } from './scripted-llm.js';
+import { HardenResultSchema, type HardenRequestInput, type HardenResult } from '../../src/common/schemas.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/common/search-attributes.js';
 import { createWorker, prepareQueue, WORKFLOWS_PATH } from '../../src/workers/create.js';
 
@@ -20,9 +24,12 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
+/** The bundler's progress would drown the test report; its errors still show. */
+export const quietBundlerLogger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+
 /** Bundling takes seconds: once per test process. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m) => console.error(m) } });
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
   return bundle;
 }
 
@@ -62,5 +69,44 @@ export async function startStack(options: { queues: QueueKind[]; llmUrl?: string
       for (const outcome of await Promise.allSettled(running)) if (outcome.status === 'rejected') console.error('a worker failed:', outcome.reason);
       await testEnv.teardown();
     },
+  };
+}
+
+/** Starts a run through the client, as `asc harden` does, and waits for its result. */
+export async function hardenOn(stack: Stack, request: HardenRequestInput, id: string): Promise<HardenResult> {
+  await startHarden(stack.testEnv.client, request, id);
+  return HardenResultSchema.parse(await stack.testEnv.client.workflow.getHandle(id).result());
+}
+
+export interface ScriptedSuite {
+  readonly llm: ScriptedLlm;
+  readonly stack: Stack;
+  harden: (request: HardenRequestInput, id: string) => Promise<HardenResult>;
+}
+
+/** For a test suite: the scripted model and a stack of every queue, up before its tests and down after. */
+export function scriptedSuite(model: Responder): ScriptedSuite {
+  let llm: ScriptedLlm | undefined;
+  let stack: Stack | undefined;
+  before(async () => {
+    llm = await ScriptedLlm.start(model);
+    stack = await startStack({ queues: ['workflows', 'llm', 'analysis', 'sandbox'], llmUrl: llm.url });
+  });
+  after(async () => {
+    await stack?.stop();
+    await llm?.close();
+  });
+  const started = <T>(part: T | undefined): T => {
+    if (part === undefined) throw new Error('the suite has not started: use it inside its tests');
+    return part;
+  };
+  return {
+    get llm() {
+      return started(llm);
+    },
+    get stack() {
+      return started(stack);
+    },
+    harden: (request, id) => hardenOn(started(stack), request, id),
   };
 }

@@ -1,10 +1,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
+import { failure } from '../../common/failures.js';
 import type { Finding, Severity } from '../../common/schemas.js';
-import { runProcess } from '../process.js';
+import { runAnalyser } from './run-analyser.js';
 
 /** The part of Bandit's JSON report we read (bandit >= 1.7.5 adds issue_cwe). */
 const BanditReportSchema = z.object({
@@ -41,17 +41,14 @@ export async function banditFindings(bandit: string, code: string, minSeverity: 
   try {
     const file = join(dir, 'code.py');
     await writeFile(file, code);
-    const run = await runProcess(bandit, ['-f', 'json', '-q', file], '', BANDIT_TIMEOUT_MS);
-    if (run.timedOut) throw ApplicationFailure.retryable(`bandit took longer than ${BANDIT_TIMEOUT_MS / 1000} s`, 'AnalyserTimeout');
+    const fix = 'run scripts/setup.sh to install it, or set ASC_BANDIT';
+    const run = await runAnalyser({ program: bandit, fix }, ['-f', 'json', '-q', file], '', BANDIT_TIMEOUT_MS);
     // Bandit exits 1 when it finds issues; anything else with no JSON is a broken install.
     let report: z.infer<typeof BanditReportSchema>;
     try {
       report = BanditReportSchema.parse(JSON.parse(run.stdout));
     } catch {
-      throw ApplicationFailure.nonRetryable(
-        `bandit (${bandit}) gave no JSON report (exit ${run.exitCode}): ${run.stderr.slice(0, 500)}. Run scripts/setup.sh to install it, or set ASC_BANDIT.`,
-        'AnalyserBroken',
-      );
+      throw failure('AnalyserBroken', `bandit (${bandit}) gave no JSON report (exit ${run.exitCode}): ${run.stderr.slice(0, 500)}; ${fix}`);
     }
     return report.results
       .map(

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
+import { failure } from '../../common/failures.js';
 
 /**
  * Sorts a failed model call into "try again later" and "fix something first". Temporal owns
@@ -9,11 +10,11 @@ export function classifyLlmError(error: unknown, endpoint: string, model: string
   if (error instanceof ApplicationFailure) return error;
   const cause = error instanceof Error ? error : undefined;
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return ApplicationFailure.create({ message: `the LLM at ${endpoint} did not answer in time`, type: 'LlmTimeout', cause });
+    return failure('LlmTimeout', `the LLM at ${endpoint} did not answer in time`, { cause });
   }
   if (error instanceof OpenAI.APIConnectionError) {
     const detail = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return ApplicationFailure.create({ message: `cannot reach the LLM at ${endpoint}${detail}; check OPENAI_BASE_URL and that the server is up`, type: 'LlmUnreachable', cause });
+    return failure('LlmUnreachable', `cannot reach the LLM at ${endpoint}${detail}; check OPENAI_BASE_URL and that the server is up`, { cause });
   }
   // instanceof narrows to APIError<any, any>: read the fields as unknown and check them.
   const status: unknown = error instanceof OpenAI.APIError ? error.status : undefined;
@@ -22,12 +23,7 @@ export function classifyLlmError(error: unknown, endpoint: string, model: string
     const detail = `HTTP ${status} from ${endpoint}: ${error.message}`;
     if (status === 408 || status === 409 || status === 429 || status >= 500) {
       const delayMs = retryAfterMs(headers instanceof Headers ? headers : undefined);
-      return ApplicationFailure.create({
-        message: detail,
-        type: status === 429 ? 'LlmRateLimited' : 'LlmUnavailable',
-        cause,
-        ...(delayMs !== undefined ? { nextRetryDelay: delayMs } : {}),
-      });
+      return failure(status === 429 ? 'LlmRateLimited' : 'LlmUnavailable', detail, { cause, ...(delayMs !== undefined ? { nextRetryDelayMs: delayMs } : {}) });
     }
     const advice: Record<number, string> = {
       400: `the request was refused: check that model "${model}" accepts chat completions`,
@@ -35,14 +31,9 @@ export function classifyLlmError(error: unknown, endpoint: string, model: string
       403: 'the API key may not use this model or endpoint: check OPENAI_API_KEY and its permissions',
       404: `model "${model}" or the endpoint was not found: check ASC_MODEL / --model and OPENAI_BASE_URL (it usually ends in /v1)`,
     };
-    return ApplicationFailure.create({
-      message: `${detail}; ${advice[status] ?? 'the endpoint refused the request'}`,
-      type: `LlmHttp${status}`,
-      nonRetryable: true,
-      cause,
-    });
+    return failure('LlmRefused', `${detail}; ${advice[status] ?? 'the endpoint refused the request'}`, { cause });
   }
-  return ApplicationFailure.create({ message: `LLM call failed: ${cause?.message ?? String(error)}`, type: 'LlmError', cause });
+  return failure('LlmError', `LLM call failed: ${cause?.message ?? String(error)}`, { cause });
 }
 
 /** `retry-after-ms`, or `retry-after` in seconds or as an HTTP date. */

@@ -1,9 +1,9 @@
-import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import { z } from 'zod';
+import { failure } from '../../common/failures.js';
 import { fromJson, PyTypeSchema } from '../../common/fuzz-value.js';
+import { CweSchema } from '../../common/cwe.js';
 import {
-  CweSchema,
   GenerateCodeInputSchema,
   RepairCodeInputSchema,
   ReviewCodeInputSchema,
@@ -75,10 +75,7 @@ async function converse<T>(deps: LlmDeps, model: string, system: string, user: s
     lastProblem = parsed.problem;
     messages.push({ role: 'assistant', content: answer }, { role: 'user', content: parsed.reask });
   }
-  throw ApplicationFailure.nonRetryable(
-    `the model's answer was unusable after ${MAX_REASKS + 1} tries (${lastProblem}); try a stronger model (ASC_MODEL / --model)`,
-    'LlmUnusableAnswer',
-  );
+  throw failure('LlmUnusableAnswer', `the model's answer was unusable after ${MAX_REASKS + 1} tries (${lastProblem}); try a stronger model (ASC_MODEL / --model)`);
 }
 
 const parseCode: Parse<string> = (answer) => {

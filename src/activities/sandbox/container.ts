@@ -1,36 +1,8 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import { z } from 'zod';
-import { FuzzOutcomeSchema, type FuzzOutcome, type RunBatchInput, type RunBatchResult } from '../../common/schemas.js';
+import { batchWallClockMs, harnessRequest, HarnessLineSchema, type FuzzOutcome, type RunBatchInput, type RunBatchResult, type SandboxLimits } from '../../common/sandbox.js';
 
 export const SANDBOX_LABEL = 'autosafecoder.sandbox';
-
-export interface SandboxLimits {
-  memoryBytes: number;
-  pids: number;
-  nanoCpus: number;
-  /** Largest file the code may write (RLIMIT_FSIZE) and size of the tmpfs work dir. */
-  fileBytes: number;
-  /** Harness protocol output kept; past it the container is killed. */
-  maxStdoutBytes: number;
-  /** What one input may print (RLIMIT_FSIZE of its output file); past it the input is killed. */
-  outputCapBytes: number;
-  maxStderrBytes: number;
-}
-
-export const DEFAULT_LIMITS: SandboxLimits = {
-  memoryBytes: 256 * 1024 * 1024,
-  pids: 64,
-  nanoCpus: 1_000_000_000,
-  fileBytes: 16 * 1024 * 1024,
-  maxStdoutBytes: 4 * 1024 * 1024,
-  outputCapBytes: 1024 * 1024,
-  maxStderrBytes: 64 * 1024,
-};
-
-/** The JSON lines of the harness (python/harness.py): a fatal load error, or one input's outcome. */
-const FatalLineSchema = z.object({ fatal: z.string() });
-const OutcomeLineSchema = z.intersection(z.object({ id: z.string() }), FuzzOutcomeSchema);
 
 function parseLine(line: string): unknown {
   try {
@@ -39,9 +11,6 @@ function parseLine(line: string): unknown {
     return null;
   }
 }
-
-/** Seconds a container may take to start and load the code, on top of the per-input limits. */
-const START_BUDGET_MS = 15_000;
 
 export interface BatchHooks {
   onOutcome: (done: number) => void;
@@ -83,38 +52,13 @@ function containerOptions(image: string, limits: SandboxLimits, labels: Record<s
   };
 }
 
-/** A locked-down container for one batch; a started one waits for the batch on stdin. */
-export interface Sandbox {
-  container: Docker.Container;
-  running: boolean;
-}
-
-export async function createSandbox(docker: Docker, image: string, limits: SandboxLimits, labels: Record<string, string>, start: boolean): Promise<Sandbox> {
-  const container = await docker.createContainer(containerOptions(image, limits, labels));
-  if (start) {
-    try {
-      await container.start();
-    } catch (error) {
-      await container.remove({ force: true }).catch(() => undefined);
-      throw error;
-    }
-  }
-  return { container, running: start };
-}
-
 /**
  * Runs one batch of inputs in a fresh locked-down container and removes the container on
  * every path. Each input's outcome is reported by the harness as it finishes.
  */
 export async function runBatchInContainer(docker: Docker, image: string, input: RunBatchInput, limits: SandboxLimits, hooks: BatchHooks): Promise<RunBatchResult> {
   const started = Date.now();
-  const sandbox = await createSandbox(docker, image, limits, { ...hooks.labels, 'autosafecoder.run': input.label }, false);
-  return runBatch(docker, sandbox, input, limits, hooks, started);
-}
-
-/** Feeds the batch to the sandbox's harness, collects the outcomes, then removes the container. */
-export async function runBatch(docker: Docker, sandbox: Sandbox, input: RunBatchInput, limits: SandboxLimits, hooks: BatchHooks, started = Date.now()): Promise<RunBatchResult> {
-  const { container } = sandbox;
+  const container = await docker.createContainer(containerOptions(image, limits, { ...hooks.labels, 'autosafecoder.run': input.label }));
   const outcomes = new Map<string, FuzzOutcome>();
   let loadError: string | null = null;
   let endReason: string | null = null;
@@ -122,7 +66,7 @@ export async function runBatch(docker: Docker, sandbox: Sandbox, input: RunBatch
     endReason ??= reason;
     container.kill().catch(() => undefined);
   };
-  const wallLimitMs = START_BUDGET_MS + input.cases.length * (input.timeoutMsPerInput + 250);
+  const wallLimitMs = batchWallClockMs(input.cases.length, input.timeoutMsPerInput);
   const timer = setTimeout(() => kill(`the batch ran past its ${Math.round(wallLimitMs / 1000)} s wall-clock limit`), wallLimitMs);
   const onAbort = () => kill('the activity was cancelled');
   hooks.signal.addEventListener('abort', onAbort);
@@ -140,14 +84,12 @@ export async function runBatch(docker: Docker, sandbox: Sandbox, input: RunBatch
       pending += chunk.toString('utf8');
       let newline: number;
       while ((newline = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, newline);
+        const line = HarnessLineSchema.safeParse(parseLine(pending.slice(0, newline)));
         pending = pending.slice(newline + 1);
-        const message = parseLine(line);
-        const fatal = FatalLineSchema.safeParse(message);
-        if (fatal.success) loadError = fatal.data.fatal;
-        const reported = OutcomeLineSchema.safeParse(message);
-        if (reported.success) {
-          const { id, ...outcome } = reported.data;
+        if (!line.success) continue;
+        if ('fatal' in line.data) loadError = line.data.fatal;
+        else if ('id' in line.data) {
+          const { id, ...outcome } = line.data;
           outcomes.set(id, outcome);
           hooks.onOutcome(outcomes.size);
         }
@@ -161,19 +103,8 @@ export async function runBatch(docker: Docker, sandbox: Sandbox, input: RunBatch
       stream.on('close', resolve);
       stream.on('error', () => resolve());
     });
-    if (!sandbox.running) await container.start();
-    stream.end(
-      JSON.stringify({
-        code: input.code,
-        function: input.function,
-        entry: input.entry,
-        params: input.params,
-        inputs: input.cases,
-        timeoutMs: input.timeoutMsPerInput,
-        outputLimit: 2000,
-        outputCap: limits.outputCapBytes,
-      }),
-    );
+    await container.start();
+    stream.end(JSON.stringify(harnessRequest(input, limits)));
     const status = (await container.wait()) as { StatusCode: number };
     await streamEnded;
     if (status.StatusCode !== 0 && endReason === null) {

@@ -1,11 +1,12 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { failure } from '../../common/failures.js';
 import type Docker from 'dockerode';
 import type { z } from 'zod';
-import { RunBatchInputSchema, type RunBatchResult } from '../../common/schemas.js';
+import { RunBatchInputSchema, type RunBatchResult, type SandboxLimits } from '../../common/sandbox.js';
 import { withHeartbeat } from '../heartbeat.js';
 import { parseInput } from '../validate.js';
-import { runBatchInContainer, type SandboxLimits } from './container.js';
+import { runBatchInContainer } from './container.js';
 
 export interface SandboxDeps {
   docker: Docker;
@@ -38,7 +39,7 @@ export function createSandboxActivities(deps: SandboxDeps) {
       } catch (error) {
         if (error instanceof ApplicationFailure) throw error;
         // The engine refusing or vanishing is transient from the run's point of view: retry.
-        throw ApplicationFailure.retryable(`container engine error: ${error instanceof Error ? error.message : String(error)}`, 'SandboxEngineError');
+        throw failure('SandboxEngineError', `container engine error: ${error instanceof Error ? error.message : String(error)}`);
       }
       // Cancelled: the container is gone; report the cancellation, not a half-run batch as done.
       if (context.cancellationSignal.aborted) throw new CancelledFailure(`fuzz batch cancelled after ${done} of ${batch.cases.length} inputs; its container was removed`);

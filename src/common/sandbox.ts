@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { CweSchema } from './cwe.js';
+import { FuzzValueSchema } from './fuzz-value.js';
+
+/**
+ * The sandbox in one place: the limits of a fuzz container and of the harness inside it, the
+ * time a batch may take (from which the sandbox activity's timeout is derived), and the harness
+ * protocol (python/harness.py): one JSON request on stdin, one JSON line per input on stdout.
+ */
+
+// ---- limits ----
+
+export const SANDBOX_LIMITS = {
+  memoryBytes: 256 * 1024 * 1024,
+  pids: 64,
+  nanoCpus: 1_000_000_000,
+  /** Largest file the code may write (RLIMIT_FSIZE) and size of the tmpfs work dir. */
+  fileBytes: 16 * 1024 * 1024,
+  /** Harness protocol output kept; past it the container is killed. */
+  maxStdoutBytes: 4 * 1024 * 1024,
+  maxStderrBytes: 64 * 1024,
+  /** What one input may print (RLIMIT_FSIZE of its output file); past it the input is killed. */
+  outputCapBytes: 1024 * 1024,
+  /**
+   * Address space an input's child may take beyond the loaded module (RLIMIT_AS): well under
+   * `memoryBytes`, so a runaway allocation is a MemoryError in the child, not a cgroup kill of
+   * the whole batch.
+   */
+  childMemoryHeadroomBytes: 160 * 1024 * 1024,
+  /** Characters kept of a returned value, an exception message or printed output. */
+  textLimitChars: 2_000,
+} as const;
+export type SandboxLimits = { readonly [K in keyof typeof SANDBOX_LIMITS]: number };
+
+/** Time to create and start a container and load the code, on top of the per-input limits. */
+export const CONTAINER_START_BUDGET_MS = 15_000;
+/** The harness's own cost per input (fork, report) on top of the input's time limit. */
+export const PER_INPUT_OVERHEAD_MS = 250;
+/** Removing the container and reporting back, after the batch's wall clock has run out. */
+const TEARDOWN_MARGIN_MS = 30_000;
+
+/** When the container is killed: every input may use its whole time limit, and no more. */
+export function batchWallClockMs(inputs: number, timeoutMsPerInput: number): number {
+  return CONTAINER_START_BUDGET_MS + inputs * (timeoutMsPerInput + PER_INPUT_OVERHEAD_MS);
+}
+
+/** The sandbox activity's start-to-close timeout for a batch: its wall clock plus teardown. */
+export function sandboxActivityTimeoutMs(inputs: number, timeoutMsPerInput: number): number {
+  return batchWallClockMs(inputs, timeoutMsPerInput) + TEARDOWN_MARGIN_MS;
+}
+
+// ---- what runs, and what comes back ----
+
+export const FuzzCaseSchema = z.object({ id: z.string(), args: z.array(FuzzValueSchema) });
+export type FuzzCase = z.infer<typeof FuzzCaseSchema>;
+
+/** How the harness reaches the code: call a function, or drive a Flask route. */
+export const EntrySchema = z.enum(['call', 'route']);
+export type Entry = z.infer<typeof EntrySchema>;
+
+/** Something the input made the code do that a security oracle flags. */
+export const SecurityEventSchema = z.object({
+  kind: z.enum(['shell', 'process', 'argument', 'path', 'network', 'eval', 'template', 'sql', 'deserialize', 'library']),
+  cwe: CweSchema,
+  detail: z.string(),
+});
+export type SecurityEvent = z.infer<typeof SecurityEventSchema>;
+
+/** What every outcome may carry besides its status. */
+const OutcomeExtras = {
+  events: z.array(SecurityEventSchema).default([]),
+  /** What the input printed: its size, its head, and whether it hit the output cap. */
+  output: z.object({ bytes: z.number().int(), head: z.string(), truncated: z.boolean() }).optional(),
+};
+
+export const FuzzOutcomeSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('ok'), returned: z.string(), ...OutcomeExtras }),
+  /** The code raised on purpose (a `raise` in its own code): input validation, not a crash. */
+  z.object({ status: z.literal('rejected'), exceptionType: z.string(), message: z.string(), line: z.number().int().nullable(), ...OutcomeExtras }),
+  z.object({ status: z.literal('exception'), exceptionType: z.string(), message: z.string(), line: z.number().int().nullable(), ...OutcomeExtras }),
+  z.object({ status: z.literal('timeout'), ...OutcomeExtras }),
+  z.object({ status: z.literal('killed'), signal: z.number().int(), ...OutcomeExtras }),
+  z.object({ status: z.literal('exited'), exitCode: z.number().int(), ...OutcomeExtras }),
+  /** The batch ended (memory limit, output cap, wall-clock kill) before this input reported. */
+  z.object({ status: z.literal('not-run'), reason: z.string(), ...OutcomeExtras }),
+]);
+export type FuzzOutcome = z.infer<typeof FuzzOutcomeSchema>;
+
+export const FAILURE_STATUSES = ['exception', 'timeout', 'killed', 'exited'] as const;
+
+/** The sandbox activity's input: one batch of inputs against one target. */
+export const RunBatchInputSchema = z.object({
+  code: z.string(),
+  function: z.string(),
+  entry: EntrySchema.default('call'),
+  /** Parameter names: for a route, the request parts ("args.q", "form.user", "json"). */
+  params: z.array(z.string()).default([]),
+  cases: z.array(FuzzCaseSchema).min(1),
+  timeoutMsPerInput: z.number().int().positive(),
+  /** Shown on the container's labels, so a leftover names its run. */
+  label: z.string(),
+});
+export type RunBatchInput = z.infer<typeof RunBatchInputSchema>;
+
+export const RunBatchResultSchema = z.object({
+  outcomes: z.array(z.object({ id: z.string(), outcome: FuzzOutcomeSchema })),
+  /** The code could not be loaded at all (import error, missing function). */
+  loadError: z.string().nullable(),
+  wallMs: z.number(),
+});
+export type RunBatchResult = z.infer<typeof RunBatchResultSchema>;
+
+// ---- the harness protocol ----
+
+/** The one request the harness reads on stdin. */
+export const HarnessRequestSchema = z.object({
+  code: z.string(),
+  function: z.string(),
+  entry: EntrySchema,
+  params: z.array(z.string()),
+  inputs: z.array(FuzzCaseSchema),
+  timeoutMs: z.number().int().positive(),
+  textLimit: z.number().int().positive(),
+  outputCap: z.number().int().positive(),
+  childMemoryHeadroom: z.number().int().positive(),
+});
+export type HarnessRequest = z.infer<typeof HarnessRequestSchema>;
+
+export function harnessRequest(batch: RunBatchInput, limits: SandboxLimits): HarnessRequest {
+  return {
+    code: batch.code,
+    function: batch.function,
+    entry: batch.entry,
+    params: batch.params,
+    inputs: batch.cases,
+    timeoutMs: batch.timeoutMsPerInput,
+    textLimit: limits.textLimitChars,
+    outputCap: limits.outputCapBytes,
+    childMemoryHeadroom: limits.childMemoryHeadroomBytes,
+  };
+}
+
+/** The lines the harness writes: the code failed to load, one input's outcome, or the end. */
+export const HarnessLineSchema = z.union([
+  z.object({ fatal: z.string() }),
+  z.intersection(z.object({ id: z.string() }), FuzzOutcomeSchema),
+  z.object({ done: z.literal(true) }),
+]);
+export type HarnessLine = z.infer<typeof HarnessLineSchema>;

@@ -1,0 +1,37 @@
+import { defineQuery, setHandler } from '@temporalio/workflow';
+import { failure } from '../common/failures.js';
+import { PROGRESS_QUERY } from '../common/queues.js';
+import { describeZodError, HardenRequestSchema, type HardenRequest, type HardenResult, type Progress } from '../common/schemas.js';
+import { agentsFor } from './agents.js';
+import { requestAsStarted } from './legacy.js';
+import { fuzzPhase } from './phases/fuzz.js';
+import { fuzzRepairPhase } from './phases/fuzz-repair.js';
+import { generatePhase } from './phases/generate.js';
+import { finalStaticCheck, staticPhase } from './phases/static.js';
+import { verdictPhase } from './phases/verdict.js';
+import { Ledger, type RunContext } from './steps.js';
+
+export const progressQuery = defineQuery<Progress>(PROGRESS_QUERY);
+
+/**
+ * The AutoSafeCoder loop: the Coding agent writes the code, static rounds analyse and repair it,
+ * the Fuzzing agent's corpus runs in the sandbox, the Coding agent repairs what crashed, and the
+ * verdict sums up. Each phase takes and returns its state; the ledger records every step.
+ */
+export async function hardenWorkflow(input: HardenRequest): Promise<HardenResult> {
+  const parsed = HardenRequestSchema.safeParse(requestAsStarted(input));
+  if (!parsed.success) throw failure('BadRequest', `${describeZodError('the hardening request', parsed.error)} (requests are resolved by the client: start runs with asc or src/client/request.ts)`);
+  const request = parsed.data;
+  const ledger = new Ledger();
+  setHandler(progressQuery, () => ledger.progress);
+  const ctx: RunContext = { request, ledger, agents: agentsFor(request, ledger) };
+
+  const written = await generatePhase(ctx);
+  const statics = await staticPhase(ctx, written.code);
+  const fuzzed = await fuzzPhase(ctx, statics.code);
+  const repaired = fuzzed.plan
+    ? await fuzzRepairPhase(ctx, { code: statics.code, plan: fuzzed.plan, failures: fuzzed.pass.failures, banditFindings: statics.findings.filter((f) => f.source === 'bandit').length })
+    : { code: statics.code, rounds: [], failures: [] };
+  const analysed = repaired.code === statics.code ? statics : await finalStaticCheck(ctx, repaired.code, statics);
+  return verdictPhase(ctx, { written, analysed, fuzzed, repaired });
+}

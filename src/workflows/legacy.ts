@@ -1,0 +1,29 @@
+import { patched } from '@temporalio/workflow';
+import { withBatchDefaults, type BatchDefaults } from '../common/batch-schemas.js';
+import { withRequestDefaults, type RequestDefaults } from '../common/schemas.js';
+
+/**
+ * Runs started before requests were resolved at the edge carry only the fields their caller
+ * gave, and the workflow filled in the rest. They replay with the defaults of that time, frozen
+ * here: never change these values, whatever src/common/defaults.ts says today.
+ */
+const LEGACY_REQUEST_DEFAULTS: RequestDefaults = {
+  source: 'input',
+  maxStaticRounds: 4,
+  minSeverity: 'MEDIUM',
+  llm: { maxAttempts: 5 },
+  fuzz: { mutations: 150, batchSize: 50, timeoutMsPerInput: 2_000, maxRepairRounds: 4, seed: 1 },
+};
+const LEGACY_BATCH_DEFAULTS: BatchDefaults = { concurrency: 8, tasksPerRun: 500 };
+
+const RESOLVED_AT_EDGE = 'requests-resolved-at-edge';
+
+/** The request as the run must read it: as given, or, for a run started before, with the old defaults. */
+export function requestAsStarted(input: unknown): unknown {
+  return patched(RESOLVED_AT_EDGE) ? input : withRequestDefaults(input, LEGACY_REQUEST_DEFAULTS);
+}
+
+/** The batch as the run must read it: as given, or, for a batch started before, with the old defaults. */
+export function batchAsStarted(input: unknown): unknown {
+  return patched(RESOLVED_AT_EDGE) ? input : withBatchDefaults(input, LEGACY_BATCH_DEFAULTS, LEGACY_REQUEST_DEFAULTS);
+}

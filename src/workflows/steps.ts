@@ -1,0 +1,96 @@
+import { ActivityCancellationType, ActivityFailure, ApplicationFailure, proxyActivities, setCurrentDetails, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
+import type * as activities from '../activities/index.js';
+import { HEARTBEAT_TIMEOUT_MS } from '../common/heartbeat.js';
+import { TASK_QUEUES } from '../common/queues.js';
+import type { AgentStep, HardenRequest, Progress, TokenUsage } from '../common/schemas.js';
+import type { Agents } from './agents.js';
+
+/**
+ * How every activity is called: its queue, timeouts and retries, and the ledger that turns each
+ * call into an audited agent step. Retry policies list no error types: each failure says itself
+ * whether it is retryable (src/common/failures.ts).
+ */
+
+const analysisOptions: ActivityOptions = {
+  taskQueue: TASK_QUEUES.analysis,
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
+  retry: { initialInterval: '1 second', maximumAttempts: 3 },
+};
+
+/** A batch's start-to-close timeout is derived from its size and per-input limit (src/common/sandbox.ts). */
+function sandboxOptions(startToCloseTimeoutMs: number): ActivityOptions {
+  return {
+    taskQueue: TASK_QUEUES.sandbox,
+    // A cancelled run closes only once its containers are gone.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    startToCloseTimeout: startToCloseTimeoutMs,
+    heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
+    retry: { initialInterval: '1 second', maximumAttempts: 3 },
+  };
+}
+
+function llmOptions(maxAttempts: number): ActivityOptions {
+  return {
+    taskQueue: TASK_QUEUES.llm,
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: maxAttempts },
+  };
+}
+
+export const analysis = proxyActivities<activities.AnalysisActivities>(analysisOptions);
+export const sandboxActivities = (startToCloseTimeoutMs: number) => proxyActivities<activities.SandboxActivities>(sandboxOptions(startToCloseTimeoutMs));
+export const llmActivities = (maxAttempts: number) => proxyActivities<activities.LlmActivities>(llmOptions(maxAttempts));
+
+export interface StepSpec<A extends unknown[], T> {
+  agent: AgentStep['agent'];
+  action: string;
+  activity: ActivityFunctionWithOptions<(...args: A) => Promise<T>>;
+  args: A;
+  describe: (result: T) => string;
+  usage?: (result: T) => TokenUsage;
+  /** The UI summary, when it should say more than the action. */
+  summary?: string;
+}
+
+/** The run's record: every agent step, progress for the query, and token spend. */
+export class Ledger {
+  readonly steps: AgentStep[] = [];
+  readonly usage: TokenUsage = { prompt: 0, completion: 0 };
+  readonly progress: Progress = { phase: 'static', staticRound: 0, fuzzRepairRound: 0, fuzzExecutions: 0, failingInputs: 0, steps: 0, lastStep: null };
+
+  /** Runs one activity as an audited step: its summary in the UI, its outcome in the record. */
+  async step<A extends unknown[], T>(spec: StepSpec<A, T>): Promise<T> {
+    const { agent, action, describe, usage } = spec;
+    const started = Date.now();
+    let result: T;
+    try {
+      result = await spec.activity.executeWithOptions({ summary: spec.summary ?? action }, spec.args);
+    } catch (error) {
+      // Name the step and the real reason in the run's own failure, where the UI shows it first.
+      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
+        throw ApplicationFailure.create({ message: `${action}: ${error.cause.message}`, type: error.cause.type ?? undefined, nonRetryable: true, cause: error });
+      }
+      throw error;
+    }
+    const spent = usage ? usage(result) : null;
+    if (spent) {
+      this.usage.prompt += spent.prompt;
+      this.usage.completion += spent.completion;
+    }
+    const summary = `${action}: ${describe(result)}`;
+    this.steps.push({ index: this.steps.length + 1, agent, action, summary, durationMs: Date.now() - started, usage: spent });
+    this.progress.steps = this.steps.length;
+    this.progress.lastStep = summary;
+    setCurrentDetails(`**${this.progress.phase}** · step ${this.steps.length}: ${summary}`);
+    return result;
+  }
+}
+
+/** What every phase is given: the resolved request, the agents, and the run's record. */
+export interface RunContext {
+  request: HardenRequest;
+  agents: Agents;
+  ledger: Ledger;
+}

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { WorkflowFailedError } from '@temporalio/client';
+import { startHarden } from '../src/client/client.js';
+import { sandboxActivityTimeoutMs } from '../src/common/sandbox.js';
+import type { Progress } from '../src/common/schemas.js';
+import { answer } from './support/scripted-llm.js';
+import { AVERAGE_FRAGILE, LIST_INSECURE, LIST_SECURE, LIST_TASK, securityAwareModel } from './support/scenarios.js';
+import { scriptedSuite } from './support/stack.js';
+
+/**
+ * The loop's less travelled branches, each on real parts with a scripted model: a rejected fuzz
+ * repair, static rounds exhausted, syntax repair (mended and not), and the could-not-verify
+ * verdicts (nothing to call, code that fails to load).
+ */
+
+/** Fails every input, more than AVERAGE_FRAGILE does: a repair that makes things worse. */
+const AVERAGE_WORSE = `def average_word_length(text):
+    '''Return the average length of the words in text.'''
+    return len(text) / 0
+`;
+
+const LIST_BROKEN = `import os
+
+def list_directory(path:
+    return os.listdir(path)
+`;
+
+describe('branches of the hardening loop', () => {
+  const suite = scriptedSuite(securityAwareModel);
+  const harden = suite.harden;
+
+  it('a fuzz repair that fails more inputs is rejected: the code, its failures and the progress stay', async () => {
+    suite.llm.script((req) => (req.agent === 'coding' ? answer.code(AVERAGE_WORSE) : securityAwareModel(req)));
+    const id = 'branch-rejected-repair';
+    const result = await harden({ code: AVERAGE_FRAGILE, source: 'average.py', llm: { model: 'm' }, fuzz: { mutations: 30, maxRepairRounds: 1 } }, id);
+    assert.equal(result.verdict, 'vulnerable');
+    const [round] = result.fuzz.repairRounds;
+    assert.equal(result.fuzz.repairRounds.length, 1);
+    assert.equal(round?.accepted, false);
+    assert.ok((round?.candidateFailures.length ?? 0) > result.fuzz.failures.length, 'the candidate fails more than the code');
+    assert.equal(round?.candidateExecuted, result.fuzz.firstPassExecuted, 'the re-check runs the whole corpus once');
+    assert.equal(result.fuzz.firstPassExecuted, 32, '2 seeds and 30 mutations, counted once');
+    assert.equal(result.finalCode, AVERAGE_FRAGILE, 'the rejected candidate is dropped');
+    assert.deepEqual(result.remainingFailures, result.fuzz.failures, 'the failures of the code kept, not the candidate');
+    assert.ok(!result.steps.some((s) => s.action.startsWith('final static check')), 'the code did not change, so no final check');
+    const progress = await suite.stack.testEnv.client.workflow.getHandle(id).query<Progress>('progress');
+    assert.equal(progress.failingInputs, result.fuzz.failures.length, 'a rejected candidate does not overwrite the count');
+    assert.equal(progress.fuzzExecutions, 64, 'the first pass and the re-check');
+    // The sandbox activity's timeout is derived from each batch's size and per-input limit.
+    const history = await suite.stack.testEnv.client.workflow.getHandle(id).fetchHistory();
+    const batches = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name === 'runFuzzBatch' ? [e.activityTaskScheduledEventAttributes] : []));
+    assert.equal(batches.length, 2, '32 inputs fit one batch; one pass and one re-check');
+    const timeout = batches[0]?.startToCloseTimeout;
+    assert.equal(Number(timeout?.seconds ?? 0) * 1000 + Math.round((timeout?.nanos ?? 0) / 1e6), sandboxActivityTimeoutMs(32, 2_000));
+  });
+
+  it('static rounds run out: the last repair is re-checked and its findings stay', async () => {
+    suite.llm.script((req) => (req.agent === 'coding' ? answer.code(LIST_INSECURE) : securityAwareModel(req)));
+    const before = suite.llm.count('coding');
+    const result = await harden({ prompt: LIST_TASK, source: 'list.py', llm: { model: 'm' }, maxStaticRounds: 1, fuzz: { mutations: 10, maxRepairRounds: 0 } }, 'branch-static-exhausted');
+    assert.equal(result.verdict, 'vulnerable');
+    assert.deepEqual(result.staticRounds.map((r) => [r.round, r.repaired, r.findings.some((f) => f.cwe === 'CWE-78')]), [
+      [1, true, true],
+      [2, false, true],
+    ]);
+    assert.ok(result.steps.some((s) => s.action === 'static re-check: Bandit'), result.steps.map((s) => s.action).join('\n'));
+    assert.equal(suite.llm.count('coding') - before, 2, 'one generation, one repair: no repair after the re-check');
+    assert.ok(result.remainingFindings.some((f) => f.ruleId === 'B602'));
+  });
+
+  it('model code that does not parse goes back to the Coding agent, and the mended code is hardened', async () => {
+    suite.llm.script((req) => {
+      if (req.agent !== 'coding') return securityAwareModel(req);
+      if (req.user.includes('does not parse')) return answer.code(LIST_SECURE);
+      return answer.code(LIST_BROKEN);
+    });
+    const result = await harden({ prompt: LIST_TASK, source: 'list.py', llm: { model: 'm' }, fuzz: { mutations: 10 } }, 'branch-syntax-repair');
+    assert.equal(result.verdict, 'secure', result.reasons.join('; '));
+    assert.equal(result.initialCode, LIST_BROKEN);
+    assert.equal(result.finalCode, LIST_SECURE);
+    const actions = result.steps.map((s) => s.action);
+    assert.deepEqual(actions.slice(0, 4), ['Coding agent: write the code from the task', 'check input: parse', 'check input: repair syntax error (1)', 'check input: parse repair 1']);
+    const syntaxRequest = suite.llm.requests.filter((r) => r.agent === 'coding').find((r) => r.user.includes('does not parse'));
+    assert.match(syntaxRequest?.user ?? '', /at line 3/);
+  });
+
+  it('model code that never parses fails the run after two syntax repairs, naming the line', async () => {
+    suite.llm.script((req) => (req.agent === 'coding' ? answer.code(LIST_BROKEN) : securityAwareModel(req)));
+    const id = 'branch-syntax-unmended';
+    await startHarden(suite.stack.testEnv.client, { prompt: LIST_TASK, source: 'list.py', llm: { model: 'm' } }, id);
+    await assert.rejects(suite.stack.testEnv.client.workflow.getHandle(id).result(), (error: unknown) => {
+      assert.ok(error instanceof WorkflowFailedError);
+      assert.match(error.cause?.message ?? '', /^the code the model wrote does not parse at line 3: .*; fix the syntax and submit it again/);
+      return true;
+    });
+    const history = await suite.stack.testEnv.client.workflow.getHandle(id).fetchHistory();
+    const repairs = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'repairCode');
+    assert.equal(repairs.length, 2);
+  });
+
+  it('code with nothing to call cannot be verified', async () => {
+    const result = await harden({ code: 'import os\n\nprint(sorted(os.listdir(".")))\n', source: 'script.py', llm: null, fuzz: { mutations: 10 } }, 'branch-nothing-to-call');
+    assert.equal(result.verdict, 'could-not-verify');
+    assert.equal(result.fuzz.target, null);
+    assert.equal(result.fuzz.skippedReason, 'the code has no function with parameters to call');
+    assert.ok(result.reasons.includes('fuzzing skipped: the code has no function with parameters to call'), result.reasons.join('; '));
+    assert.ok(!result.steps.some((s) => s.agent === 'sandbox'), 'nothing ran in the sandbox');
+  });
+
+  it('code that fails to load in the sandbox cannot be verified, and says why', async () => {
+    const code = 'raise RuntimeError("no config file")\n\ndef echo(text):\n    return text\n';
+    const result = await harden({ code, source: 'load.py', llm: null, fuzz: { mutations: 10 } }, 'branch-load-error');
+    assert.equal(result.verdict, 'could-not-verify');
+    assert.equal(result.fuzz.target?.function, 'echo');
+    assert.match(result.fuzz.skippedReason ?? '', /^the code could not be loaded in the sandbox: .*RuntimeError: no config file/);
+    assert.deepEqual(result.fuzz.failures, [], 'inputs that never ran are no failures');
+    assert.deepEqual(result.remainingFailures, []);
+  });
+});
