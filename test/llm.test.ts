@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { inActivity } from './support/activity.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { retryAfterMs } from '../src/activities/llm/errors.js';
-import { createLlmActivities, createLlmClient, MAX_REASKS } from '../src/activities/llm/index.js';
+import { createLlmActivities, createLlmClient } from '../src/activities/llm/index.js';
+import { MAX_REASKS } from '../src/common/timeouts.js';
 import type { FunctionInfo } from '../src/common/schemas.js';
 import { answer, ScriptedLlm } from './support/scripted-llm.js';
 

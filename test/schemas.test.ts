@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { fromJson, FuzzValueSchema } from '../src/common/fuzz-value.js';
 import { resolveBatchInput, resolveHardenRequest } from '../src/client/request.js';
 import { BatchInputSchema } from '../src/common/batch-schemas.js';
+import { loadEnv } from '../src/common/config.js';
 import { BATCH_DEFAULTS, REQUEST_DEFAULTS } from '../src/common/defaults.js';
 import { HardenRequestSchema, HardenResultSchema, type HardenRequestInput } from '../src/common/schemas.js';
 import { inferParamType, seedsFromSignature } from '../src/workflows/signature-seeds.js';
@@ -145,5 +146,12 @@ describe('seeds from the signature', () => {
     assert.deepEqual(target.params, [{ name: 'filename', type: 'str' }, { name: 'limit', type: 'int' }]);
     assert.equal(target.seeds.length, 2);
     for (const seed of target.seeds) assert.equal(seed.args.length, 2);
+  });
+});
+
+describe('settings from the environment', () => {
+  it('refuses an LLM request timeout whose re-asks would not fit the activity timeout of an agent call', () => {
+    assert.equal(loadEnv({ ASC_LLM_TIMEOUT_S: '200' }).ASC_LLM_TIMEOUT_S, 200);
+    assert.throws(() => loadEnv({ ASC_LLM_TIMEOUT_S: '300' }), /the environment is invalid: ASC_LLM_TIMEOUT_S: at most 200 s, so that an agent call's 3 requests fit its 10-minute activity timeout/);
   });
 });

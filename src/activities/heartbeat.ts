@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 
-import { HEARTBEAT_EVERY_MS } from '../common/heartbeat.js';
+import { HEARTBEAT_EVERY_MS } from '../common/timeouts.js';
 
 /**
  * Runs `work` while heartbeating every few seconds, so that a worker that dies mid-call is

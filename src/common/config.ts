@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { describeZodError } from './schemas.js';
+import { LLM_ACTIVITY_TIMEOUT_MS, MAX_LLM_REQUEST_TIMEOUT_S, MAX_REASKS } from './timeouts.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -25,7 +26,11 @@ const EnvSchema = z.object({
   OPENAI_API_KEY_FILE: z.string().optional(),
   ASC_MODEL: z.string().default('gpt-4o-mini'),
   /** Seconds one LLM request may take before it counts as failed (and is retried). */
-  ASC_LLM_TIMEOUT_S: z.coerce.number().positive().default(120),
+  ASC_LLM_TIMEOUT_S: z.coerce
+    .number()
+    .positive()
+    .max(MAX_LLM_REQUEST_TIMEOUT_S, `at most ${MAX_LLM_REQUEST_TIMEOUT_S} s, so that an agent call's ${MAX_REASKS + 1} requests fit its ${LLM_ACTIVITY_TIMEOUT_MS / 60_000}-minute activity timeout`)
+    .default(120),
   ASC_LLM_CONCURRENCY: z.coerce.number().int().positive().default(4),
   ASC_TEMPORAL_CLI: z.string().default(() => projectTool('bin/temporal', 'temporal')),
   ASC_DATA: z.string().default(`${PROJECT_ROOT}.data`),

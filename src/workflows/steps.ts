@@ -1,6 +1,6 @@
 import { ActivityCancellationType, ActivityFailure, ApplicationFailure, proxyActivities, setCurrentDetails, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
 import type * as activities from '../activities/index.js';
-import { HEARTBEAT_TIMEOUT_MS } from '../common/heartbeat.js';
+import { ANALYSIS_ACTIVITY_TIMEOUT_MS, HEARTBEAT_TIMEOUT_MS, LLM_ACTIVITY_TIMEOUT_MS } from '../common/timeouts.js';
 import { TASK_QUEUES } from '../common/queues.js';
 import type { AgentStep, HardenRequest, Progress, TokenUsage } from '../common/schemas.js';
 import type { Agents } from './agents.js';
@@ -13,7 +13,7 @@ import type { Agents } from './agents.js';
 
 const analysisOptions: ActivityOptions = {
   taskQueue: TASK_QUEUES.analysis,
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: ANALYSIS_ACTIVITY_TIMEOUT_MS,
   heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
   retry: { initialInterval: '1 second', maximumAttempts: 3 },
 };
@@ -33,7 +33,7 @@ function sandboxOptions(startToCloseTimeoutMs: number): ActivityOptions {
 function llmOptions(maxAttempts: number): ActivityOptions {
   return {
     taskQueue: TASK_QUEUES.llm,
-    startToCloseTimeout: '10 minutes',
+    startToCloseTimeout: LLM_ACTIVITY_TIMEOUT_MS,
     heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: maxAttempts },
   };

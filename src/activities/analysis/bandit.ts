@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { failure } from '../../common/failures.js';
+import { ANALYSER_DEADLINE_MS } from '../../common/timeouts.js';
 import type { Finding, Severity } from '../../common/schemas.js';
 import { runAnalyser } from './run-analyser.js';
 
@@ -33,8 +34,6 @@ function asSeverity(value: 'LOW' | 'MEDIUM' | 'HIGH' | 'UNDEFINED'): Severity {
   return value === 'UNDEFINED' ? 'LOW' : value;
 }
 
-const BANDIT_TIMEOUT_MS = 60_000;
-
 /** Runs Bandit on one file of code and returns its findings at or above `minSeverity`. */
 export async function banditFindings(bandit: string, code: string, minSeverity: Severity): Promise<Finding[]> {
   const dir = await mkdtemp(join(tmpdir(), 'asc-bandit-'));
@@ -42,7 +41,7 @@ export async function banditFindings(bandit: string, code: string, minSeverity: 
     const file = join(dir, 'code.py');
     await writeFile(file, code);
     const fix = 'run scripts/setup.sh to install it, or set ASC_BANDIT';
-    const run = await runAnalyser({ program: bandit, fix }, ['-f', 'json', '-q', file], '', BANDIT_TIMEOUT_MS);
+    const run = await runAnalyser({ program: bandit, fix }, ['-f', 'json', '-q', file], '', ANALYSER_DEADLINE_MS);
     // Bandit exits 1 when it finds issues; anything else with no JSON is a broken install.
     let report: z.infer<typeof BanditReportSchema>;
     try {

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { failure } from '../../common/failures.js';
+import { MAX_REASKS } from '../../common/timeouts.js';
 import { fromJson, PyTypeSchema } from '../../common/fuzz-value.js';
 import { CweSchema } from '../../common/cwe.js';
 import {
@@ -39,8 +40,6 @@ export interface LlmDeps {
   endpoint: string;
 }
 
-/** Re-asks after an unusable answer before the call fails for good. */
-export const MAX_REASKS = 2;
 
 type Message = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 type Parse<T> = (answer: string) => { ok: true; value: T } | { ok: false; reask: string; problem: string };
