@@ -2,12 +2,27 @@
 
 Reads one JSON batch from stdin (HarnessRequestSchema in src/common/sandbox.ts, with the limits):
   {"code", "function", "entry": "call" | "route", "params": [names], "inputs": [{"id", "args"}],
-   "timeoutMs", "textLimit", "outputCap", "childMemoryHeadroom"}
-The target module is executed once; each input then runs in a forked child with its own time,
-memory and output limits, so a crash, hang, fork bomb or os._exit in one input cannot spoil the
-others. In the child, PEP 578 audit hooks watch what the input makes the code do (a shell, a file
-outside the work dir, a connection, eval of data, deserialisation) and report it as security
-events. Writes one JSON line per input to stdout, then {"done": true}.
+   "timeoutMs", "backstopMs", "loadTimeoutMs", "maxRunnerStarts", "stopAfterHangs", "textLimit",
+   "outputCap", "childMemoryHeadroom"}
+and writes one JSON line per input to stdout, then {"done": true, "outcomes": N}; or
+{"fatal": reason} when the code cannot be loaded.
+
+Three kinds of process, and only the first is trusted:
+- the supervisor (this process, pid 1 of the container) never runs target code. It alone holds
+  stdout, the protocol. It accepts each expected outcome once, rebuilds it field by field with
+  every string clipped, enforces every deadline (module load, each input) and kills whatever an
+  input left running;
+- the runner loads the target module (so module-level code runs here, never in the supervisor)
+  and forks one child per input; its stdout and stderr go nowhere;
+- each child runs one input with its own time, memory and output limits; what it prints goes to
+  an unnamed file the target cannot replace, reported as the input's output, never as protocol.
+Runner and children report on a pipe with a per-batch nonce: lines without it (a forgery printed
+or written to any descriptor) are ignored, as is anything about an input other than the current
+one. A target that searches the harness's memory for the nonce can still misreport its own
+input, never another input and never the protocol.
+
+In each child, PEP 578 audit hooks watch what the input makes the code do (a shell, a file
+outside the work dir, a connection, eval of data, deserialisation) and report security events.
 
 "entry": "route" drives a Flask route handler through Flask's test client instead of calling it:
 params name the request parts ("args.q", "form.user", "headers.X-Token", "cookies.s",
@@ -17,13 +32,16 @@ import json
 import os
 import re
 import resource
+import secrets
+import select
 import signal
 import sys
+import tempfile
+import time
 import traceback
 
 TARGET_FILE = "target.py"
 WORK_DIR = os.environ.get("ASC_WORK_DIR", "/work")
-OUTPUT_FILE = os.path.join(WORK_DIR, ".output")
 MAX_EVENTS = 20
 SHELLS = {"/bin/sh", "sh", "/bin/bash", "bash", "/usr/bin/sh", "/usr/bin/bash", "/bin/dash"}
 SHELL_META = re.compile(r"[;&|`$<>\n]|\$\(")
@@ -338,9 +356,16 @@ def call_route(app, client, endpoint, params, args):
     return "%s %s" % (response.status_code, body)
 
 
-def run_child(call, args, write_fd, limit, source_lines, taint):
+# ---- the child: one input ----
+
+def run_child(call, item, index, report, limit, source_lines):
     me = os.getpid()
-    oracle = Oracle(taint)
+    try:
+        args = [decode(a) for a in item["args"]]
+    except Exception as exc:  # noqa: BLE001 - a value the harness cannot build is no crash of the target
+        report({"i": index, "unbuildable": "%s: %s" % (type(exc).__name__, exc)})
+        os._exit(0)
+    oracle = Oracle(fragments(args, []))
     sys.addaudithook(oracle.hook)
     try:
         result = call(args)
@@ -354,57 +379,18 @@ def run_child(call, args, write_fd, limit, source_lines, taint):
         target_frames = [f for f in frames if f.filename == TARGET_FILE]
         outcome = {
             "status": "rejected" if deliberate_raise(exc.__traceback__, source_lines) else "exception",
-            "exceptionType": type(exc).__name__,
+            "exceptionType": clip(type(exc).__name__, 200),
             "message": clip(str(exc), limit),
             "line": target_frames[-1].lineno if target_frames else None,
         }
     if os.getpid() != me:
         os._exit(0)  # a process the input forked: only the input's own process reports
     outcome["events"] = oracle.events
-    os.write(write_fd, json.dumps(outcome).encode())
+    report({"i": index, "outcome": outcome})
     os._exit(0)
 
 
-def kill_strays(child_pid):
-    """Kills whatever an input left running (daemons, fork bombs). As the init of the container's
-    pid namespace that is every other process; run anywhere else, only the child's group."""
-    me = os.getpid()
-    if me != 1:
-        try:
-            os.killpg(child_pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        return
-    # A fork bomb may still be forking while we kill: repeat until we are alone, then reap
-    # every killed process (as init, they are all our children now).
-    for _ in range(50):
-        others = [int(e) for e in os.listdir("/proc") if e.isdigit() and int(e) != me]
-        if not others:
-            break
-        for pid in others:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        while True:
-            try:
-                os.waitpid(-1, 0)
-            except ChildProcessError:
-                break
-
-
-def read_output(limit):
-    """Size and head of what the input printed (plain os calls: this runs once per input)."""
-    try:
-        fd = os.open(OUTPUT_FILE, os.O_RDONLY)
-    except OSError:
-        return 0, ""
-    try:
-        size = os.fstat(fd).st_size
-        return size, os.read(fd, limit).decode("utf-8", "replace") if size else ""
-    finally:
-        os.close(fd)
-
+# ---- the runner: loads the target, forks a child per input ----
 
 deadline = {"pid": 0, "hit": False}
 
@@ -412,110 +398,421 @@ deadline = {"pid": 0, "hit": False}
 def on_deadline(_sig, _frame):
     deadline["hit"] = True
     try:
-        os.kill(deadline["pid"], signal.SIGKILL)
-    except ProcessLookupError:
+        os.killpg(deadline["pid"], signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
         pass
 
 
-def run_input(call, item, timeout_s, limit, source_lines, output_cap, memory_cap):
-    read_fd, write_fd = os.pipe()
-    args = [decode(a) for a in item["args"]]
-    taint = fragments(args, [])
+def read_output(fd, limit):
+    """Size and head of what the input printed, from its unnamed output file."""
+    size = os.fstat(fd).st_size
+    if not size:
+        return 0, ""
+    return size, os.pread(fd, limit, 0).decode("utf-8", "replace")
+
+
+def run_input(call, item, index, report, batch, memory_cap, source_lines, commands):
+    limit = int(batch["textLimit"])
+    output_cap = int(batch["outputCap"])
+    # Unnamed (O_TMPFILE): the target cannot swap it for a FIFO or a link.
+    output = tempfile.TemporaryFile(dir="/tmp")
     pid = os.fork()
     if pid == 0:
         os.setpgid(0, 0)
-        os.close(read_fd)
-        # The input's own prints go to a capped file, never into the JSON protocol on stdout.
-        out = os.open(OUTPUT_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(out, 1)
-        os.dup2(out, 2)
+        os.close(commands)
+        os.dup2(output.fileno(), 1)
+        os.dup2(output.fileno(), 2)
         resource.setrlimit(resource.RLIMIT_FSIZE, (output_cap, output_cap))
         resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
-        run_child(call, args, write_fd, limit, source_lines, taint)
-    os.close(write_fd)
-    # The parent's interval timer is the deadline (timers are not inherited by a fork).
+        run_child(call, item, index, report, limit, source_lines)
     deadline["pid"], deadline["hit"] = pid, False
-    signal.setitimer(signal.ITIMER_REAL, timeout_s)
-    # Wait for the child itself, not for the pipe's end: a daemon it forked may hold the pipe.
+    signal.setitimer(signal.ITIMER_REAL, int(batch["timeoutMs"]) / 1000.0)
+    # Wait for the child itself, not for a pipe's end: a daemon it forked may hold the pipe.
     _, status = os.waitpid(pid, 0)
     signal.setitimer(signal.ITIMER_REAL, 0)
-    os.set_blocking(read_fd, False)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(read_fd, 65536)
-        except BlockingIOError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(read_fd)
-    kill_strays(pid)
-    output_bytes, output = read_output(limit)
-    if deadline["hit"] and os.WIFSIGNALED(status):
-        outcome = {"status": "timeout"}
-    elif chunks:
-        outcome, _ = json.JSONDecoder().raw_decode(b"".join(chunks).decode())
-    elif os.WIFSIGNALED(status):
-        outcome = {"status": "killed", "signal": os.WTERMSIG(status)}
-    else:
-        outcome = {"status": "exited", "exitCode": os.WEXITSTATUS(status)}
-    if output_bytes:
-        outcome["output"] = {"bytes": output_bytes, "head": output, "truncated": output_bytes >= output_cap}
-    return outcome
-
-
-def emit(obj):
-    sys.stdout.write(json.dumps(obj) + "\n")
-    sys.stdout.flush()
-
-
-def main():
-    batch = json.loads(sys.stdin.read())
-    limit = int(batch["textLimit"])
-    output_cap = int(batch["outputCap"])
-    os.chdir(WORK_DIR)
-    watch_libraries(batch["code"])
-    namespace = {"__name__": "target"}
     try:
-        exec(compile(batch["code"], TARGET_FILE, "exec"), namespace)
-    except BaseException as exc:  # noqa: BLE001
-        emit({"fatal": "the code failed to load: %s: %s" % (type(exc).__name__, exc)})
-        return
+        os.killpg(pid, signal.SIGKILL)  # the supervisor kills strays outside the group too
+    except (ProcessLookupError, PermissionError):
+        pass
+    size, head = read_output(output.fileno(), limit)
+    output.close()
+    end = {"timedOut": deadline["hit"] and os.WIFSIGNALED(status)}
+    if os.WIFSIGNALED(status):
+        end["signal"] = os.WTERMSIG(status)
+    else:
+        end["exitCode"] = os.WEXITSTATUS(status)
+    if size:
+        end["output"] = {"bytes": size, "head": head, "truncated": size >= output_cap}
+    report({"i": index, "end": end})
+
+
+def load_target(batch):
+    """Runs the module and returns the callable for one input's args, or raises with a reason."""
+    code = batch["code"]
+    watch_libraries(code)
+    namespace = {"__name__": "target"}
+    exec(compile(code, TARGET_FILE, "exec"), namespace)
     name = batch["function"]
-    if batch.get("entry") == "route":
+    if batch["entry"] == "route":
         app = find_flask_app(namespace)
         if app is None:
-            emit({"fatal": "no Flask app in the code to drive the route %r" % name})
-            return
+            raise LookupError("no Flask app in the code to drive the route %r" % name)
         app.config.update(TESTING=True, PROPAGATE_EXCEPTIONS=True)
-        params = batch.get("params", [])
+        params = batch["params"]
         client = app.test_client()  # created once: each forked child gets its own copy
+        return lambda args: call_route(app, client, name, params, args)
+    func = namespace.get(name)
+    if not callable(func):
+        raise LookupError("no function named %r in the code" % name)
+    return lambda args: func(*args)
 
-        def call(args):
-            return call_route(app, client, name, params, args)
-    else:
-        func = namespace.get(name)
-        if not callable(func):
-            emit({"fatal": "no function named %r in the code" % name})
-            return
 
-        def call(args):
-            return func(*args)
+def runner_main(batch, nonce, commands, results):
+    def report(message):
+        message["n"] = nonce
+        os.write(results, (json.dumps(message) + "\n").encode())
 
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)  # module-level prints go nowhere; stdout is the supervisor's alone
+    try:
+        call = load_target(batch)
+    except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt at import too
+        report({"loadError": "%s: %s" % (type(exc).__name__, exc)})
+        os._exit(0)
+    # Set after the module ran, so module code cannot take the deadline away.
     signal.signal(signal.SIGALRM, on_deadline)
-    timeout_s = batch["timeoutMs"] / 1000.0
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     source_lines = batch["code"].splitlines()
     # Headroom over what the loaded module maps (a child starts as a copy): a runaway allocation
     # fails with MemoryError in the child long before the container's cgroup limit is reached.
     with open("/proc/self/statm") as statm:
         memory_cap = int(statm.read().split()[0]) * resource.getpagesize() + int(batch["childMemoryHeadroom"])
-    for item in batch["inputs"]:
-        outcome = run_input(call, item, timeout_s, limit, source_lines, output_cap, memory_cap)
+    report({"loaded": True})
+    pending = b""
+    while True:
+        chunk = os.read(commands, 4096)
+        if not chunk:
+            os._exit(0)
+        pending += chunk
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            index = int(line)
+            run_input(call, batch["inputs"][index], index, report, batch, memory_cap, source_lines, commands)
+
+
+# ---- the supervisor: trusted, never runs target code ----
+
+MAX_MESSAGE_BYTES = 256 * 1024
+STATUSES_FROM_CHILD = {"ok", "rejected", "exception"}
+EVENT_KINDS = {"shell", "process", "argument", "path", "network", "eval", "template", "sql", "deserialize", "library"}
+CWE = re.compile(r"^CWE-\d{1,6}$")
+
+
+def emit(obj):
+    os.write(1, (json.dumps(obj) + "\n").encode())
+
+
+class Runner:
+    """The process that holds the loaded target, seen from the supervisor."""
+
+    def __init__(self, batch, nonce):
+        self.nonce = nonce
+        results_r, results_w = os.pipe()
+        commands_r, commands_w = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(results_r)
+            os.close(commands_w)
+            try:
+                runner_main(batch, nonce, commands_r, results_w)
+            finally:
+                os._exit(0)
+        os.close(results_w)
+        os.close(commands_r)
+        self.results = results_r
+        self.commands = commands_w
+        self.pending = b""
+        self.skipping = False
+        self.closed = False
+        self.exit_status = None
+
+    def alive(self):
+        if self.exit_status is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                pid, status = self.pid, 0
+            if pid == self.pid:
+                self.exit_status = status
+        return self.exit_status is None
+
+    def messages(self, timeout_s):
+        """The authentic messages that arrive within timeout_s (maybe none)."""
+        watched = [0] if self.closed else [self.results, 0]
+        ready, _, _ = select.select(watched, [], [], max(0.0, timeout_s))
+        if 0 in ready and not os.read(0, 4096):
+            raise Abandoned()
+        if self.results not in ready or self.closed:
+            return []
+        chunk = os.read(self.results, 65536)
+        if not chunk:
+            self.closed = True  # every writer is gone
+            return []
+        out = []
+        while chunk:
+            cut = chunk.find(b"\n")
+            part, chunk = (chunk, b"") if cut < 0 else (chunk[:cut], chunk[cut + 1:])
+            if not self.skipping:
+                self.pending += part
+            if len(self.pending) > MAX_MESSAGE_BYTES:
+                self.pending, self.skipping = b"", True  # drop an oversized line up to its end
+            if cut >= 0:
+                if not self.skipping:
+                    out.append(self.pending)
+                self.pending, self.skipping = b"", False
+        return [m for m in (parse_message(line, self.nonce) for line in out) if m is not None]
+
+    def drain(self):
+        """Every message already in the pipe."""
+        out = []
+        while not self.closed and select.select([self.results], [], [], 0)[0]:
+            out.extend(self.messages(0))
+        return out
+
+    def send(self, index):
+        os.write(self.commands, b"%d\n" % index)
+
+    def close(self):
+        for fd in (self.results, self.commands):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+class Abandoned(Exception):
+    """stdin closed: the worker that reads this batch is gone, so the batch ends at once."""
+
+
+def parse_message(line, nonce):
+    try:
+        message = json.loads(line.decode("utf-8", "replace"))
+    except ValueError:
+        return None
+    if not isinstance(message, dict) or message.get("n") != nonce:
+        return None
+    return message
+
+
+def text(value, limit):
+    return clip(value, limit) if isinstance(value, str) else None
+
+
+def clean_events(raw):
+    events = []
+    for event in raw if isinstance(raw, list) else []:
+        if len(events) >= MAX_EVENTS:
+            break
+        if isinstance(event, dict) and event.get("kind") in EVENT_KINDS and isinstance(event.get("cwe"), str) and CWE.match(event["cwe"]):
+            events.append({"kind": event["kind"], "cwe": event["cwe"], "detail": text(event.get("detail"), 300) or ""})
+    return events
+
+
+def clean_outcome(raw, limit):
+    """The child's account of its input, rebuilt from the fields it may set; None when malformed."""
+    if not isinstance(raw, dict) or raw.get("status") not in STATUSES_FROM_CHILD:
+        return None
+    if raw["status"] == "ok":
+        returned = text(raw.get("returned"), limit)
+        return None if returned is None else {"status": "ok", "returned": returned, "events": clean_events(raw.get("events"))}
+    line = raw.get("line")
+    return {
+        "status": raw["status"],
+        "exceptionType": text(raw.get("exceptionType"), 200) or "Exception",
+        "message": text(raw.get("message"), limit) or "",
+        "line": line if isinstance(line, int) and not isinstance(line, bool) and 0 < line < 10**7 else None,
+        "events": clean_events(raw.get("events")),
+    }
+
+
+def judge(outcome, end, limit, output_cap):
+    """One input's outcome from what its child said and how its process ended."""
+    if end.get("timedOut") is True:
+        result = {"status": "timeout", "events": outcome["events"] if outcome else []}
+    elif outcome is not None:
+        result = outcome
+    elif isinstance(end.get("signal"), int):
+        result = {"status": "killed", "signal": end["signal"], "events": []}
+    else:
+        code = end.get("exitCode")
+        result = {"status": "exited", "exitCode": code if isinstance(code, int) and 0 <= code < 256 else 0, "events": []}
+    output = end.get("output")
+    if isinstance(output, dict) and isinstance(output.get("bytes"), int) and output["bytes"] > 0:
+        result["output"] = {"bytes": min(output["bytes"], output_cap), "head": text(output.get("head"), limit) or "", "truncated": output.get("truncated") is True}
+    return result
+
+
+def kill_strays(keep):
+    """Kills every process but the supervisor and `keep` (daemons, fork bombs, a dead runner's
+    children) and reaps them. Only pid 1 of the container can see them all."""
+    me = os.getpid()
+    if me != 1:
+        return
+    for _ in range(500):
+        reap()  # orphans that exited count as processes until reaped
+        others = [(pid, state, ppid) for pid, state, ppid in processes() if pid != me and pid not in keep]
+        live = [pid for pid, state, _ in others if state not in (b"Z", b"X")]
+        dying = [pid for pid, state, ppid in others if state in (b"Z", b"X") and ppid == me]
+        if not live and not dying:
+            return
+        for pid in live:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        time.sleep(0.001)
+
+
+def processes():
+    """(pid, state, parent pid) of every process in the container."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry, "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            found.append((int(entry), fields[0], int(fields[1])))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def reap():
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def start_runner(batch, nonce):
+    """A runner with the target loaded, or a reason the code cannot be loaded."""
+    runner = Runner(batch, nonce)
+    limit = int(batch["textLimit"])
+    due = time.monotonic() + int(batch["loadTimeoutMs"]) / 1000.0
+    while True:
+        for message in runner.messages(min(0.05, due - time.monotonic())):
+            if message.get("loaded") is True:
+                return runner, None
+            if isinstance(message.get("loadError"), str):
+                return runner, "the code failed to load: %s" % clip(message["loadError"], limit)
+        if not runner.alive():
+            status = runner.exit_status
+            how = "was killed by signal %d" % os.WTERMSIG(status) if os.WIFSIGNALED(status) else "exited with code %d" % os.WEXITSTATUS(status)
+            return runner, "the code ended its process while loading (it %s)" % how
+        if time.monotonic() >= due:
+            return runner, "the code did not finish loading within %d s" % (int(batch["loadTimeoutMs"]) // 1000)
+
+
+def run_one(runner, index, batch):
+    """Runs input `index` on the runner: its outcome, or None when the runner died or hung."""
+    limit, output_cap = int(batch["textLimit"]), int(batch["outputCap"])
+    runner.send(index)
+    due = time.monotonic() + (int(batch["timeoutMs"]) + int(batch["backstopMs"])) / 1000.0
+    outcome = None
+    while time.monotonic() < due:
+        for message in runner.messages(min(0.05, due - time.monotonic())):
+            if message.get("i") != index:
+                continue
+            if isinstance(message.get("unbuildable"), str):
+                return {"status": "not-run", "reason": "the harness could not build this input: %s" % clip(message["unbuildable"], limit), "events": []}
+            if "outcome" in message and outcome is None:
+                outcome = clean_outcome(message["outcome"], limit)
+            elif isinstance(message.get("end"), dict):
+                return judge(outcome, message["end"], limit, output_cap)
+        if not runner.alive() and (outcome is not None or not [p for p, state, _ in processes() if p != os.getpid() and state != b"Z"]):
+            # The input ended its runner (a kill of its parent, say): what it reported stands.
+            # Once nothing else runs, every byte it wrote is in the pipe already.
+            for message in runner.drain():
+                if message.get("i") == index and "outcome" in message and outcome is None:
+                    outcome = clean_outcome(message["outcome"], limit)
+            return outcome if outcome is not None else {"status": "killed", "signal": signal.SIGKILL, "events": []}
+    return None
+
+
+def supervise(batch):
+    inputs = batch["inputs"]
+    nonce = secrets.token_hex(16)
+    stop_after = int(batch["stopAfterHangs"])
+    emitted = 0
+    runner, starts, hangs = None, 0, 0
+    stopped = None
+    for index, item in enumerate(inputs):
+        if stopped is None and runner is None:
+            if starts >= int(batch["maxRunnerStarts"]):
+                stopped = "the code's process was restarted %d times (inputs that hang or end it): the batch stopped early" % starts
+            else:
+                runner, problem = start_runner(batch, nonce)
+                starts += 1
+                if problem is not None:
+                    emit({"fatal": problem})
+                    kill_strays(set())
+                    return
+        if stopped is not None:
+            emit({"id": item["id"], "status": "not-run", "reason": stopped, "events": []})
+            emitted += 1
+            continue
+        outcome = run_one(runner, index, batch)
+        if outcome is None or not runner.alive():
+            kill_strays(set())  # a hung or dead runner is replaced before the next input
+            runner.close()
+            runner = None
+        else:
+            kill_strays({runner.pid})
+        if outcome is None:
+            outcome = {"status": "timeout", "events": []}
+        hangs = hangs + 1 if outcome["status"] in ("timeout", "killed") else 0
         outcome["id"] = item["id"]
         emit(outcome)
-    emit({"done": True})
+        emitted += 1
+        if hangs >= stop_after and stopped is None:
+            stopped = "skipped: %d inputs in a row timed out or were killed, so the batch stopped early" % hangs
+    if runner is not None:
+        runner.close()
+    kill_strays(set())
+    emit({"done": True, "outcomes": emitted})
+
+
+def guard_supervisor():
+    """Children run as the same user: without this they could open /proc/1/fd/1 (the protocol)
+    or attach to the supervisor. A process that is not dumpable is off limits to them."""
+    import ctypes
+
+    pr_set_dumpable = 4
+    if ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+
+
+def main():
+    guard_supervisor()
+    sys.set_int_max_str_digits(0)
+    try:
+        # One line; stdin then stays open until the worker stops reading (see Abandoned).
+        batch = json.loads(sys.stdin.buffer.readline())
+        batch["inputs"] = list(batch["inputs"])
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        emit({"fatal": clip("the harness could not read its batch: %s: %s" % (type(exc).__name__, exc), 500)})
+        return
+    os.chdir(WORK_DIR)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    try:
+        supervise(batch)
+    except Abandoned:
+        kill_strays(set())
 
 
 if __name__ == "__main__":

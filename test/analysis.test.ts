@@ -28,6 +28,26 @@ describe('Bandit (real)', () => {
     assert.ok(low.findings.some((f) => f.ruleId === 'B404'));
   });
 
+  it('ignores # nosec: code under test cannot tell Bandit to look away', async () => {
+    const code = 'import subprocess\n\ndef run(cmd):\n    return subprocess.check_output("ls " + cmd, shell=True)  # nosec\n';
+    const { findings, errors } = await inActivity(activities().runBandit, { code, minSeverity: 'MEDIUM' });
+    assert.ok(findings.some((f) => f.ruleId === 'B602' && f.line === 4), JSON.stringify(findings));
+    assert.deepEqual(errors, []);
+  });
+
+  it('reads the code as the UTF-8 text the sandbox runs, whatever its encoding declaration says', async () => {
+    const code = '# -*- coding: bogus -*-\nimport os\n\ndef run(cmd):\n    os.system("ls " + cmd)\n';
+    const { findings, errors } = await inActivity(activities().runBandit, { code, minSeverity: 'MEDIUM' });
+    assert.deepEqual(errors, [], 'the bogus declaration made Bandit skip the file');
+    assert.ok(findings.some((f) => f.ruleId === 'B605' && f.line === 5), JSON.stringify(findings));
+  });
+
+  it('reports what it could not analyse, so silence is not taken for a clean bill', async () => {
+    const { findings, errors } = await inActivity(activities().runBandit, { code: 'def broken(:\n    pass\n', minSeverity: 'LOW' });
+    assert.deepEqual(findings, []);
+    assert.match(errors[0] ?? '', /^Bandit could not analyse the code: /);
+  });
+
   it('reports clean code as clean', async () => {
     const { findings } = await inActivity(activities().runBandit, { code: 'def add(a, b):\n    return a + b\n', minSeverity: 'LOW' });
     assert.deepEqual(findings, []);

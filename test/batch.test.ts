@@ -74,8 +74,12 @@ describe('batch files', () => {
 
   it('names code files after task ids, without collisions between ids that need escaping', () => {
     assert.equal(codePath('CWE-020_author_1.py'), 'code/CWE-020_author_1.py');
-    assert.equal(codePath('plain'), 'code/plain.py');
-    assert.match(codePath('a/b'), /^code\/a_b-[0-9a-f]{8}\.py$/);
+    assert.match(codePath('plain'), /^code\/plain\+[0-9a-f]{16}\.py$/);
+    assert.notEqual(codePath('a'), codePath('a.py'), 'an id and the same id as a file name');
+    assert.equal(codePath('a.py'), 'code/a.py');
+    assert.notEqual(codePath('../x.py'), 'code/../x.py');
+    assert.match(codePath('../x.py'), /^code\/[\w.-]+\+[0-9a-f]{16}\.py$/);
+    assert.match(codePath('a/b'), /^code\/a_b\+[0-9a-f]{16}\.py$/);
     assert.notEqual(codePath('a/b'), codePath('a_b'));
     assert.notEqual(codePath('a/b'), codePath('a:b'));
   });

@@ -38,14 +38,15 @@ describe('branches of the hardening loop', () => {
     const [round] = result.fuzz.repairRounds;
     assert.equal(result.fuzz.repairRounds.length, 1);
     assert.equal(round?.accepted, false);
-    assert.ok((round?.candidateFailures.length ?? 0) > result.fuzz.failures.length, 'the candidate fails more than the code');
+    assert.ok((round?.candidateFailureSummary.inputs ?? 0) > result.fuzz.failureSummary.inputs, 'the candidate fails more than the code');
     assert.equal(round?.candidateExecuted, result.fuzz.firstPassExecuted, 'the re-check runs the whole corpus once');
     assert.equal(result.fuzz.firstPassExecuted, 32, '2 seeds and 30 mutations, counted once');
     assert.equal(result.finalCode, AVERAGE_FRAGILE, 'the rejected candidate is dropped');
     assert.deepEqual(result.remainingFailures, result.fuzz.failures, 'the failures of the code kept, not the candidate');
     assert.ok(!result.steps.some((s) => s.action.startsWith('final static check')), 'the code did not change, so no final check');
     const progress = await suite.stack.testEnv.client.workflow.getHandle(id).query<Progress>('progress');
-    assert.equal(progress.failingInputs, result.fuzz.failures.length, 'a rejected candidate does not overwrite the count');
+    assert.equal(progress.failingInputs, result.fuzz.failureSummary.inputs, 'a rejected candidate does not overwrite the count');
+    assert.deepEqual(result.remainingFailureSummary, result.fuzz.failureSummary);
     assert.equal(progress.fuzzExecutions, 64, 'the first pass and the re-check');
     // The sandbox activity's timeout is derived from each batch's size and per-input limit.
     const history = await suite.stack.testEnv.client.workflow.getHandle(id).fetchHistory();
@@ -67,6 +68,26 @@ describe('branches of the hardening loop', () => {
     assert.ok(result.steps.some((s) => s.action === 'static re-check: Bandit'), result.steps.map((s) => s.action).join('\n'));
     assert.equal(suite.llm.count('coding') - before, 2, 'one generation, one repair: no repair after the re-check');
     assert.ok(result.remainingFindings.some((f) => f.ruleId === 'B602'));
+  });
+
+  it('a repair that adds a suppression comment is refused, and the next repair is told why', async () => {
+    const hidden = LIST_INSECURE.replace('.decode()\n', '.decode()  # nosec\n');
+    suite.llm.script((req) => {
+      if (req.agent !== 'coding') return securityAwareModel(req);
+      if (req.user.includes('suppression-comment')) return answer.code(LIST_SECURE);
+      return answer.code(req.user.includes('CWE-78') ? hidden : LIST_INSECURE);
+    });
+    const result = await harden({ prompt: LIST_TASK, source: 'list.py', llm: { model: 'm' }, fuzz: { mutations: 10 } }, 'branch-suppression');
+    const [first, second, third] = result.staticRounds;
+    assert.equal(first?.repaired, false, 'the repair that only added # nosec was refused');
+    assert.deepEqual(first?.repairRefusedFor.map((f) => [f.source, f.ruleId, f.cwe, f.line]), [['policy', 'suppression-comment', 'CWE-693', 5]]);
+    assert.ok(second?.findings.some((f) => f.ruleId === 'B602'), 'the code kept was re-analysed as it was');
+    assert.equal(second?.repaired, true);
+    assert.deepEqual(third?.findings, []);
+    assert.equal(result.finalCode, LIST_SECURE);
+    assert.equal(result.verdict, 'secure', result.reasons.join('; '));
+    const told = suite.llm.requests.filter((r) => r.agent === 'coding').map((r) => r.user).find((u) => u.includes('suppression-comment'));
+    assert.match(told ?? '', /the repair added a "nosec" comment/);
   });
 
   it('model code that does not parse goes back to the Coding agent, and the mended code is hardened', async () => {

@@ -252,6 +252,11 @@ describe('audit mode: no LLM configured', () => {
     const unknownRun = await runCli(['status', 'no-such-run'], cliEnv());
     assert.equal(unknownRun.code, 2);
     assert.match(unknownRun.stderr, /no run with id no-such-run/);
+    const huge = join(dir, 'huge.py');
+    await writeFile(huge, `x = "${'a'.repeat(2 * 1024 * 1024)}"\n`);
+    const tooBig = await runCli(['harden', '--code-file', huge], cliEnv());
+    assert.equal(tooBig.code, 2);
+    assert.match(tooBig.stderr, /--code-file .*huge.py: it is 2.0 MiB, over the 1 MiB limit/);
     const badNumber = await runCli(['harden', '--code-file', prompt, '--mutations', 'many'], cliEnv());
     assert.equal(badNumber.code, 2);
     assert.match(badNumber.stderr, /--mutations many: expected a whole number/);

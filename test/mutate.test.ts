@@ -81,6 +81,16 @@ describe('type-aware mutation', () => {
     assert.deepEqual(a.map((c) => c.id).slice(0, 3), ['m1', 'm2', 'm3']);
   });
 
+  it('drops inputs past a size bound: a large list never becomes a huge one', () => {
+    const words: FuzzValue = { type: 'list', items: Array.from({ length: 200 }, (_, i): FuzzValue => ({ type: 'str', value: `${i}${'w'.repeat(97)}` })) };
+    const seeds = [{ id: 's1', args: [words] }];
+    const unbounded = deriveInputs(seeds, 150, 1);
+    assert.ok(unbounded.some((c) => JSON.stringify(c.args).length > 64 * 1024), 'the unbounded corpus has no large input: the bound would test nothing');
+    const bounded = deriveInputs(seeds, 150, 1, 64 * 1024);
+    assert.ok(bounded.length > 100, `only ${bounded.length} inputs`);
+    assert.ok(bounded.every((c) => JSON.stringify(c.args).length <= 64 * 1024));
+  });
+
   it('ends early on a tiny input space instead of spinning', () => {
     const out = deriveInputs([{ id: 's1', args: [] }], 150, 1);
     assert.equal(out.length, 0);

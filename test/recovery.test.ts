@@ -10,7 +10,7 @@ import { startHarden } from '../src/client/client.js';
 import { BatchOutcomeSchema } from '../src/common/batch-schemas.js';
 import { SEARCH_ATTRIBUTES } from '../src/common/search-attributes.js';
 import { HardenResultSchema, type HardenRequestInput, type HardenResult } from '../src/common/schemas.js';
-import { reapLeftovers, SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
+import { SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
 import { dockerFromEnv } from '../src/workers/create.js';
 import { DevServer, freePort, WorkerProcess } from './support/processes.js';
 import { ScriptedLlm, type ChatRequest, type Reply } from './support/scripted-llm.js';
@@ -86,15 +86,28 @@ describe('crash recovery (real dev server and worker processes)', () => {
     workers = await WorkerProcess.start(workerEnv);
   }
 
-  async function whenSandboxRuns(workflowId: string): Promise<void> {
+  /** Waits until a sandbox container of the run is up, and returns the ids of those that are. */
+  async function whenSandboxRuns(workflowId: string): Promise<string[]> {
     const docker = dockerFromEnv();
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       const running = await docker.listContainers({ filters: { label: [`autosafecoder.workflow-id=${workflowId}`] } });
-      if (running.length > 0) return;
+      if (running.length > 0) return running.map((c) => c.Id);
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`no sandbox container for ${workflowId} within 60 s`);
+  }
+
+  /** Seconds until none of these containers exists any more, running or exited; fails past 60 s. */
+  async function goneWithin60s(ids: string[]): Promise<number> {
+    const docker = dockerFromEnv();
+    const started = performance.now();
+    for (;;) {
+      const left = (await docker.listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } })).filter((c) => ids.includes(c.Id));
+      if (left.length === 0) return (performance.now() - started) / 1000;
+      assert.ok(performance.now() - started < 60_000, `${left.length} container(s) of the killed worker still exist after 60 s: ${left.map((c) => c.State).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 
   it('a worker killed mid static round: same result, no finished LLM call repeated', async (t) => {
@@ -114,25 +127,24 @@ describe('crash recovery (real dev server and worker processes)', () => {
     const request: HardenRequestInput = { code: SLOW_FUZZ, source: 'slow.py', llm: null, fuzz: { mutations: 60 } };
     const reference = await run(request, 'recovery-fuzz-reference');
     const crashed = run(request, 'recovery-fuzz-crash');
-    await whenSandboxRuns('recovery-fuzz-crash');
-    await replaceWorkers();
+    const orphans = await whenSandboxRuns('recovery-fuzz-crash');
+    await workers?.kill();
+    // No reaper runs now: the harness sees its stdin close and exits, and the engine removes it.
+    const seconds = await goneWithin60s(orphans);
+    t.diagnostic(`the killed worker's containers were gone ${seconds.toFixed(1)} s after the kill`);
+    workers = await WorkerProcess.start(workerEnv);
     const { result, ms } = await crashed;
     assert.deepEqual(essence(result), essence(reference.result));
     t.diagnostic(`time lost to a worker kill mid fuzz batch: ${((ms - reference.ms) / 1000).toFixed(1)} s`);
-    // The killed worker's container ran on; the reaper removes it once it is stale.
-    const docker = dockerFromEnv();
-    const orphans = await docker.listContainers({ all: true, filters: { label: ['autosafecoder.workflow-id=recovery-fuzz-crash'] } });
-    assert.ok(orphans.length >= 1, 'the killed worker left its container');
-    await Promise.all(orphans.map((c) => docker.getContainer(c.Id).wait()));
-    assert.ok((await reapLeftovers(docker, { stoppedGraceMs: 0, runningMaxAgeMs: 30 * 60_000 })) >= 1);
-    assert.deepEqual(await docker.listContainers({ all: true, filters: { label: ['autosafecoder.workflow-id=recovery-fuzz-crash'] } }), []);
+    assert.deepEqual(await dockerFromEnv().listContainers({ all: true, filters: { label: ['autosafecoder.workflow-id=recovery-fuzz-crash'] } }), []);
   });
 
   it('a batch survives a worker kill mid task and a server restart: every task finishes once', async () => {
     const tasks = [0, 1, 2].map((i) => ({ id: `slow-${i}`, code: SLOW_FUZZ }));
     await startBatch(client, { tasks, total: 3, settings: { llm: null, fuzz: { mutations: 60 } }, concurrency: 2, tasksPerRun: 2 }, 'recovery-batch');
-    await whenSandboxRuns('recovery-batch/slow-0');
+    const orphans = await whenSandboxRuns('recovery-batch/slow-0');
     await replaceWorkers();
+    await goneWithin60s(orphans);
     await server.stop();
     await server.start();
     const outcome = BatchOutcomeSchema.parse(await client.workflow.getHandle('recovery-batch').result());
@@ -140,12 +152,7 @@ describe('crash recovery (real dev server and worker processes)', () => {
     const runs = await collectTasks(client, 'recovery-batch', 3);
     assert.deepEqual(runs.map((r) => r.id).sort(), ['slow-0', 'slow-1', 'slow-2']);
     assert.ok(runs.every((r) => r.status === 'completed'));
-    // The killed worker's containers ran on; once they stop, the reaper removes them.
-    const docker = dockerFromEnv();
-    const orphans = await docker.listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } });
-    await Promise.all(orphans.map((c) => docker.getContainer(c.Id).wait()));
-    await reapLeftovers(docker, { stoppedGraceMs: 0, runningMaxAgeMs: 30 * 60_000 });
-    assert.deepEqual(await docker.listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } }), []);
+    assert.deepEqual(await dockerFromEnv().listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } }), [], 'no container of the batch is left');
   });
 
   it('the dev server stopped and restarted on the same database mid-run: the run finishes', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
@@ -9,7 +9,8 @@ import { DuplicateIdsError, parseBatchFile, type TaskSource } from './batch-inpu
 import { batchMarkdown, buildSarif, codePath, resultLine } from './batch-report.js';
 import { batchCounts, batchState, checkBatch, collectTasks, startBatch, type BatchState } from './batch.js';
 import { connectClient, uiLink } from './client.js';
-import { UsageError, wholeNumber } from './usage.js';
+import { printable, say, warn } from './terminal.js';
+import { MAX_BATCH_FILE_BYTES, readInputFile, UsageError, wholeNumber } from './usage.js';
 
 export const BATCH_USAGE = `  batch FILE.jsonl            harden every task of a JSON Lines file, one child run per task
                               (SALLM id/prompt/insecure_code, SecurityEval ID/Prompt/Insecure_code,
@@ -53,10 +54,10 @@ class ProgressView {
 
   show(p: BatchProgress, nowMs = Date.now()): void {
     const line = progressLine(p, nowMs);
-    if (this.tty) process.stderr.write(`\r\x1b[2K${line}`);
+    if (this.tty) process.stderr.write(`\r\x1b[2K${printable(line)}`);
     else {
       const key = line.replace(/ · ETA.*$/, '');
-      if (key !== this.last) console.error(line);
+      if (key !== this.last) warn(line);
       this.last = key;
     }
   }
@@ -103,17 +104,17 @@ async function writeOutputs(client: Client, batchId: string, outDir: string, sta
   const elapsedMs = (state.closedAtMs ?? Date.now()) - totals.startedAtMs;
   await writeFile(join(outDir, 'summary.md'), batchMarkdown({ batchId, status: state.status, total, totals, tasks, skipped, elapsedMs }));
   const failure = state.failure ? ` (${state.failure})` : '';
-  console.log(`batch ${batchId} ${state.status}${failure}: ${totals.done}/${total} tasks closed in ${duration(elapsedMs)}: ${totals.secure} secure, ${totals.vulnerable} vulnerable, ${totals.couldNotVerify} could not verify, ${totals.failed} failed${totals.cancelled ? `, ${totals.cancelled} cancelled` : ''}`);
-  console.log(`  ${join(outDir, 'results.jsonl')} (${tasks.length} tasks), ${join(outDir, 'results.sarif')}, ${join(outDir, 'summary.md')}`);
+  say(`batch ${batchId} ${state.status}${failure}: ${totals.done}/${total} tasks closed in ${duration(elapsedMs)}: ${totals.secure} secure, ${totals.vulnerable} vulnerable, ${totals.couldNotVerify} could not verify, ${totals.failed} failed${totals.cancelled ? `, ${totals.cancelled} cancelled` : ''}`);
+  say(`  ${join(outDir, 'results.jsonl')} (${tasks.length} tasks), ${join(outDir, 'results.sarif')}, ${join(outDir, 'summary.md')}`);
   if (state.status !== 'completed') return 2;
   if (totals.vulnerable > 0) return 1;
   return totals.couldNotVerify + totals.failed + totals.cancelled > 0 ? 3 : 0;
 }
 
 async function attach(client: Client, env: Env, batchId: string, outDir: string): Promise<number> {
-  console.error(`following batch ${batchId} (Ctrl-C detaches; the batch keeps running)\n  Temporal UI: ${uiLink(env, batchId)}`);
+  warn(`following batch ${batchId} (Ctrl-C detaches; the batch keeps running)\n  Temporal UI: ${uiLink(env, batchId)}`);
   process.once('SIGINT', () => {
-    console.error(`\ndetached; the batch keeps running. Re-attach: asc batch --attach ${batchId}   Cancel: asc cancel ${batchId}`);
+    warn(`\ndetached; the batch keeps running. Re-attach: asc batch --attach ${batchId}   Cancel: asc cancel ${batchId}`);
     process.exit(130);
   });
   const { state, last } = await follow(client, batchId);
@@ -147,12 +148,7 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError('batch takes one JSON Lines file: asc batch FILE.jsonl');
   if (values.audit && values['use-code']) throw new UsageError('--audit (no repair) and --use-code (repair with the LLM) exclude each other');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${file}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
-  }
+  const text = await readInputFile(file, file, MAX_BATCH_FILE_BYTES);
   const source: TaskSource = values.audit || values['use-code'] ? 'code' : 'prompt';
   let parsed;
   try {
@@ -161,13 +157,13 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
     if (error instanceof DuplicateIdsError) throw new UsageError(`${file}: ${error.message}`);
     throw error;
   }
-  for (const s of parsed.skipped) console.error(`${file}:${s.line}: skipped: ${s.reason}`);
+  for (const s of parsed.skipped) warn(`${file}:${s.line}: skipped: ${s.reason}`);
   if (parsed.tasks.length === 0) throw new UsageError(`${file}: no usable task (${parsed.skipped.length} line(s) skipped)`);
   const useLlm = llmConfigured(env) && !values.audit;
   if (!useLlm && parsed.tasks.some((t) => t.prompt !== undefined)) {
     throw new UsageError(`${file}: tasks with a prompt need an LLM to write the code: set OPENAI_BASE_URL (and OPENAI_API_KEY), or use --audit to analyse their insecure_code`);
   }
-  if (!useLlm && !values.audit) console.error('No LLM configured: every task is audited (static analysis and fuzzing, no repair).');
+  if (!useLlm && !values.audit) warn('No LLM configured: every task is audited (static analysis and fuzzing, no repair).');
   // Only what was asked for: checkBatch fills in the defaults it shares with `asc harden`.
   const settings: BatchInputArg['settings'] = {
     llm: useLlm ? { model: values.model ?? env.ASC_MODEL } : null,
@@ -190,10 +186,10 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
   }
   const client = await connectClient(env);
   await startBatch(client, input, batchId);
-  console.error(`started batch ${batchId}: ${parsed.tasks.length} tasks${parsed.skipped.length ? `, ${parsed.skipped.length} line(s) skipped` : ''}`);
+  warn(`started batch ${batchId}: ${parsed.tasks.length} tasks${parsed.skipped.length ? `, ${parsed.skipped.length} line(s) skipped` : ''}`);
   if (values['no-wait']) {
-    console.error(`  follow it: asc batch --attach ${batchId}   cancel it: asc cancel ${batchId}\n  Temporal UI: ${uiLink(env, batchId)}`);
-    console.log(batchId);
+    warn(`  follow it: asc batch --attach ${batchId}   cancel it: asc cancel ${batchId}\n  Temporal UI: ${uiLink(env, batchId)}`);
+    say(batchId);
     return 0;
   }
   return attach(client, env, batchId, values.out ?? batchId);

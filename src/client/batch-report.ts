@@ -2,18 +2,22 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { BatchTotals, SkippedLine } from '../common/batch-schemas.js';
 import type { Finding } from '../common/schemas.js';
-import { failureCwes } from '../workflows/findings.js';
+import { failureCwes, findingOrigin } from '../workflows/findings.js';
 import type { TaskRecord } from './batch.js';
 import { outcomeText, renderCall } from './report.js';
 
 /** The three outputs of a batch: per-task JSONL, SARIF 2.1.0 for code scanning, a Markdown summary. */
 
 /** Where each task's final code is written, relative to the output folder: SARIF locations point there. */
+/**
+ * Where a task's final code is written. An id that is a plain Python file name is the file's
+ * name; any other id gets a readable stem and a hash of the id after a "+", which no plain name
+ * contains, so different ids never share a file ("a" and "a.py", "a/b" and "a_b").
+ */
 export function codePath(taskId: string): string {
-  const safe = taskId.replace(/[^\w.-]/g, '_').replace(/\.py$/, '');
-  // Ids that needed changing get a hash of the original, so "a/b" and "a_b" cannot collide.
-  const suffix = safe === taskId.replace(/\.py$/, '') ? '' : `-${createHash('sha256').update(taskId).digest('hex').slice(0, 8)}`;
-  return `code/${safe}${suffix}.py`;
+  if (/^[\w.-]{1,200}\.py$/.test(taskId) && !taskId.startsWith('.')) return `code/${taskId}`;
+  const stem = taskId.replace(/[^\w.-]/g, '_').replace(/\.py$/, '').replace(/^\./, '_').slice(0, 100);
+  return `code/${stem}+${createHash('sha256').update(taskId).digest('hex').slice(0, 16)}.py`;
 }
 
 export function resultLine(task: TaskRecord): string {
@@ -114,7 +118,7 @@ export function buildSarif(batchId: string, tasks: TaskRecord[]): Sarif {
         message: { text: `${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}` },
         locations: location(f.line),
         partialFingerprints: { ascFinding: `${task.id}:${id}:${f.ruleId}:${f.line ?? 0}:${i}` },
-        properties: { ...common, detectedBy: f.source === 'bandit' ? `bandit ${f.ruleId}` : 'static analyser agent' },
+        properties: { ...common, detectedBy: findingOrigin(f) },
       });
     });
     for (const failure of r.remainingFailures) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
@@ -12,7 +12,8 @@ import { auditMarkdown, buildAuditTrail } from './audit.js';
 import { BATCH_USAGE, batchCommand, progressLine } from './batch-cli.js';
 import { batchCounts, batchState, cancelRun } from './batch.js';
 import { serveCodecEndpoint } from './codec-endpoint.js';
-import { UsageError, wholeNumber } from './usage.js';
+import { exitWhenFlushed, jsonText, say, warn } from './terminal.js';
+import { MAX_CODE_FILE_BYTES, readInputFile, UsageError, wholeNumber } from './usage.js';
 import { connectClient, readRun, runFailureMessage, runResult, runStatus, startHarden, uiLink } from './client.js';
 import { runDevStack } from './dev.js';
 import { formatReport, verdictExitCode } from './report.js';
@@ -45,14 +46,6 @@ exit codes: 0 secure, 1 vulnerable, 3 could not verify, 2 error (a batch: 1 if a
 3 if any could not be verified, failed or was cancelled, else 0)`;
 
 
-async function readInput(path: string, flag: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${flag} ${path}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
-  }
-}
-
 async function harden(args: string[], env: Env): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -73,7 +66,7 @@ async function harden(args: string[], env: Env): Promise<number> {
   const codeFile = values['code-file'];
   if ((promptFile === undefined) === (codeFile === undefined)) throw new UsageError('harden takes exactly one of --prompt-file FILE or --code-file FILE');
   const file = promptFile ?? codeFile ?? '';
-  const text = await readInput(file, promptFile !== undefined ? '--prompt-file' : '--code-file');
+  const text = await readInputFile(file, `${promptFile !== undefined ? '--prompt-file' : '--code-file'} ${file}`, MAX_CODE_FILE_BYTES);
   const useLlm = llmConfigured(env) && !values['no-llm'];
   const request: HardenRequestInput = {
     ...(promptFile !== undefined ? { prompt: text } : { code: text }),
@@ -84,14 +77,14 @@ async function harden(args: string[], env: Env): Promise<number> {
   };
   if (!useLlm) {
     if (promptFile !== undefined) throw new UsageError('--prompt-file needs an LLM to write the code: set OPENAI_BASE_URL (and OPENAI_API_KEY), or use --code-file to audit existing code');
-    if (!values.json) console.error('No LLM configured: running an audit (static analysis and fuzzing, no repair). Set OPENAI_BASE_URL / OPENAI_API_KEY to enable repair.');
+    if (!values.json) warn('No LLM configured: running an audit (static analysis and fuzzing, no repair). Set OPENAI_BASE_URL / OPENAI_API_KEY to enable repair.');
   }
   const client = await connectClient(env);
   const workflowId = values.id ?? `harden-${basename(file).replace(/[^\w.-]/g, '_')}-${Date.now()}`;
   await startHarden(client, request, workflowId);
-  if (!values.json) console.error(`started ${workflowId}\n  Temporal UI: ${uiLink(env, workflowId)}`);
+  if (!values.json) warn(`started ${workflowId}\n  Temporal UI: ${uiLink(env, workflowId)}`);
   if (values['no-wait']) {
-    console.log(workflowId);
+    say(workflowId);
     return 0;
   }
   return printResult(env, workflowId, values.json);
@@ -101,11 +94,12 @@ async function printResult(env: Env, workflowId: string, json: boolean): Promise
   const client = await connectClient(env);
   try {
     const result = await runResult(client, workflowId);
-    console.log(json ? JSON.stringify(result, null, 2) : formatReport(result, uiLink(env, workflowId)));
+    if (json) process.stdout.write(`${jsonText(result)}\n`);
+    else say(formatReport(result, uiLink(env, workflowId)));
     return verdictExitCode(result);
   } catch (error) {
     if (error instanceof WorkflowFailedError) {
-      console.error(`run ${workflowId} failed: ${runFailureMessage(error)}\n  Temporal UI: ${uiLink(env, workflowId)}`);
+      warn(`run ${workflowId} failed: ${runFailureMessage(error)}\n  Temporal UI: ${uiLink(env, workflowId)}`);
       return 2;
     }
     throw error;
@@ -118,19 +112,19 @@ async function status(args: string[], env: Env): Promise<number> {
   if (!id) throw new UsageError('status needs a run id: asc status ID');
   const client = await connectClient(env);
   const { status: state, type, progress } = await runStatus(client, id);
-  console.log(`${id}: ${state}`);
+  say(`${id}: ${state}`);
   if (type === BATCH_WORKFLOW_TYPE) {
     const batch = await batchState(client, id);
     const counts = batchCounts(batch);
-    if (counts) console.log(`  ${progressLine(counts, batch.closedAtMs ?? Date.now())}`);
-    console.log(`  follow it: asc batch --attach ${id}`);
+    if (counts) say(`  ${progressLine(counts, batch.closedAtMs ?? Date.now())}`);
+    say(`  follow it: asc batch --attach ${id}`);
   }
   if (progress) {
-    console.log(`  phase: ${progress.phase}; static round ${progress.staticRound}; fuzz repair round ${progress.fuzzRepairRound}`);
-    console.log(`  fuzz: ${progress.fuzzExecutions} executions in all passes, ${progress.failingInputs} failing input(s) in the current code; ${progress.steps} agent steps`);
-    if (progress.lastStep) console.log(`  last step: ${progress.lastStep}`);
+    say(`  phase: ${progress.phase}; static round ${progress.staticRound}; fuzz repair round ${progress.fuzzRepairRound}`);
+    say(`  fuzz: ${progress.fuzzExecutions} executions in all passes, ${progress.failingInputs} failing input(s) in the current code; ${progress.steps} agent steps`);
+    if (progress.lastStep) say(`  last step: ${progress.lastStep}`);
   }
-  console.log(`  Temporal UI: ${uiLink(env, id)}`);
+  say(`  Temporal UI: ${uiLink(env, id)}`);
   return 0;
 }
 
@@ -151,7 +145,7 @@ async function audit(args: string[], env: Env): Promise<number> {
   const base = join(values.out, `${id.replace(/[^\w.-]/g, '_')}.audit`);
   await writeFile(`${base}.md`, auditMarkdown(trail));
   await writeFile(`${base}.json`, JSON.stringify(trail, null, 2));
-  console.log(`${trail.entries.length} steps of ${id} (${trail.status}) written to ${base}.md and ${base}.json`);
+  say(`${trail.entries.length} steps of ${id} (${trail.status}) written to ${base}.md and ${base}.json`);
   return 0;
 }
 
@@ -160,7 +154,7 @@ async function cancel(args: string[], env: Env): Promise<number> {
   const id = positionals[0];
   if (!id) throw new UsageError('cancel needs a run or batch id: asc cancel ID');
   await cancelRun(await connectClient(env), id);
-  console.log(`cancellation of ${id} requested: running steps stop and their containers are removed; \`asc status ${id}\` or the UI shows when it has ended`);
+  say(`cancellation of ${id} requested: running steps stop and their containers are removed; \`asc status ${id}\` or the UI shows when it has ended`);
   return 0;
 }
 
@@ -169,7 +163,7 @@ async function codecServer(args: string[], env: Env): Promise<number> {
   const port = values.port === undefined ? env.ASC_CODEC_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new UsageError(`--port ${values.port ?? ''}: expected a port number`);
   const endpoint = await serveCodecEndpoint(env, values.host, port);
-  console.log(`codec endpoint ${endpoint.url} (key ${endpoint.keyId}) for the UI at ${env.TEMPORAL_UI_URL}; point the UI at it (temporal server start-dev --ui-codec-endpoint ${endpoint.url}, or the UI's Data Encoder setting). Ctrl-C stops it.`);
+  say(`codec endpoint ${endpoint.url} (key ${endpoint.keyId}) for the UI at ${env.TEMPORAL_UI_URL}; point the UI at it (temporal server start-dev --ui-codec-endpoint ${endpoint.url}, or the UI's Data Encoder setting). Ctrl-C stops it.`);
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => endpoint.server.close(() => resolve()));
   });
@@ -200,7 +194,7 @@ async function main(argv: string[]): Promise<number> {
     case 'help':
     case '--help':
     case '-h':
-      console.log(USAGE);
+      say(USAGE);
       return command === undefined ? 2 : 0;
     default:
       throw new UsageError(`unknown command "${command}"`);
@@ -208,11 +202,11 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitWhenFlushed(code),
   (error: unknown) => {
     let message = error instanceof Error ? error.message : String(error);
     if (message.includes(ENCRYPTED_ENCODING)) message = `the run's payloads are encrypted: set ASC_CODEC_KEY or ASC_CODEC_KEY_FILE to the key its workers use (${message})`;
-    console.error(error instanceof UsageError ? `asc: ${message} (asc --help shows the usage)` : `asc: ${message}`);
-    process.exit(2);
+    warn(error instanceof UsageError ? `asc: ${message} (asc --help shows the usage)` : `asc: ${message}`);
+    return exitWhenFlushed(2);
   },
 );

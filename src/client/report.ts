@@ -1,12 +1,13 @@
 import { renderFuzzValue } from '../common/fuzz-value.js';
 import type { FuzzCase, FuzzOutcome } from '../common/sandbox.js';
+import { findingOrigin } from '../workflows/findings.js';
 import type { Finding, FuzzFailure, HardenResult } from '../common/schemas.js';
 
 /** The human report of a run, as the CLI prints it. */
 
 function finding(f: Finding): string {
   const where = f.line !== null ? `line ${f.line}` : 'no line';
-  const by = f.source === 'bandit' ? `Bandit ${f.ruleId}` : 'Static Analyser agent';
+  const by = findingOrigin(f);
   return `    ${f.cwe ?? 'no CWE'} ${where} [${by}, ${f.severity}] ${f.message}`;
 }
 
@@ -45,11 +46,11 @@ export function formatReport(result: HardenResult, link: string | null): string 
   const fuzz = result.fuzz;
   if (fuzz.target) {
     const signature = `${fuzz.target.function}(${fuzz.target.params.map((p) => `${p.name}: ${p.type}`).join(', ')})`;
-    lines.push(`Fuzzing ${signature}: ${fuzz.firstPassExecuted} executions, ${fuzz.failures.length} failing input(s) at first`);
+    lines.push(`Fuzzing ${signature}: ${fuzz.firstPassExecuted} executions, ${fuzz.failureSummary.inputs} failing input(s) at first`);
     for (const f of fuzz.failures.slice(0, 5)) lines.push(failure(fuzz.target.function, f));
-    if (fuzz.failures.length > 5) lines.push(`    … and ${fuzz.failures.length - 5} more`);
+    if (fuzz.failureSummary.inputs > 5) lines.push(`    … and ${fuzz.failureSummary.inputs - 5} more`);
     for (const r of fuzz.repairRounds) {
-      lines.push(`  repair round ${r.round}: candidate ${r.accepted ? 'accepted' : 'rejected'}: ${r.candidateFailures.length} of ${r.candidateExecuted} input(s) failing, ${r.candidateStaticFindings.length} Bandit finding(s)`);
+      lines.push(`  repair round ${r.round}: candidate ${r.accepted ? 'accepted' : 'rejected'}: ${r.candidateFailureSummary.inputs} of ${r.candidateExecuted} input(s) failing, ${r.candidateStaticFindings.length} Bandit finding(s)`);
     }
   }
   if (fuzz.skippedReason) lines.push(`Fuzzing skipped: ${fuzz.skippedReason}`);

@@ -1,3 +1,5 @@
+import { open } from 'node:fs/promises';
+
 /** A mistake in how the CLI was called: reported with a pointer to `asc --help`. */
 export class UsageError extends Error {}
 
@@ -5,4 +7,28 @@ export function wholeNumber(flag: string, value: string | undefined): number | u
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} ${value}: expected a whole number`);
   return Number(value);
+}
+
+/** Largest code or prompt file: a run's request travels in one Temporal payload (2 MB). */
+export const MAX_CODE_FILE_BYTES = 1024 * 1024;
+/** Largest batch file: its tasks must fit one payload too, once the unused fields are dropped. */
+export const MAX_BATCH_FILE_BYTES = 32 * 1024 * 1024;
+
+/** Reads a file the user named, refusing one past `maxBytes` before reading it into memory. */
+export async function readInputFile(path: string, label: string, maxBytes: number): Promise<string> {
+  let text: string;
+  try {
+    const file = await open(path, 'r');
+    try {
+      const { size } = await file.stat();
+      if (size > maxBytes) throw new UsageError(`${label}: it is ${(size / 1024 / 1024).toFixed(1)} MiB, over the ${maxBytes / 1024 / 1024} MiB limit: split it, or audit a smaller part`);
+      text = await file.readFile('utf8');
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${label}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
+  }
+  return text;
 }

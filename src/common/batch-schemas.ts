@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HardenSettingsSchema, TokenUsageSchema, VerdictSchema, isRecord, withSettingsDefaults, type HardenSettingsInput, type RequestDefaults } from './schemas.js';
+import { CountsSchema, HardenSettingsSchema, TokenUsageSchema, VerdictSchema, isRecord, withSettingsDefaults, type HardenSettingsInput, type RequestDefaults } from './schemas.js';
 
 /** One task of a batch: what the child run hardens. Ids name the child run, so they are unique. */
 export const BatchTaskSchema = z
@@ -15,8 +15,6 @@ export type BatchTask = z.infer<typeof BatchTaskSchema>;
 /** A line of a batch file that could not be used, and why. */
 export const SkippedLineSchema = z.object({ line: z.number().int(), reason: z.string() });
 export type SkippedLine = z.infer<typeof SkippedLineSchema>;
-
-const CountsSchema = z.record(z.string(), z.number().int());
 
 /**
  * What a batch keeps of one task's run: counts, not the run's full result (that stays with the
@@ -50,7 +48,7 @@ export const BatchTotalsSchema = z.object({
   cancelled: z.number().int(),
   findingsBefore: CountsSchema,
   findingsAfter: CountsSchema,
-  /** Fuzz failures of the first fuzzing pass, by security-event kind or crash status. */
+  /** Failing inputs of the first fuzzing pass, by kind (security event, exception or status). */
   fuzzEvents: CountsSchema,
   usage: z.object({ prompt: z.number().int(), completion: z.number().int() }),
   /** The first failed tasks and why (capped, so a broken endpoint cannot bloat the history). */

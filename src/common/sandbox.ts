@@ -29,6 +29,20 @@ export const SANDBOX_LIMITS = {
   childMemoryHeadroomBytes: 160 * 1024 * 1024,
   /** Characters kept of a returned value, an exception message or printed output. */
   textLimitChars: 2_000,
+  /** What the code's module may take to load (imports, module-level code). */
+  loadTimeoutMs: 10_000,
+  /** Past an input's own time limit, how long the harness waits before it replaces a hung runner. */
+  backstopMs: 1_500,
+  /** Loads of the code in one batch: the first, and reloads after an input that hung or ended it. */
+  maxRunnerStarts: 4,
+  /** Timeouts or kills in a row after which a batch stops: a hostile target costs seconds. */
+  stopAfterHangs: 3,
+  /** The longest line the harness may write: an outcome is a few KiB; past this the batch is killed. */
+  maxLineBytes: 256 * 1024,
+  /** The largest input (its arguments as JSON): a mutation past it is dropped, a seed past it refused. */
+  maxInputChars: 64 * 1024,
+  /** The most inputs' JSON one batch carries: a batch travels in one Temporal payload (2 MB). */
+  maxBatchChars: 1024 * 1024,
 } as const;
 export type SandboxLimits = { readonly [K in keyof typeof SANDBOX_LIMITS]: number };
 
@@ -39,9 +53,10 @@ export const PER_INPUT_OVERHEAD_MS = 250;
 /** Removing the container and reporting back, after the batch's wall clock has run out. */
 const TEARDOWN_MARGIN_MS = 30_000;
 
-/** When the container is killed: every input may use its whole time limit, and no more. */
+/** When the container is killed: every load and every input may use its whole limit, and no more. */
 export function batchWallClockMs(inputs: number, timeoutMsPerInput: number): number {
-  return CONTAINER_START_BUDGET_MS + inputs * (timeoutMsPerInput + PER_INPUT_OVERHEAD_MS);
+  const { maxRunnerStarts, loadTimeoutMs, backstopMs } = SANDBOX_LIMITS;
+  return CONTAINER_START_BUDGET_MS + maxRunnerStarts * loadTimeoutMs + inputs * (timeoutMsPerInput + backstopMs + PER_INPUT_OVERHEAD_MS);
 }
 
 /** The sandbox activity's start-to-close timeout for a batch: its wall clock plus teardown. */
@@ -62,27 +77,34 @@ export type Entry = z.infer<typeof EntrySchema>;
 export const SecurityEventSchema = z.object({
   kind: z.enum(['shell', 'process', 'argument', 'path', 'network', 'eval', 'template', 'sql', 'deserialize', 'library']),
   cwe: CweSchema,
-  detail: z.string(),
+  detail: z.string().max(400),
 });
 export type SecurityEvent = z.infer<typeof SecurityEventSchema>;
 
+/**
+ * Every string an outcome carries is bounded (the harness clips to textLimitChars), so a batch's
+ * result stays far from Temporal's payload limit whatever the target returns, raises or prints.
+ */
+const Text = z.string().max(SANDBOX_LIMITS.textLimitChars + 100);
+const Name = z.string().max(300);
+
 /** What every outcome may carry besides its status. */
 const OutcomeExtras = {
-  events: z.array(SecurityEventSchema).default([]),
+  events: z.array(SecurityEventSchema).max(20).default([]),
   /** What the input printed: its size, its head, and whether it hit the output cap. */
-  output: z.object({ bytes: z.number().int(), head: z.string(), truncated: z.boolean() }).optional(),
+  output: z.object({ bytes: z.number().int(), head: Text, truncated: z.boolean() }).optional(),
 };
 
 export const FuzzOutcomeSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('ok'), returned: z.string(), ...OutcomeExtras }),
+  z.object({ status: z.literal('ok'), returned: Text, ...OutcomeExtras }),
   /** The code raised on purpose (a `raise` in its own code): input validation, not a crash. */
-  z.object({ status: z.literal('rejected'), exceptionType: z.string(), message: z.string(), line: z.number().int().nullable(), ...OutcomeExtras }),
-  z.object({ status: z.literal('exception'), exceptionType: z.string(), message: z.string(), line: z.number().int().nullable(), ...OutcomeExtras }),
+  z.object({ status: z.literal('rejected'), exceptionType: Name, message: Text, line: z.number().int().nullable(), ...OutcomeExtras }),
+  z.object({ status: z.literal('exception'), exceptionType: Name, message: Text, line: z.number().int().nullable(), ...OutcomeExtras }),
   z.object({ status: z.literal('timeout'), ...OutcomeExtras }),
   z.object({ status: z.literal('killed'), signal: z.number().int(), ...OutcomeExtras }),
   z.object({ status: z.literal('exited'), exitCode: z.number().int(), ...OutcomeExtras }),
-  /** The batch ended (memory limit, output cap, wall-clock kill) before this input reported. */
-  z.object({ status: z.literal('not-run'), reason: z.string(), ...OutcomeExtras }),
+  /** The input did not run: the batch ended or stopped early first, or it could not be built. */
+  z.object({ status: z.literal('not-run'), reason: Text, ...OutcomeExtras }),
 ]);
 export type FuzzOutcome = z.infer<typeof FuzzOutcomeSchema>;
 
@@ -104,8 +126,10 @@ export type RunBatchInput = z.infer<typeof RunBatchInputSchema>;
 
 export const RunBatchResultSchema = z.object({
   outcomes: z.array(z.object({ id: z.string(), outcome: FuzzOutcomeSchema })),
-  /** The code could not be loaded at all (import error, missing function). */
-  loadError: z.string().nullable(),
+  /** The code could not be loaded at all (import error, missing function, exit at import). */
+  loadError: Text.nullable(),
+  /** Why not every input has an outcome the harness vouches for (inputs not run, no end marker). */
+  incomplete: Text.nullable(),
   wallMs: z.number(),
 });
 export type RunBatchResult = z.infer<typeof RunBatchResultSchema>;
@@ -120,6 +144,10 @@ export const HarnessRequestSchema = z.object({
   params: z.array(z.string()),
   inputs: z.array(FuzzCaseSchema),
   timeoutMs: z.number().int().positive(),
+  backstopMs: z.number().int().positive(),
+  loadTimeoutMs: z.number().int().positive(),
+  maxRunnerStarts: z.number().int().positive(),
+  stopAfterHangs: z.number().int().positive(),
   textLimit: z.number().int().positive(),
   outputCap: z.number().int().positive(),
   childMemoryHeadroom: z.number().int().positive(),
@@ -134,6 +162,10 @@ export function harnessRequest(batch: RunBatchInput, limits: SandboxLimits): Har
     params: batch.params,
     inputs: batch.cases,
     timeoutMs: batch.timeoutMsPerInput,
+    backstopMs: limits.backstopMs,
+    loadTimeoutMs: limits.loadTimeoutMs,
+    maxRunnerStarts: limits.maxRunnerStarts,
+    stopAfterHangs: limits.stopAfterHangs,
     textLimit: limits.textLimitChars,
     outputCap: limits.outputCapBytes,
     childMemoryHeadroom: limits.childMemoryHeadroomBytes,
@@ -142,8 +174,8 @@ export function harnessRequest(batch: RunBatchInput, limits: SandboxLimits): Har
 
 /** The lines the harness writes: the code failed to load, one input's outcome, or the end. */
 export const HarnessLineSchema = z.union([
-  z.object({ fatal: z.string() }),
+  z.object({ fatal: Text }),
   z.intersection(z.object({ id: z.string() }), FuzzOutcomeSchema),
-  z.object({ done: z.literal(true) }),
+  z.object({ done: z.literal(true), outcomes: z.number().int() }),
 ]);
 export type HarnessLine = z.infer<typeof HarnessLineSchema>;

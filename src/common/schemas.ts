@@ -10,8 +10,9 @@ export type Severity = z.infer<typeof SeveritySchema>;
 
 
 export const FindingSchema = z.object({
-  source: z.enum(['bandit', 'static-agent']),
-  /** Bandit test id (B602) or "llm-review". */
+  /** `policy`: a rule of this project's, such as no suppression comments in a repair. */
+  source: z.enum(['bandit', 'static-agent', 'policy']),
+  /** Bandit test id (B602), "llm-review", or the policy's name. */
   ruleId: z.string(),
   cwe: CweSchema.nullable(),
   line: z.number().int().nullable(),
@@ -21,6 +22,9 @@ export const FindingSchema = z.object({
   fix: z.string().nullable(),
 });
 export type Finding = z.infer<typeof FindingSchema>;
+
+/** Counts by key (a CWE, a kind of failure). */
+export const CountsSchema = z.record(z.string(), z.number().int());
 
 export const TokenUsageSchema = z.object({ prompt: z.number().int().min(0), completion: z.number().int().min(0) });
 export type TokenUsage = z.infer<typeof TokenUsageSchema>;
@@ -56,7 +60,12 @@ export type InspectResult = z.infer<typeof InspectResultSchema>;
 export const StaticAnalysisInputSchema = z.object({ code: z.string(), minSeverity: SeveritySchema });
 export type StaticAnalysisInput = z.infer<typeof StaticAnalysisInputSchema>;
 
-export const BanditResultSchema = z.object({ findings: z.array(FindingSchema), durationMs: z.number() });
+export const BanditResultSchema = z.object({
+  findings: z.array(FindingSchema),
+  /** Why Bandit could not analyse all of the code: findings then clear nothing. (Absent in results recorded before.) */
+  errors: z.array(z.string().max(1_000)).max(20).default([]),
+  durationMs: z.number(),
+});
 export type BanditResult = z.infer<typeof BanditResultSchema>;
 
 // ---- fuzzing ----
@@ -69,8 +78,17 @@ export const FuzzTargetSchema = z.object({
 });
 export type FuzzTarget = z.infer<typeof FuzzTargetSchema>;
 
-export const FuzzFailureSchema = z.object({ input: FuzzCaseSchema, outcome: FuzzOutcomeSchema });
+export const FuzzFailureSchema = z.object({
+  input: FuzzCaseSchema,
+  /** Set when a result keeps the input cut to a readable size: what it was, in characters of JSON, and its hash. */
+  inputTruncated: z.object({ chars: z.number().int(), fnv1a: z.string() }).optional(),
+  outcome: FuzzOutcomeSchema,
+});
 export type FuzzFailure = z.infer<typeof FuzzFailureSchema>;
+
+/** All the failing inputs a sample in a result stands for: how many, and how many of each kind. */
+export const FailureSummarySchema = z.object({ inputs: z.number().int(), byKind: CountsSchema });
+export type FailureSummary = z.infer<typeof FailureSummarySchema>;
 
 // ---- LLM agents (llm queue) ----
 
@@ -224,7 +242,14 @@ export const AgentStepSchema = z.object({
 });
 export type AgentStep = z.infer<typeof AgentStepSchema>;
 
-export const StaticRoundSchema = z.object({ round: z.number().int(), findings: z.array(FindingSchema), repaired: z.boolean() });
+export const StaticRoundSchema = z.object({
+  round: z.number().int(),
+  findings: z.array(FindingSchema),
+  /** The Coding agent's repair became the code. */
+  repaired: z.boolean(),
+  /** Why the round's repair was refused (a suppression comment it added), when it was. */
+  repairRefusedFor: z.array(FindingSchema).default([]),
+});
 export type StaticRound = z.infer<typeof StaticRoundSchema>;
 
 /** One fuzz-repair round: the Coding agent's candidate, re-run and re-checked, then kept or dropped. */
@@ -232,8 +257,9 @@ export const FuzzRepairRoundSchema = z.object({
   round: z.number().int(),
   /** Executions of the re-check pass: the whole corpus, run against the candidate. */
   candidateExecuted: z.number().int(),
-  /** What the candidate still failed; the run keeps these only when the candidate is accepted. */
+  /** What the candidate still failed (a sample; the counts cover all); the run keeps these only when the candidate is accepted. */
   candidateFailures: z.array(FuzzFailureSchema),
+  candidateFailureSummary: FailureSummarySchema,
   /** Bandit's findings in the candidate. */
   candidateStaticFindings: z.array(FindingSchema),
   /** Fewer failing inputs and no new Bandit finding: the candidate became the code. */
@@ -257,18 +283,23 @@ export const HardenResultSchema = z.preprocess(
     fuzz: z.object({
       target: z.object({ function: z.string(), entry: EntrySchema, params: FuzzTargetSchema.shape.params }).nullable(),
       skippedReason: z.string().nullable(),
+      /** Why the first pass could not vouch for every input (inputs not run, a harness that died). */
+      incomplete: z.string().nullable().default(null),
       /** Executions of the first pass over the corpus (re-checks count in their repair rounds). */
       firstPassExecuted: z.number().int(),
-      /** What the first pass found, before any repair. */
+      /** What the first pass found, before any repair: a sample in which every kind shows. */
       failures: z.array(FuzzFailureSchema),
+      /** Every failing input of the first pass, by kind (security event, exception or status). */
+      failureSummary: FailureSummarySchema,
       repairRounds: z.array(FuzzRepairRoundSchema),
     }),
-    findingsBefore: z.record(z.string(), z.number().int()),
-    findingsAfter: z.record(z.string(), z.number().int()),
+    findingsBefore: CountsSchema,
+    findingsAfter: CountsSchema,
     /** Static findings in the final code. */
     remainingFindings: z.array(FindingSchema),
-    /** Failing inputs of the final code: the first pass's, or the last accepted repair's. */
+    /** Failing inputs of the final code (a sample): the first pass's, or the last accepted repair's. */
     remainingFailures: z.array(FuzzFailureSchema),
+    remainingFailureSummary: FailureSummarySchema,
     steps: z.array(AgentStepSchema),
     usage: TokenUsageSchema,
   }),
@@ -277,21 +308,26 @@ export type HardenResult = z.infer<typeof HardenResultSchema>;
 
 /**
  * Results of runs that finished before the fields were renamed (fuzz.executed summed every pass;
- * a repair round's remainingFailures / staticFindings were its candidate's) read as today's, so
- * `asc result` and `asc audit` still work on them. Each pass ran the whole corpus, so a pass's
- * executions are the sum's even share.
+ * a repair round's remainingFailures / staticFindings were its candidate's) or before failing
+ * inputs were summarised read as today's, so `asc result` and `asc audit` still work on them.
  */
 function upgradeLegacyResult(value: unknown): unknown {
-  if (!isRecord(value) || !isRecord(value.fuzz) || typeof value.fuzz.executed !== 'number' || value.fuzz.firstPassExecuted !== undefined) return value;
+  if (!isRecord(value) || !isRecord(value.fuzz) || value.fuzz.failureSummary !== undefined) return value;
+  const listed = (list: unknown) => ({ inputs: Array.isArray(list) ? list.length : 0, byKind: {} });
   const { executed, repairRounds, ...fuzz } = value.fuzz;
   const rounds = Array.isArray(repairRounds) ? repairRounds : [];
-  const perPass = Math.round(executed / (rounds.length + 1));
+  // Before the renames, fuzz.executed summed every pass, each of the whole corpus.
+  const perPass = typeof executed === 'number' ? Math.round(executed / (rounds.length + 1)) : fuzz.firstPassExecuted;
   const upgraded = rounds.map((round: unknown) => {
-    if (!isRecord(round)) return round;
+    if (!isRecord(round) || round.candidateFailures !== undefined) return isRecord(round) ? { ...round, candidateFailureSummary: listed(round.candidateFailures) } : round;
     const { remainingFailures, staticFindings, ...rest } = round;
-    return { ...rest, candidateExecuted: perPass, candidateFailures: remainingFailures, candidateStaticFindings: staticFindings };
+    return { ...rest, candidateExecuted: perPass, candidateFailures: remainingFailures, candidateFailureSummary: listed(remainingFailures), candidateStaticFindings: staticFindings };
   });
-  return { ...value, fuzz: { ...fuzz, firstPassExecuted: perPass, repairRounds: upgraded } };
+  return {
+    ...value,
+    remainingFailureSummary: listed(value.remainingFailures),
+    fuzz: { ...fuzz, firstPassExecuted: perPass, failureSummary: listed(fuzz.failures), repairRounds: upgraded },
+  };
 }
 
 export const ProgressSchema = z.object({

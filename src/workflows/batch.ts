@@ -50,12 +50,7 @@ function add(into: Record<string, number>, key: string, n = 1): void {
 
 /** What the batch keeps of a finished run. */
 export function summarise(result: HardenResult): TaskSummary {
-  const fuzzEvents: Record<string, number> = {};
-  for (const { outcome } of result.fuzz.failures) {
-    if (outcome.events.length > 0) for (const event of outcome.events) add(fuzzEvents, event.kind);
-    else add(fuzzEvents, outcome.status === 'exception' ? 'crash' : outcome.status);
-  }
-  return { verdict: result.verdict, findingsBefore: result.findingsBefore, findingsAfter: result.findingsAfter, fuzzEvents, usage: result.usage };
+  return { verdict: result.verdict, findingsBefore: result.findingsBefore, findingsAfter: result.findingsAfter, fuzzEvents: result.fuzz.failureSummary.byKind, usage: result.usage };
 }
 
 /** Folds one finished task into the totals. */

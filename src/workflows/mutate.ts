@@ -171,10 +171,11 @@ function caseKey(args: FuzzValue[]): string {
 
 /**
  * Derives `count` new inputs from the seeds: each takes a seed and mutates one or two of its
- * arguments. Duplicates of the seeds or of each other are dropped (bounded retries, so a tiny
- * input space ends early instead of spinning).
+ * arguments. Duplicates of the seeds or of each other are dropped, and so are inputs whose
+ * arguments take more than `maxChars` characters of JSON (bounded retries, so a tiny input
+ * space ends early instead of spinning).
  */
-export function deriveInputs(seeds: FuzzCase[], count: number, seed: number): FuzzCase[] {
+export function deriveInputs(seeds: FuzzCase[], count: number, seed: number, maxChars = Number.POSITIVE_INFINITY): FuzzCase[] {
   if (seeds.length === 0 || count === 0) return [];
   const rng = createRng(seed);
   const seen = new Set(seeds.map((s) => caseKey(s.args)));
@@ -191,7 +192,7 @@ export function deriveInputs(seeds: FuzzCase[], count: number, seed: number): Fu
       }
     }
     const key = caseKey(args);
-    if (seen.has(key)) continue;
+    if (seen.has(key) || key.length > maxChars) continue;
     seen.add(key);
     derived.push({ id: `m${derived.length + 1}`, args });
   }

@@ -2,6 +2,7 @@ import { ActivityCancellationType, ActivityFailure, ApplicationFailure, proxyAct
 import type * as activities from '../activities/index.js';
 import { ANALYSIS_ACTIVITY_TIMEOUT_MS, HEARTBEAT_TIMEOUT_MS, LLM_ACTIVITY_TIMEOUT_MS } from '../common/timeouts.js';
 import { TASK_QUEUES } from '../common/queues.js';
+import type { z } from 'zod';
 import type { AgentStep, HardenRequest, Progress, TokenUsage } from '../common/schemas.js';
 import type { Agents } from './agents.js';
 
@@ -52,6 +53,8 @@ export interface StepSpec<A extends unknown[], T> {
   usage?: (result: T) => TokenUsage;
   /** The UI summary, when it should say more than the action. */
   summary?: string;
+  /** Reads the result through its schema: fields added since a history was recorded get their defaults. */
+  result?: z.ZodType<T, unknown>;
 }
 
 /** The run's record: every agent step, progress for the query, and token spend. */
@@ -66,7 +69,8 @@ export class Ledger {
     const started = Date.now();
     let result: T;
     try {
-      result = await spec.activity.executeWithOptions({ summary: spec.summary ?? action }, spec.args);
+      const raw = await spec.activity.executeWithOptions({ summary: spec.summary ?? action }, spec.args);
+      result = spec.result ? spec.result.parse(raw) : raw;
     } catch (error) {
       // Name the step and the real reason in the run's own failure, where the UI shows it first.
       if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {

@@ -34,14 +34,39 @@ function asSeverity(value: 'LOW' | 'MEDIUM' | 'HIGH' | 'UNDEFINED'): Severity {
   return value === 'UNDEFINED' ? 'LOW' : value;
 }
 
-/** Runs Bandit on one file of code and returns its findings at or above `minSeverity`. */
-export async function banditFindings(bandit: string, code: string, minSeverity: Severity): Promise<Finding[]> {
+/** A PEP 263 encoding declaration: it may stand on the first or second line only. */
+const CODING_COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+/;
+
+/**
+ * The code as the sandbox runs it: a Python str, whose encoding declaration Python ignores. A
+ * file would let the declaration choose how Bandit decodes it (an unknown one makes Bandit skip
+ * the file), so the declaration is blanked, keeping every line where it was.
+ */
+export function asAnalysedText(code: string): string {
+  const lines = code.split('\n');
+  for (let i = 0; i < Math.min(2, lines.length); i++) {
+    if (CODING_COOKIE.test(lines[i] ?? '')) lines[i] = '# (encoding declaration removed: the code is analysed as the UTF-8 text it runs as)';
+  }
+  return lines.join('\n');
+}
+
+export interface BanditReport {
+  findings: Finding[];
+  /** What Bandit could not analyse, and why. */
+  errors: string[];
+}
+
+/**
+ * Runs Bandit on one file of code and returns its findings at or above `minSeverity`. `# nosec`
+ * comments are ignored: code under test must not be able to tell its analyser to look away.
+ */
+export async function banditFindings(bandit: string, code: string, minSeverity: Severity): Promise<BanditReport> {
   const dir = await mkdtemp(join(tmpdir(), 'asc-bandit-'));
   try {
     const file = join(dir, 'code.py');
-    await writeFile(file, code);
+    await writeFile(file, asAnalysedText(code), 'utf8');
     const fix = 'run scripts/setup.sh to install it, or set ASC_BANDIT';
-    const run = await runAnalyser({ program: bandit, fix }, ['-f', 'json', '-q', file], '', ANALYSER_DEADLINE_MS);
+    const run = await runAnalyser({ program: bandit, fix }, ['-f', 'json', '-q', '--ignore-nosec', file], '', ANALYSER_DEADLINE_MS);
     // Bandit exits 1 when it finds issues; anything else with no JSON is a broken install.
     let report: z.infer<typeof BanditReportSchema>;
     try {
@@ -49,7 +74,7 @@ export async function banditFindings(bandit: string, code: string, minSeverity: 
     } catch {
       throw failure('AnalyserBroken', `bandit (${bandit}) gave no JSON report (exit ${run.exitCode}): ${run.stderr.slice(0, 500)}; ${fix}`);
     }
-    return report.results
+    const findings = report.results
       .map(
         (r): Finding => ({
           source: 'bandit',
@@ -63,6 +88,7 @@ export async function banditFindings(bandit: string, code: string, minSeverity: 
         }),
       )
       .filter((f) => atLeast(f.severity, minSeverity));
+    return { findings, errors: report.errors.slice(0, 20).map((e) => `Bandit could not analyse the code: ${e.reason}`.slice(0, 1_000)) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

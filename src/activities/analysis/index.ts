@@ -16,8 +16,8 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
     runBandit: async (input: z.input<typeof StaticAnalysisInputSchema>): Promise<BanditResult> => {
       const { code, minSeverity } = parseInput(StaticAnalysisInputSchema, input, 'runBandit input');
       const started = Date.now();
-      const findings = await withHeartbeat(() => banditFindings(deps.bandit, code, minSeverity));
-      return { findings, durationMs: Date.now() - started };
+      const { findings, errors } = await withHeartbeat(() => banditFindings(deps.bandit, code, minSeverity));
+      return { findings, errors, durationMs: Date.now() - started };
     },
     inspectCode: async (code: string): Promise<InspectResult> => {
       const text = parseInput(z.string(), code, 'inspectCode input');

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { failure } from '../../common/failures.js';
+import { SANDBOX_LIMITS } from '../../common/sandbox.js';
 import { MAX_REASKS } from '../../common/timeouts.js';
 import { fromJson, PyTypeSchema } from '../../common/fuzz-value.js';
 import { CweSchema } from '../../common/cwe.js';
@@ -131,12 +132,19 @@ function seedsAnswerSchema(functions: FunctionInfo[]) {
           ctx.addIssue({ code: 'custom', path: ['seeds', i], message: `has ${seed.length} values for ${answer.params.length} parameters` });
           return z.NEVER;
         }
+        let args: FuzzTarget['seeds'][number]['args'];
         try {
-          seeds.push({ id: `s${i + 1}`, args: seed.map((v, j) => fromJson(v, answer.params[j]?.type ?? null, `seeds[${i}][${j}]`)) });
+          args = seed.map((v, j) => fromJson(v, answer.params[j]?.type ?? null, `seeds[${i}][${j}]`));
         } catch (error) {
           ctx.addIssue({ code: 'custom', path: ['seeds', i], message: error instanceof Error ? error.message : String(error) });
           return z.NEVER;
         }
+        const chars = JSON.stringify(args).length;
+        if (chars > SANDBOX_LIMITS.maxInputChars) {
+          ctx.addIssue({ code: 'custom', path: ['seeds', i], message: `takes ${chars} characters; keep each seed under ${SANDBOX_LIMITS.maxInputChars} (mutation makes large inputs from small ones)` });
+          return z.NEVER;
+        }
+        seeds.push({ id: `s${i + 1}`, args });
       }
       return { function: answer.function, entry: fn.route ? 'route' : 'call', params: answer.params, seeds };
     });

@@ -1,15 +1,58 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import { batchWallClockMs, harnessRequest, HarnessLineSchema, type FuzzOutcome, type RunBatchInput, type RunBatchResult, type SandboxLimits } from '../../common/sandbox.js';
+import { batchWallClockMs, harnessRequest, HarnessLineSchema, type FuzzOutcome, type HarnessLine, type RunBatchInput, type RunBatchResult, type SandboxLimits } from '../../common/sandbox.js';
 
 export const SANDBOX_LABEL = 'autosafecoder.sandbox';
 
-function parseLine(line: string): unknown {
+function parseLine(line: string): HarnessLine | null {
   try {
-    return JSON.parse(line);
+    const parsed = HarnessLineSchema.safeParse(JSON.parse(line));
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * Splits a byte stream into lines in linear time (each byte is looked at once), decoding each
+ * whole line, so a character split across chunks survives. A line longer than `maxBytes` calls
+ * `overflow` instead of growing without bound.
+ */
+export function lineSplitter(maxBytes: number, onLine: (line: string) => void, overflow: () => void): (chunk: Buffer) => void {
+  let parts: Buffer[] = [];
+  let size = 0;
+  return (chunk) => {
+    let start = 0;
+    for (let newline = chunk.indexOf(10); newline >= 0; newline = chunk.indexOf(10, start)) {
+      parts.push(chunk.subarray(start, newline));
+      const line = Buffer.concat(parts).toString('utf8');
+      parts = [];
+      size = 0;
+      start = newline + 1;
+      onLine(line);
+    }
+    if (start < chunk.length) {
+      parts.push(chunk.subarray(start));
+      size += chunk.length - start;
+      if (size > maxBytes) {
+        parts = [];
+        size = 0;
+        overflow();
+      }
+    }
+  };
+}
+
+/** Why the batch's outcomes are not all vouched for by the harness; null when they are. */
+function incompleteReason(cases: RunBatchInput['cases'], outcomes: Map<string, FuzzOutcome>, done: number | null, endReason: string | null): string | null {
+  const missing = cases.filter((c) => !outcomes.has(c.id)).length;
+  const notRun = [...outcomes.values()].filter((o) => o.status === 'not-run');
+  const reasons: string[] = [];
+  if (missing > 0) reasons.push(`${missing} of ${cases.length} inputs have no outcome: ${endReason ?? 'the harness stopped before them'}`);
+  if (notRun.length > 0) reasons.push(`${notRun.length} of ${cases.length} inputs did not run: ${notRun[0]?.status === 'not-run' ? notRun[0].reason : ''}`);
+  if (done === null && missing === 0) reasons.push(`the harness ended without its end marker${endReason ? `: ${endReason}` : ''}`);
+  if (done !== null && done !== outcomes.size) reasons.push(`the harness reported ${done} outcomes, ${outcomes.size} arrived`);
+  return reasons.length > 0 ? reasons.join('; ').slice(0, 2_000) : null;
 }
 
 export interface BatchHooks {
@@ -47,7 +90,11 @@ function containerOptions(image: string, limits: SandboxLimits, labels: Record<s
         { Name: 'fsize', Soft: limits.fileBytes, Hard: limits.fileBytes },
         { Name: 'core', Soft: 0, Hard: 0 },
       ],
-      AutoRemove: false,
+      // The harness's output is read from the attach stream; nothing is kept in engine logs.
+      LogConfig: { Type: 'none', Config: {} },
+      // The engine removes the container when it exits, even when its worker is gone: the
+      // harness exits as soon as its stdin closes, which a dead worker's attach connection does.
+      AutoRemove: true,
     },
   };
 }
@@ -59,9 +106,12 @@ function containerOptions(image: string, limits: SandboxLimits, labels: Record<s
 export async function runBatchInContainer(docker: Docker, image: string, input: RunBatchInput, limits: SandboxLimits, hooks: BatchHooks): Promise<RunBatchResult> {
   const started = Date.now();
   const container = await docker.createContainer(containerOptions(image, limits, { ...hooks.labels, 'autosafecoder.run': input.label }));
+  let stdin: NodeJS.WritableStream | null = null;
   const outcomes = new Map<string, FuzzOutcome>();
+  const expected = new Set(input.cases.map((c) => c.id));
   let loadError: string | null = null;
   let endReason: string | null = null;
+  let done: number | null = null;
   const kill = (reason: string) => {
     endReason ??= reason;
     container.kill().catch(() => undefined);
@@ -72,31 +122,35 @@ export async function runBatchInContainer(docker: Docker, image: string, input: 
   hooks.signal.addEventListener('abort', onAbort);
   try {
     const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
+    stdin = stream;
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     docker.modem.demuxStream(stream, stdout, stderr);
     let stdoutBytes = 0;
-    let stderrText = '';
-    let pending = '';
+    let stderrBytes = 0;
+    const stderrHead: Buffer[] = [];
+    // Each expected id is taken once, and nothing after the end marker.
+    const onLine = (text: string) => {
+      const line = parseLine(text);
+      if (line === null || done !== null) return;
+      if ('fatal' in line) loadError ??= line.fatal;
+      else if ('done' in line) done = line.outcomes;
+      else if (expected.has(line.id) && !outcomes.has(line.id)) {
+        const { id, ...outcome } = line;
+        outcomes.set(id, outcome);
+        hooks.onOutcome(outcomes.size);
+      }
+    };
+    const split = lineSplitter(limits.maxLineBytes, onLine, () => kill(`the harness wrote a line over ${limits.maxLineBytes} bytes`));
     stdout.on('data', (chunk: Buffer) => {
       stdoutBytes += chunk.length;
-      if (stdoutBytes > limits.maxStdoutBytes) return kill('the harness output passed its cap');
-      pending += chunk.toString('utf8');
-      let newline: number;
-      while ((newline = pending.indexOf('\n')) >= 0) {
-        const line = HarnessLineSchema.safeParse(parseLine(pending.slice(0, newline)));
-        pending = pending.slice(newline + 1);
-        if (!line.success) continue;
-        if ('fatal' in line.data) loadError = line.data.fatal;
-        else if ('id' in line.data) {
-          const { id, ...outcome } = line.data;
-          outcomes.set(id, outcome);
-          hooks.onOutcome(outcomes.size);
-        }
-      }
+      if (stdoutBytes > limits.maxStdoutBytes) return kill(`the harness output passed its ${limits.maxStdoutBytes}-byte cap`);
+      split(chunk);
     });
     stderr.on('data', (chunk: Buffer) => {
-      if (stderrText.length < limits.maxStderrBytes) stderrText += chunk.toString('utf8');
+      stderrBytes += chunk.length;
+      if (stderrBytes > limits.maxStderrBytes) return kill(`the harness wrote more than ${limits.maxStderrBytes} bytes of errors`);
+      stderrHead.push(chunk);
     });
     const streamEnded = new Promise<void>((resolve) => {
       stream.on('end', resolve);
@@ -104,22 +158,29 @@ export async function runBatchInContainer(docker: Docker, image: string, input: 
       stream.on('error', () => resolve());
     });
     await container.start();
-    stream.end(JSON.stringify(harnessRequest(input, limits)));
-    const status = (await container.wait()) as { StatusCode: number };
+    // Asked before the harness can exit, since the engine removes the container when it does.
+    const exited = container.wait() as Promise<{ StatusCode: number }>;
+    // One line, and stdin stays open: its end tells the harness that nobody reads it any more.
+    stream.write(`${JSON.stringify(harnessRequest(input, limits))}\n`);
+    const status = await exited;
     await streamEnded;
     if (status.StatusCode !== 0 && endReason === null) {
-      const state = await container.inspect();
-      endReason = state.State.OOMKilled ? 'the container hit its memory limit' : `the harness exited with code ${status.StatusCode}: ${stderrText.slice(-500)}`;
+      const errors = Buffer.concat(stderrHead).toString('utf8').slice(-500);
+      endReason = status.StatusCode === 137 ? 'the container was killed, most likely at its memory limit' : `the harness exited with code ${status.StatusCode}: ${errors}`;
     }
   } finally {
     clearTimeout(timer);
     hooks.signal.removeEventListener('abort', onAbort);
+    stdin?.end();
     await container.remove({ force: true }).catch(() => undefined);
+    // The engine may be removing it already (AutoRemove): the batch ends once it is gone.
+    await container.wait({ condition: 'removed', abortSignal: AbortSignal.timeout(10_000) }).catch(() => undefined);
   }
   const reason = loadError ?? endReason ?? 'the harness stopped before this input';
   return {
     outcomes: input.cases.map((c) => ({ id: c.id, outcome: outcomes.get(c.id) ?? { status: 'not-run', reason, events: [] } })),
     loadError,
+    incomplete: loadError === null ? incompleteReason(input.cases, outcomes, done, endReason) : null,
     wallMs: Date.now() - started,
   };
 }

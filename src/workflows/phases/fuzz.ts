@@ -1,5 +1,5 @@
 import { patched, workflowInfo } from '@temporalio/workflow';
-import { sandboxActivityTimeoutMs, type FuzzCase } from '../../common/sandbox.js';
+import { SANDBOX_LIMITS, sandboxActivityTimeoutMs, type FuzzCase } from '../../common/sandbox.js';
 import type { FunctionInfo, FuzzFailure, FuzzTarget } from '../../common/schemas.js';
 import { describeFailures, isFailure } from '../findings.js';
 import { deriveInputs } from '../mutate.js';
@@ -19,6 +19,8 @@ export interface FuzzPass {
   /** Inputs that ran (an input cut off by a dying batch did not). */
   executed: number;
   loadError: string | null;
+  /** Why not every input has an outcome the harness vouches for: the pass cannot clear the code. */
+  incomplete: string | null;
 }
 
 export interface FirstPass {
@@ -28,7 +30,7 @@ export interface FirstPass {
   pass: FuzzPass;
 }
 
-const EMPTY_PASS: FuzzPass = { failures: [], executed: 0, loadError: null };
+const EMPTY_PASS: FuzzPass = { failures: [], executed: 0, loadError: null, incomplete: null };
 
 function whyNothingToFuzz(functions: FunctionInfo[]): string {
   if (functions.some((f) => f.route !== null)) return 'its route handlers read no request parameters, so there is no input to fuzz';
@@ -45,25 +47,53 @@ export async function fuzzPhase(ctx: RunContext, code: string): Promise<FirstPas
   if (candidates.length === 0) return { plan: null, skippedReason: whyNothingToFuzz(info.functions), pass: EMPTY_PASS };
   const target = await ctx.agents.seeds(code, candidates);
   if (!target) return { plan: null, skippedReason: whyNothingToFuzz(info.functions), pass: EMPTY_PASS };
-  const plan: FuzzPlan = { target, cases: [...target.seeds, ...deriveInputs(target.seeds, request.fuzz.mutations, request.fuzz.seed)] };
+  // Runs started before inputs were bounded replay with the corpus they had.
+  const maxChars = patched('bounded-input-size') ? SANDBOX_LIMITS.maxInputChars : Number.POSITIVE_INFINITY;
+  const plan: FuzzPlan = { target, cases: [...target.seeds, ...deriveInputs(target.seeds, request.fuzz.mutations, request.fuzz.seed, maxChars)] };
   const pass = await runCorpus(ctx, code, plan, 'fuzz');
   if (pass.loadError) return { plan, skippedReason: `the code could not be loaded in the sandbox: ${pass.loadError}`, pass: { ...pass, failures: [] } };
   ledger.progress.failingInputs = pass.failures.length;
   return { plan, skippedReason: null, pass };
 }
 
-/** Runs the whole corpus against `code`, in even batches, each in its own container. */
+/**
+ * Even batches (153 inputs at 50 a batch: 4 of 39, not 3 of 50 and one of 3), each split again
+ * while its inputs take more than maxBatchChars of JSON, so that every batch fits its payload.
+ */
+function splitBatches(cases: FuzzCase[], batchSize: number): FuzzCase[][] {
+  const count = Math.ceil(cases.length / batchSize);
+  const size = Math.ceil(cases.length / count);
+  const even: FuzzCase[][] = [];
+  for (let i = 0; i < cases.length; i += size) even.push(cases.slice(i, i + size));
+  const chars = (batch: FuzzCase[]) => batch.reduce((n, c) => n + JSON.stringify(c.args).length, 0);
+  if (even.every((batch) => chars(batch) <= SANDBOX_LIMITS.maxBatchChars) || !patched('batches-bounded-by-size')) return even;
+  const split: FuzzCase[][] = [];
+  for (const batch of even) {
+    let current: FuzzCase[] = [];
+    let used = 0;
+    for (const c of batch) {
+      const n = JSON.stringify(c.args).length;
+      if (current.length > 0 && used + n > SANDBOX_LIMITS.maxBatchChars) {
+        split.push(current);
+        current = [];
+        used = 0;
+      }
+      current.push(c);
+      used += n;
+    }
+    if (current.length > 0) split.push(current);
+  }
+  return split;
+}
+
+/** Runs the whole corpus against `code`, in batches, each in its own container. */
 export async function runCorpus(ctx: RunContext, code: string, plan: FuzzPlan, label: string): Promise<FuzzPass> {
   const { ledger, request } = ctx;
   const { cases, target } = plan;
   const { function: fn, entry } = target;
   const params = target.params.map((p) => p.name);
   const { batchSize, timeoutMsPerInput } = request.fuzz;
-  // Even batches (153 inputs at 50 a batch: 4 of 39, not 3 of 50 and one of 3).
-  const count = Math.ceil(cases.length / batchSize);
-  const size = Math.ceil(cases.length / count);
-  const batches: FuzzCase[][] = [];
-  for (let i = 0; i < cases.length; i += size) batches.push(cases.slice(i, i + size));
+  const batches = splitBatches(cases, batchSize);
   const runLabel = `${workflowInfo().workflowId}/${label}`;
   const pending = batches.map((batch, i) => {
     const action = `${label} batch ${i + 1}/${batches.length}`;
@@ -95,5 +125,7 @@ export async function runCorpus(ctx: RunContext, code: string, plan: FuzzPlan, l
     executed += r.outcomes.filter((o) => o.outcome.status !== 'not-run').length;
   }
   ledger.progress.fuzzExecutions += executed;
-  return { failures, executed, loadError: results.find((r) => r.loadError !== null)?.loadError ?? null };
+  // Results recorded before the harness reported completeness carry no `incomplete`.
+  const incomplete = results.flatMap((r, i) => (r.incomplete ? [`batch ${i + 1}/${results.length}: ${r.incomplete}`] : []));
+  return { failures, executed, loadError: results.find((r) => r.loadError !== null)?.loadError ?? null, incomplete: incomplete.length > 0 ? incomplete.join('; ').slice(0, 2_000) : null };
 }

@@ -1,6 +1,7 @@
 import { patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 import type { FuzzFailure, HardenResult, Verdict } from '../../common/schemas.js';
+import { keptFailures, summariseFailures } from '../compact.js';
 import { countByCwe, describeFailures, describeFindings } from '../findings.js';
 import type { RunContext } from '../steps.js';
 import type { Written } from './generate.js';
@@ -26,7 +27,12 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
   if (findings.length > 0) reasons.push(`static analysis: ${describeFindings(findings)}`);
   if (remainingFailures.length > 0) reasons.push(`fuzzing: ${describeFailures(remainingFailures.map((f) => f.outcome))}`);
   if (fuzzed.skippedReason) reasons.push(`fuzzing skipped: ${fuzzed.skippedReason}`);
-  const verdict: Verdict = findings.length > 0 || remainingFailures.length > 0 ? 'vulnerable' : fuzzed.skippedReason ? 'could-not-verify' : 'secure';
+  // Evidence of a weakness stands on its own; clearing the code needs every analysis complete.
+  const incomplete = fuzzed.skippedReason ? null : repaired.incomplete;
+  if (incomplete) reasons.push(`fuzzing incomplete: ${incomplete}`);
+  if (analysed.incomplete) reasons.push(`static analysis incomplete: ${analysed.incomplete}`);
+  const unverified = fuzzed.skippedReason !== null || incomplete !== null || analysed.incomplete !== null;
+  const verdict: Verdict = findings.length > 0 || remainingFailures.length > 0 ? 'vulnerable' : unverified ? 'could-not-verify' : 'secure';
   if (agents.caveat) reasons.push(agents.caveat);
   setCurrentDetails(`**${verdict}** · ${reasons.join(' · ') || 'no findings, no failing inputs'}`);
   const findingsBefore = countByCwe(analysed.rounds[0]?.findings ?? [], fuzzed.pass.failures);
@@ -54,14 +60,17 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
     fuzz: {
       target: target ? { function: target.function, entry: target.entry, params: target.params } : null,
       skippedReason: fuzzed.skippedReason,
+      incomplete: fuzzed.pass.incomplete,
       firstPassExecuted: fuzzed.pass.executed,
-      failures: fuzzed.pass.failures,
+      failures: keptFailures(fuzzed.pass.failures),
+      failureSummary: summariseFailures(fuzzed.pass.failures),
       repairRounds: repaired.rounds,
     },
     findingsBefore,
     findingsAfter,
     remainingFindings: findings,
-    remainingFailures,
+    remainingFailures: keptFailures(remainingFailures),
+    remainingFailureSummary: summariseFailures(remainingFailures),
     steps: ledger.steps,
     usage: ledger.usage,
   };
