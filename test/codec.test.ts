@@ -72,7 +72,8 @@ describe('AES-256-GCM payload codec', () => {
 describe('codec endpoint for the Web UI', () => {
   const codec = new AesGcmCodec(codecKey(randomBytes(32), 'test'));
   const ui = 'http://127.0.0.1:8233';
-  const server = createCodecServer({ codec, allowedOrigin: ui });
+  const token = randomBytes(24).toString('hex');
+  const server = createCodecServer({ codec, allowedOrigin: ui, token });
   let base = '';
   before(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -80,7 +81,8 @@ describe('codec endpoint for the Web UI', () => {
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const post = (path: string, body: string, origin = ui) => fetch(`${base}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', origin, 'x-namespace': 'default' } });
+  /** As the Web UI calls it: the token in the endpoint's path, the UI's origin. */
+  const post = (path: string, body: string, origin = ui) => fetch(`${base}/t/${token}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', origin, 'x-namespace': 'default' } });
   const wire = (p: Payload) => ({ metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(p.data ?? new Uint8Array()).toString('base64') });
 
   it('encodes and decodes in the JSON form the UI sends, for the UI origin only', async () => {
@@ -102,6 +104,23 @@ describe('codec endpoint for the Web UI', () => {
     assert.equal(foreign.headers.get('access-control-allow-origin'), null);
   });
 
+  it('answers only callers that present its token, as a bearer token or in the path', async () => {
+    const body = JSON.stringify({ payloads: [] });
+    const bearer = await fetch(`${base}/decode`, { method: 'POST', body, headers: { authorization: `Bearer ${token}` } });
+    assert.equal(bearer.status, 200, 'a script with the token and no Origin is answered');
+    for (const [what, url, headers] of [
+      ['no token', `${base}/decode`, {}],
+      ['no token, the UI origin', `${base}/decode`, { origin: ui }],
+      ['a wrong bearer token', `${base}/decode`, { authorization: `Bearer ${token.slice(1)}x` }],
+      ['a wrong token in the path', `${base}/t/${token.slice(1)}x/decode`, { origin: ui }],
+    ] as const) {
+      const refused = await fetch(url, { method: 'POST', body, headers });
+      assert.equal(refused.status, 401, what);
+      assert.equal(refused.headers.get('www-authenticate'), 'Bearer');
+      assert.match(((await refused.json()) as { error: string }).error, /needs its token/);
+    }
+  });
+
   it('answers bad requests with a reason', async () => {
     const notJson = await post('/decode', '{');
     assert.equal(notJson.status, 400);
@@ -113,7 +132,7 @@ describe('codec endpoint for the Web UI', () => {
     const refused = await post('/decode', JSON.stringify({ payloads: otherKey.map(wire) }));
     assert.equal(refused.status, 400);
     assert.match(((await refused.json()) as { error: string }).error, /encrypted with key [0-9a-f]{16}/);
-    assert.equal((await fetch(`${base}/decode`)).status, 405);
+    assert.equal((await fetch(`${base}/t/${token}/decode`)).status, 405);
     assert.equal((await post('/nowhere', '{}')).status, 404);
   });
 });
@@ -202,10 +221,13 @@ describe('asc dev with a payload key', () => {
       assert.match(output, new RegExp(`payloads encrypted \\(key [0-9a-f]{16}\\); the Web UI decrypts them through http://127\\.0\\.0\\.1:${codecPort}`));
       assert.match(output, /payloads encrypted\)/, 'the workers run with the codec');
       const settings = (await (await fetch(`${ui}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
-      assert.equal(settings.Codec?.Endpoint, `http://127.0.0.1:${codecPort}`);
-      const decoded = await fetch(`http://127.0.0.1:${codecPort}/decode`, { method: 'POST', headers: { origin: ui }, body: JSON.stringify({ payloads: [] }) });
+      const endpoint = settings.Codec?.Endpoint ?? '';
+      assert.match(endpoint, new RegExp(`^http://127\\.0\\.0\\.1:${codecPort}/t/[0-9a-f]{48}$`), 'the UI is given the endpoint with a fresh token in its path');
+      const decoded = await fetch(`${endpoint}/decode`, { method: 'POST', headers: { origin: ui }, body: JSON.stringify({ payloads: [] }) });
       assert.equal(decoded.status, 200);
       assert.equal(decoded.headers.get('access-control-allow-origin'), ui);
+      const anonymous = await fetch(`http://127.0.0.1:${codecPort}/decode`, { method: 'POST', headers: { origin: ui }, body: JSON.stringify({ payloads: [] }) });
+      assert.equal(anonymous.status, 401, 'without the token, nothing is decoded');
     } finally {
       dev.kill('SIGINT');
       await exited;

@@ -30,6 +30,12 @@ const ServiceSchema = z.looseObject({
   ports: z.array(z.union([z.string(), z.looseObject({ published: z.union([z.string(), z.number()]), target: z.number() })])).optional(),
   build: z.looseObject({ dockerfile: z.string().optional(), args: z.record(z.string(), z.string()).optional() }).optional(),
   secrets: z.array(z.union([z.string(), z.looseObject({ source: z.string() })])).optional(),
+  read_only: z.boolean().optional(),
+  cap_drop: z.array(z.string()).optional(),
+  security_opt: z.array(z.string()).optional(),
+  mem_limit: z.union([z.string(), z.number()]).optional(),
+  tmpfs: z.array(z.string()).optional(),
+  networks: z.union([z.array(z.string()), z.record(z.string(), z.unknown())]).optional(),
 });
 const ComposeSchema = z.looseObject({ name: z.string().optional(), services: z.record(z.string(), ServiceSchema), volumes: z.record(z.string(), z.unknown()).optional() });
 
@@ -81,6 +87,24 @@ describe('docker-compose.yml', async () => {
       }
     }
     assert.equal(service('llm-worker').environment?.OPENAI_API_KEY_FILE, '/run/secrets/openai_api_key');
+  });
+
+  it('runs every worker and the codec endpoint read-only, without capabilities, bounded; the codec endpoint on its own network', () => {
+    for (const name of [...Object.keys(TASK_QUEUES).map((k) => `${k}-worker`), 'codec-server']) {
+      const s = service(name);
+      assert.equal(s.read_only, true, `${name} is read-only`);
+      assert.deepEqual(s.cap_drop, ['ALL'], `${name} drops every capability`);
+      assert.ok(Array.isArray(s.security_opt) && s.security_opt.includes('no-new-privileges:true'), `${name} has no-new-privileges`);
+      assert.ok(Number(s.mem_limit) > 0, `${name} has a memory limit`);
+      assert.deepEqual(s.tmpfs, ['/tmp'], `${name} writes temporary files to a tmpfs`);
+    }
+    const networks = (name: string) => {
+      const n = service(name).networks ?? [];
+      return Array.isArray(n) ? n : Object.keys(n);
+    };
+    assert.deepEqual(networks('codec-server'), ['codec']);
+    for (const kind of Object.keys(TASK_QUEUES)) assert.ok(!networks(`${kind}-worker`).includes('codec'), `${kind}-worker stays off the codec network`);
+    assert.equal(service('codec-server').environment?.ASC_CODEC_TOKEN_FILE, '/run/secrets/asc_codec_token');
   });
 
   it('registers every search attribute the workflows set, with its type', () => {

@@ -11,7 +11,7 @@ import type { HardenRequestInput } from '../common/schemas.js';
 import { auditMarkdown, buildAuditTrail } from './audit.js';
 import { BATCH_USAGE, batchCommand, progressLine } from './batch-cli.js';
 import { batchCounts, batchState, cancelRun } from './batch.js';
-import { serveCodecEndpoint } from './codec-endpoint.js';
+import { codecToken, serveCodecEndpoint } from './codec-endpoint.js';
 import { exitWhenFlushed, jsonText, say, warn } from './terminal.js';
 import { MAX_CODE_FILE_BYTES, readInputFile, UsageError, wholeNumber } from './usage.js';
 import { connectClient, readRun, runFailureMessage, runResult, runStatus, startHarden, uiLink } from './client.js';
@@ -162,8 +162,8 @@ async function codecServer(args: string[], env: Env): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' } } });
   const port = values.port === undefined ? env.ASC_CODEC_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new UsageError(`--port ${values.port ?? ''}: expected a port number`);
-  const endpoint = await serveCodecEndpoint(env, values.host, port);
-  say(`codec endpoint ${endpoint.url} (key ${endpoint.keyId}) for the UI at ${env.TEMPORAL_UI_URL}; point the UI at it (temporal server start-dev --ui-codec-endpoint ${endpoint.url}, or the UI's Data Encoder setting). Ctrl-C stops it.`);
+  const endpoint = await serveCodecEndpoint(env, values.host, port, codecToken(env, false));
+  say(`codec endpoint ${endpoint.url} (key ${endpoint.keyId}) for the UI at ${env.TEMPORAL_UI_URL}; point the UI at ${endpoint.url}/t/TOKEN (temporal server start-dev --ui-codec-endpoint, or the UI's Data Encoder setting); scripts send Authorization: Bearer TOKEN. Ctrl-C stops it.`);
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => endpoint.server.close(() => resolve()));
   });

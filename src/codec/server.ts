@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
@@ -6,8 +7,11 @@ import { describeZodError } from '../common/schemas.js';
 /**
  * The codec endpoint the Temporal UI (and `temporal --codec-endpoint`) calls to show decrypted
  * payloads: POST /encode and /decode with `{payloads: [{metadata: {k: base64}, data: base64}]}`.
- * Whoever can reach it can read the payloads, so it listens on loopback unless told otherwise,
- * and answers browsers only from the UI's origin.
+ * Whoever can call it can read the payloads, so every call carries a token, as a bearer token
+ * (`Authorization: Bearer T`, for the CLI and scripts) or as the first part of the path
+ * (`/t/T/decode`: the Web UI appends /decode to the endpoint it is given, and sends no header of
+ * ours); it listens on loopback unless told otherwise, and answers browsers only from the UI's
+ * origin.
  */
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -55,9 +59,17 @@ export interface CodecServerOptions {
   codec: PayloadCodec;
   /** The browser origin allowed to call (the Temporal UI's), e.g. http://127.0.0.1:8233. */
   allowedOrigin: string;
+  /** What every call must present. */
+  token: string;
 }
 
-export function createCodecServer({ codec, allowedOrigin }: CodecServerOptions): Server {
+/** Compares digests, so the time taken says nothing about how much of a guess was right. */
+function sameToken(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+export function createCodecServer({ codec, allowedOrigin, token }: CodecServerOptions): Server {
   const origin = new URL(allowedOrigin).origin;
   return createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
@@ -88,7 +100,15 @@ export function createCodecServer({ codec, allowedOrigin }: CodecServerOptions):
       response.end();
       return;
     }
-    const path = new URL(request.url ?? '/', 'http://codec').pathname.replace(/\/+$/, '');
+    let path = new URL(request.url ?? '/', 'http://codec').pathname.replace(/\/+$/, '');
+    const inPath = /^\/t\/([^/]+)(\/.*)?$/.exec(path);
+    const bearer = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const presented = inPath?.[1] ?? bearer;
+    if (presented === undefined || !sameToken(decodeURIComponent(presented), token)) {
+      response.setHeader('www-authenticate', 'Bearer');
+      throw new HttpError(401, 'this endpoint needs its token: Authorization: Bearer TOKEN, or the endpoint URL .../t/TOKEN (ASC_CODEC_TOKEN)');
+    }
+    if (inPath) path = inPath[2] ?? '';
     const operation = path === '/encode' ? 'encode' : path === '/decode' ? 'decode' : null;
     if (!operation) throw new HttpError(404, `no route ${path || '/'}: POST /encode or /decode`);
     if (request.method !== 'POST') throw new HttpError(405, `${request.method ?? '?'} ${path}: use POST`);

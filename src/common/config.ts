@@ -41,6 +41,9 @@ const EnvSchema = z.object({
   /** AES-256 key (base64 or hex) for the payload codec; or a file holding it. Unset: no encryption. */
   ASC_CODEC_KEY: z.string().optional(),
   ASC_CODEC_KEY_FILE: z.string().optional(),
+  /** The bearer token every call to the codec endpoint must carry; or a file holding it. */
+  ASC_CODEC_TOKEN: z.string().min(16, 'use at least 16 characters (openssl rand -hex 32)').optional(),
+  ASC_CODEC_TOKEN_FILE: z.string().optional(),
   /** Port of the codec endpoint `asc dev` and `asc codec-server` serve for the Web UI. */
   ASC_CODEC_PORT: z.coerce.number().int().min(1).max(65_535).default(8234),
 });
