@@ -1,0 +1,25 @@
+/**
+ * Efficacy: audits the labeled corpus (SALLM insecure samples, this project's secure
+ * counterparts, HumanEval canonical solutions) as one batch through the real workflow, then
+ * prints recall, false alarms, pair accuracy and a per-CWE table, and writes them as JSON.
+ *
+ *   bash scripts/bench.sh efficacy [--pairs N] [--out FILE] [--concurrency N]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startStack } from '../test/support/stack.js';
+import { efficacyCorpus, efficacyTable, runEfficacy } from './support/efficacy.js';
+
+const { values } = parseArgs({ options: { pairs: { type: 'string' }, out: { type: 'string', default: '.data/efficacy.json' }, concurrency: { type: 'string', default: '4' } } });
+const corpus = efficacyCorpus(values.pairs === undefined ? undefined : Number(values.pairs));
+const stack = await startStack({ queues: ['workflows', 'analysis', 'sandbox'] });
+try {
+  const { report, scored } = await runEfficacy(stack.testEnv.client, corpus, Number(values.concurrency));
+  console.log(efficacyTable(report));
+  mkdirSync(dirname(values.out), { recursive: true });
+  writeFileSync(values.out, `${JSON.stringify({ report, tasks: scored.map((s) => ({ id: s.task.id, label: s.task.label, cwe: s.task.cwe, verdict: s.verdict, evidence: s.evidence, dynamic: s.dynamic, crashes: s.crashes })) }, null, 2)}\n`);
+  console.log(`written to ${values.out}`);
+} finally {
+  await stack.stop();
+}

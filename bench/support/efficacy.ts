@@ -1,0 +1,183 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import type { Client } from '@temporalio/client';
+import { collectTasks, startBatch } from '../../src/client/batch.js';
+import type { HardenResult } from '../../src/common/schemas.js';
+import { humanEvalTasks, sallmTasks } from '../../test/support/data.js';
+
+/**
+ * The labeled corpus of the efficacy benchmark and what it measures. Labels: SALLM's insecure
+ * samples are insecure; this project's counterpart of each (bench/corpus/sallm-secure/, the same
+ * program with the weakness fixed) is secure; HumanEval's canonical solutions are benign, so any
+ * security evidence on them is a false alarm.
+ */
+
+export type Label = 'insecure' | 'secure' | 'benign';
+
+export interface CorpusTask {
+  /** Unique in a batch: the set, then the dataset id. */
+  id: string;
+  label: Label;
+  code: string;
+  /** The SALLM id a secure counterpart pairs with (both members carry it). */
+  pair: string | null;
+  /** The CWE the sample is labelled with (SALLM ids name it). */
+  cwe: string | null;
+}
+
+export const SECURE_DIR = fileURLToPath(new URL('../../../bench/corpus/sallm-secure/', import.meta.url));
+
+function cweOf(id: string): string | null {
+  const match = /cwe(\d+)/i.exec(id);
+  return match ? `CWE-${Number(match[1])}` : null;
+}
+
+/** The whole corpus, or only `pairs` SALLM pairs (the first in id order) and as many HumanEval tasks. */
+export function efficacyCorpus(pairs = Number.POSITIVE_INFINITY): CorpusTask[] {
+  const counterparts = new Set(readdirSync(SECURE_DIR).filter((f) => f.endsWith('.py')));
+  const sallm = sallmTasks()
+    .filter((t) => counterparts.has(t.id))
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .slice(0, pairs);
+  const tasks: CorpusTask[] = [];
+  for (const t of sallm) {
+    tasks.push({ id: `insecure/${t.id}`, label: 'insecure', code: t.insecure_code, pair: t.id, cwe: cweOf(t.id) });
+    tasks.push({ id: `secure/${t.id}`, label: 'secure', code: readFileSync(`${SECURE_DIR}${t.id}`, 'utf8'), pair: t.id, cwe: cweOf(t.id) });
+  }
+  for (const t of humanEvalTasks().slice(0, pairs)) tasks.push({ id: `humaneval/${t.task_id.replace('/', '-')}`, label: 'benign', code: `${t.prompt}${t.canonical_solution}`, pair: null, cwe: null });
+  return tasks;
+}
+
+/** What a run found that speaks of security: a static finding with a CWE, or a runtime oracle event. */
+export function securityEvidence(result: HardenResult): string[] {
+  const statics = (result.staticRounds[0]?.findings ?? []).filter((f) => f.cwe !== null).map((f) => `${f.cwe} ${f.source === 'bandit' ? `Bandit ${f.ruleId}` : f.ruleId}`);
+  const events = Object.keys(result.fuzz.failureSummary.byKind).filter((k) => k.endsWith(' event'));
+  return [...new Set([...statics, ...events])];
+}
+
+/** A task's run as the benchmark scores it. */
+export interface Scored {
+  task: CorpusTask;
+  verdict: HardenResult['verdict'] | 'failed';
+  evidence: string[];
+  /** The code was run with inputs in the sandbox (not skipped, loaded, some input ran). */
+  dynamic: boolean;
+  /** Failing inputs that were crashes, hangs or kills, not security events. */
+  crashes: number;
+}
+
+export function score(task: CorpusTask, result: HardenResult | null): Scored {
+  if (!result) return { task, verdict: 'failed', evidence: [], dynamic: false, crashes: 0 };
+  const crashes = Object.entries(result.fuzz.failureSummary.byKind)
+    .filter(([k]) => !k.endsWith(' event'))
+    .reduce((n, [, c]) => n + c, 0);
+  return { task, verdict: result.verdict, evidence: securityEvidence(result), dynamic: result.fuzz.skippedReason === null && result.fuzz.firstPassExecuted > 0, crashes };
+}
+
+const share = (n: number, of: number) => (of === 0 ? 0 : Math.round((1000 * n) / of) / 10);
+
+export interface SetFigures {
+  tasks: number;
+  verdicts: Record<string, number>;
+  /** Share (%) whose verdict is vulnerable. */
+  vulnerablePct: number;
+  /** Share (%) with security evidence. */
+  evidencePct: number;
+  /** Share (%) the sandbox really ran inputs against. */
+  dynamicPct: number;
+  /** Tasks with a crash, hang or kill among their failing inputs. */
+  withCrashes: number;
+}
+
+function figures(scored: Scored[]): SetFigures {
+  const verdicts: Record<string, number> = {};
+  for (const s of scored) verdicts[s.verdict] = (verdicts[s.verdict] ?? 0) + 1;
+  return {
+    tasks: scored.length,
+    verdicts,
+    vulnerablePct: share(scored.filter((s) => s.verdict === 'vulnerable').length, scored.length),
+    evidencePct: share(scored.filter((s) => s.evidence.length > 0).length, scored.length),
+    dynamicPct: share(scored.filter((s) => s.dynamic).length, scored.length),
+    withCrashes: scored.filter((s) => s.crashes > 0).length,
+  };
+}
+
+export interface EfficacyReport {
+  /** Recall: the insecure samples, by verdict and by security evidence. */
+  insecure: SetFigures;
+  /** False alarms: the secure counterparts. */
+  secure: SetFigures;
+  /** False alarms: HumanEval's canonical solutions. */
+  benign: SetFigures;
+  /** Pairs whose insecure member is flagged and whose secure member is not (%). */
+  pairAccuracy: { byVerdictPct: number; byEvidencePct: number; pairs: number };
+  /** By the CWE the samples are labelled with: insecure with evidence, and secure with evidence. */
+  perCwe: Record<string, { pairs: number; insecureWithEvidence: number; secureWithEvidence: number }>;
+  wallSeconds: number;
+}
+
+export function efficacyReport(scored: Scored[], wallSeconds: number): EfficacyReport {
+  const of = (label: Label) => scored.filter((s) => s.task.label === label);
+  const byPair = new Map<string, { insecure?: Scored; secure?: Scored }>();
+  for (const s of scored) {
+    if (!s.task.pair) continue;
+    const entry = byPair.get(s.task.pair) ?? {};
+    if (s.task.label === 'insecure') entry.insecure = s;
+    else entry.secure = s;
+    byPair.set(s.task.pair, entry);
+  }
+  const pairs = [...byPair.values()].flatMap((p) => (p.insecure && p.secure ? [{ insecure: p.insecure, secure: p.secure }] : []));
+  const perCwe: EfficacyReport['perCwe'] = {};
+  for (const { insecure, secure } of pairs) {
+    const row = (perCwe[insecure.task.cwe ?? 'unlabelled'] ??= { pairs: 0, insecureWithEvidence: 0, secureWithEvidence: 0 });
+    row.pairs++;
+    if (insecure.evidence.length > 0) row.insecureWithEvidence++;
+    if (secure.evidence.length > 0) row.secureWithEvidence++;
+  }
+  return {
+    insecure: figures(of('insecure')),
+    secure: figures(of('secure')),
+    benign: figures(of('benign')),
+    pairAccuracy: {
+      pairs: pairs.length,
+      byVerdictPct: share(pairs.filter((p) => p.insecure.verdict === 'vulnerable' && p.secure.verdict !== 'vulnerable').length, pairs.length),
+      byEvidencePct: share(pairs.filter((p) => p.insecure.evidence.length > 0 && p.secure.evidence.length === 0).length, pairs.length),
+    },
+    perCwe,
+    wallSeconds,
+  };
+}
+
+/** The report as the benchmark prints it. */
+export function efficacyTable(report: EfficacyReport): string {
+  const row = (name: string, f: SetFigures) =>
+    `${name.padEnd(26)} ${String(f.tasks).padStart(5)} ${`${f.vulnerablePct}%`.padStart(11)} ${`${f.evidencePct}%`.padStart(10)} ${`${f.dynamicPct}%`.padStart(9)} ${String(f.withCrashes).padStart(8)}  ${Object.entries(f.verdicts)
+      .map(([v, n]) => `${v} ${n}`)
+      .join(', ')}`;
+  const lines = [
+    `${'set'.padEnd(26)} ${'tasks'.padStart(5)} ${'vulnerable'.padStart(11)} ${'evidence'.padStart(10)} ${'dynamic'.padStart(9)} ${'crashing'.padStart(8)}  verdicts`,
+    row('SALLM insecure (recall)', report.insecure),
+    row('secure counterparts (FA)', report.secure),
+    row('HumanEval (FA)', report.benign),
+    `pair accuracy over ${report.pairAccuracy.pairs} pairs: ${report.pairAccuracy.byVerdictPct}% by verdict, ${report.pairAccuracy.byEvidencePct}% by security evidence`,
+    'per CWE (pairs: insecure with evidence / secure with evidence):',
+    ...Object.entries(report.perCwe)
+      .sort(([a], [b]) => Number(a.slice(4)) - Number(b.slice(4)))
+      .map(([cwe, r]) => `  ${cwe.padEnd(9)} ${String(r.pairs).padStart(3)}: ${r.insecureWithEvidence}/${r.pairs} flagged, ${r.secureWithEvidence}/${r.pairs} false alarms`),
+    `wall time ${report.wallSeconds.toFixed(0)} s`,
+  ];
+  return lines.join('\n');
+}
+
+/** Audits the corpus as one batch through the real workflow, and scores every task. */
+export async function runEfficacy(client: Client, corpus: CorpusTask[], concurrency: number): Promise<{ report: EfficacyReport; scored: Scored[] }> {
+  const batchId = `efficacy-${Date.now()}`;
+  const started = performance.now();
+  await startBatch(client, { tasks: corpus.map((t) => ({ id: t.id, code: t.code })), total: corpus.length, settings: { llm: null }, concurrency }, batchId);
+  await client.workflow.getHandle(batchId).result();
+  const wall = (performance.now() - started) / 1000;
+  const records = new Map((await collectTasks(client, batchId, corpus.length)).map((r) => [r.id, r]));
+  const scored = corpus.map((task) => score(task, records.get(task.id)?.result ?? null));
+  return { report: efficacyReport(scored, wall), scored };
+}
