@@ -104,6 +104,22 @@ def importing():
     return False
 
 
+def parsing_only():
+    """True when the compile event comes from ast.parse (ast.literal_eval too): parsing input
+    builds a tree and runs nothing, so it is no evaluation of data."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "parse" and code.co_filename.endswith(os.sep + "ast.py"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def source_text(source):
+    return source.decode("latin-1") if isinstance(source, bytes) else source
+
+
 class Oracle:
     """Turns audit events into security events when the input reached them."""
 
@@ -114,6 +130,23 @@ class Oracle:
 
     def tainted(self, text):
         return next((t for t in self.taint if t in text), None)
+
+    def tainted_tree(self, tree):
+        """The input a syntax tree was built from: both read back as source, so quoting and
+        spacing do not hide it."""
+        import ast
+
+        try:
+            text = ast.unparse(tree)
+        except Exception:  # noqa: BLE001 - not a tree after all
+            return None
+        for fragment in self.taint:
+            try:
+                if ast.unparse(ast.parse(fragment)) in text:
+                    return fragment
+            except Exception:  # noqa: BLE001 - a fragment that is no Python is no source of this tree
+                continue
+        return None
 
     def add(self, kind, cwe, detail):
         key = (kind, cwe)
@@ -170,9 +203,9 @@ class Oracle:
                 self.add("network", "CWE-918", "resolves the internal host %r from the input" % host)
         elif event == "compile":
             source, filename = args[0], args[1]
-            if filename in ("<string>", "<unknown>") and source is not None:
-                text = source.decode("latin-1") if isinstance(source, bytes) else str(source)
-                hit = self.tainted(text)
+            # A tree compiles with no file name in the event.
+            if filename in ("<string>", "<unknown>", None) and source is not None and not parsing_only():
+                hit = self.tainted(source_text(source)) if isinstance(source, (str, bytes)) else self.tainted_tree(source)
                 if hit is not None:
                     self.add("eval", "CWE-95", "evaluates code built from the input %r" % hit)
         elif event == "asc.sql":

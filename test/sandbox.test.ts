@@ -181,6 +181,15 @@ def target(kind, value):
         subprocess.run(["echo", value], capture_output=True)
     elif kind == "eval":
         return eval(value)
+    elif kind == "literal":
+        import ast
+        return ast.literal_eval(value)
+    elif kind == "parse":
+        import ast
+        return ast.dump(ast.parse(value))
+    elif kind == "treeexec":
+        import ast
+        exec(compile(ast.parse(value), "<string>", "exec"))
     elif kind == "read":
         with open(value) as f:
             return f.read(20)
@@ -215,6 +224,9 @@ describe('sandbox: security oracles (audit hooks) flag what the input made the c
       act('program', 'program', '/usr/bin/python3'),
       act('listarg', 'listarg', 'hello; id'),
       act('eval', 'eval', '__import__("os").getpid()'),
+      act('literal', 'literal', '{"a": [1, 2]}'),
+      act('parse', 'parse', '__import__("os").getpid()'),
+      act('treeexec', 'treeexec', '__import__("os").getpid()'),
       act('read', 'read', '../../etc/passwd'),
       act('read-benign', 'read', 'report.txt'),
       act('pickle', 'pickle', '80049505000000000000008c0161942e'),
@@ -232,6 +244,9 @@ describe('sandbox: security oracles (audit hooks) flag what the input made the c
     assert.deepEqual(cwes('program'), ['CWE-78']);
     assert.deepEqual(cwes('listarg'), [], 'an argv element is not parsed by a shell');
     assert.deepEqual(cwes('eval'), ['CWE-95']);
+    assert.deepEqual(cwes('literal'), [], 'ast.literal_eval parses data, it runs nothing');
+    assert.deepEqual(cwes('parse'), [], 'parsing input into a tree runs nothing');
+    assert.deepEqual(cwes('treeexec'), ['CWE-95'], 'a tree parsed from input and then run is evaluation');
     const read = outcome(byId, 'read');
     assert.equal(read.status, 'ok', 'nothing crashed: only the oracle sees it');
     assert.deepEqual(cwes('read'), ['CWE-22']);
