@@ -11,11 +11,18 @@ import { parseArgs } from 'node:util';
 import { startStack } from '../test/support/stack.js';
 import { efficacyCorpus, efficacyTable, runEfficacy } from './support/efficacy.js';
 
-const { values } = parseArgs({ options: { pairs: { type: 'string' }, out: { type: 'string', default: '.data/efficacy.json' }, concurrency: { type: 'string', default: '4' } } });
-const corpus = efficacyCorpus(values.pairs === undefined ? undefined : Number(values.pairs));
+const { values } = parseArgs({ options: { pairs: { type: 'string' }, out: { type: 'string', default: '.data/efficacy.json' }, concurrency: { type: 'string' } } });
+function count(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9]\d*$/.test(value)) throw new Error(`--${flag} ${value}: expected a whole number above 0`);
+  return Number(value);
+}
+const pairs = count('pairs', values.pairs);
+const concurrency = count('concurrency', values.concurrency) ?? 4;
+const corpus = efficacyCorpus(pairs);
 const stack = await startStack({ queues: ['workflows', 'analysis', 'sandbox'] });
 try {
-  const { report, scored } = await runEfficacy(stack.testEnv.client, corpus, Number(values.concurrency));
+  const { report, scored } = await runEfficacy(stack.testEnv.client, corpus, concurrency);
   console.log(efficacyTable(report));
   mkdirSync(dirname(values.out), { recursive: true });
   writeFileSync(values.out, `${JSON.stringify({ report, tasks: scored.map((s) => ({ id: s.task.id, label: s.task.label, cwe: s.task.cwe, verdict: s.verdict, evidence: s.evidence, dynamic: s.dynamic, crashes: s.crashes })) }, null, 2)}\n`);
