@@ -8,17 +8,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { wholeNumber } from '../src/client/usage.js';
 import { startStack } from '../test/support/stack.js';
 import { efficacyCorpus, efficacyTable, runEfficacy } from './support/efficacy.js';
 
 const { values } = parseArgs({ options: { pairs: { type: 'string' }, out: { type: 'string', default: '.data/efficacy.json' }, concurrency: { type: 'string' } } });
-function count(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^[1-9]\d*$/.test(value)) throw new Error(`--${flag} ${value}: expected a whole number above 0`);
-  return Number(value);
-}
-const pairs = count('pairs', values.pairs);
-const concurrency = count('concurrency', values.concurrency) ?? 4;
+const pairs = wholeNumber('pairs', values.pairs);
+const concurrency = Math.max(1, wholeNumber('concurrency', values.concurrency) ?? 4);
 const corpus = efficacyCorpus(pairs);
 const stack = await startStack({ queues: ['workflows', 'analysis', 'sandbox'] });
 try {
