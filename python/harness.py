@@ -1,7 +1,8 @@
 """Fuzz harness baked into the sandbox image.
 
 Reads one JSON batch from stdin (HarnessRequestSchema in src/common/sandbox.ts, with the limits):
-  {"code", "function", "entry": "call" | "route", "params": [names], "inputs": [{"id", "args"}],
+  {"code", "function", "entry": "call" | "route", "params": [names],
+   "roles": ["attacker" | "trusted" per param: only attacker values are taint], "inputs": [{"id", "args"}],
    "timeoutMs", "backstopMs", "loadTimeoutMs", "maxRunnerStarts", "stopAfterHangs", "textLimit",
    "outputCap", "childMemoryHeadroom"}
 and writes one JSON line per input to stdout, then {"done": true, "outcomes": N}; or
@@ -22,7 +23,7 @@ one. A target that searches the harness's memory for the nonce can still misrepo
 input, never another input and never the protocol.
 
 In each child, PEP 578 audit hooks watch what the input makes the code do (a shell, a file
-outside the work dir, a connection, eval of data, deserialisation) and report security events.
+outside the work dir, a host taken from the input, eval of data, deserialisation) and report security events.
 
 "entry": "route" drives a Flask route handler through Flask's test client instead of calling it:
 params name the request parts ("args.q", "form.user", "headers.X-Token", "cookies.s",
@@ -73,21 +74,34 @@ def decode(value):
     raise ValueError("unknown fuzz value type %r" % kind)
 
 
-def fragments(value, out):
-    """The text an input carries, to recognise it when it reaches a dangerous call (taint)."""
+def strings(value, out):
+    """Every string an input carries, whole (bytes as latin-1)."""
     if isinstance(value, bytes):
-        value = value.decode("latin-1")
-    if isinstance(value, str):
-        if len(value) >= 3:
-            out.append(value[:64])
+        out.append(value.decode("latin-1"))
+    elif isinstance(value, str):
+        out.append(value)
     elif isinstance(value, list):
         for item in value:
-            fragments(item, out)
+            strings(item, out)
     elif isinstance(value, dict):
         for key, item in value.items():
-            fragments(key, out)
-            fragments(item, out)
+            strings(key, out)
+            strings(item, out)
     return out
+
+
+def fragments(texts):
+    """The text inputs carry, to recognise it when it reaches a dangerous call (taint)."""
+    return [text[:64] for text in texts if len(text) >= 3]
+
+
+def resolve(path):
+    """Where a path the code opens leads, from the work dir it runs in."""
+    return os.path.realpath(os.path.join(WORK_DIR, os.fsdecode(path)))
+
+
+def inside(path, base):
+    return path == base or path.startswith(base.rstrip("/") + "/")
 
 
 def clip(text, limit):
@@ -104,16 +118,15 @@ def importing():
     return False
 
 
-def parsing_only():
-    """True when the compile event comes from ast.parse (ast.literal_eval too): parsing input
-    builds a tree and runs nothing, so it is no evaluation of data."""
-    frame = sys._getframe(2)
-    while frame is not None:
-        code = frame.f_code
-        if code.co_name == "parse" and code.co_filename.endswith(os.sep + "ast.py"):
-            return True
+def compiled_by_target():
+    """True when the code under test itself called eval, exec or compile: the first frame past
+    the oracle's own is the target's. Parsing (ast.parse, ast.literal_eval) builds a tree and runs
+    nothing, and libraries compile code they generate (SQLAlchemy, dataclasses) from names that
+    may match an input's words: neither is an evaluation of the input."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename == __file__:
         frame = frame.f_back
-    return False
+    return frame is not None and frame.f_code.co_filename == TARGET_FILE
 
 
 def source_text(source):
@@ -123,13 +136,52 @@ def source_text(source):
 class Oracle:
     """Turns audit events into security events when the input reached them."""
 
-    def __init__(self, taint):
-        self.taint = taint
+    def __init__(self, args, roles, entry):
+        attacker = [a for a, role in zip(args, roles + ["attacker"] * len(args)) if role != "trusted"]
+        # Whole attacker strings, to recognise an input that is a serialised payload.
+        self.texts = [t for t in strings(attacker, []) if t]
+        self.taint = fragments(self.texts)
+        # The caller's base directories: what the code opens inside them is the caller's choice
+        # (the root is no base: it would clear every path).
+        self.trusted_dirs = [d for d in (resolve(a) for a, role in zip(args, roles) if role == "trusted" and isinstance(a, str) and a) if d != "/"]
+        # A function asked to open a path may open exactly the path it was handed (not one built
+        # from it); a request part has no such right.
+        self.given_paths = {a for a in attacker if isinstance(a, str) and a} if entry == "call" else set()
+        self._decoded = None
         self.events = []
         self.seen = set()
 
     def tainted(self, text):
         return next((t for t in self.taint if t in text), None)
+
+    def tainted_host(self, host):
+        """A host the input named: part of an input (a URL's host), or holding one."""
+        return self.tainted(host) is not None or (len(host) >= 3 and any(host in t for t in self.texts))
+
+    def payload(self, data):
+        """Data the input supplied: text or bytes that carry an input's text, or an input decoded
+        from hex or base64 (code often ships serialised objects that way)."""
+        if isinstance(data, (bytes, bytearray)):
+            raw, text = bytes(data), bytes(data).decode("latin-1")
+        elif isinstance(data, str):
+            raw, text = data.encode("latin-1", "ignore"), data
+        else:
+            return False
+        return self.tainted(text) is not None or raw in self.decoded()
+
+    def decoded(self):
+        if self._decoded is None:
+            import base64
+            import binascii
+
+            self._decoded = set()
+            for text in self.texts:
+                for decode in (bytes.fromhex, base64.b64decode, base64.urlsafe_b64decode):
+                    try:
+                        self._decoded.add(decode(text))
+                    except (ValueError, binascii.Error):
+                        continue
+        return self._decoded
 
     def tainted_tree(self, tree):
         """The input a syntax tree was built from: both read back as source, so quoting and
@@ -189,22 +241,23 @@ class Oracle:
             hit = self.tainted(path)
             if hit is None or not ("../" in hit or hit.startswith("/")):
                 return
-            resolved = os.path.realpath(os.path.join(WORK_DIR, path))
-            if not resolved.startswith(WORK_DIR + "/") and not resolved.startswith("/tmp/"):
-                self.add("path", "CWE-22", "opens %s (mode %s) outside the work dir, from the input %r" % (resolved, mode, hit))
+            resolved = resolve(path)
+            allowed = [WORK_DIR, "/tmp"] + self.trusted_dirs
+            if not any(inside(resolved, base) for base in allowed) and path not in self.given_paths:
+                self.add("path", "CWE-22", "opens %s (mode %s) outside the work dir and every trusted base directory, from the input %r" % (resolved, mode, hit))
         elif event in ("socket.connect", "socket.sendto"):
             address = args[1] if event == "socket.connect" else args[2]
             host = str(address[0]) if isinstance(address, tuple) else str(address)
-            if self.tainted(host) is not None or INTERNAL_HOST.match(host):
-                self.add("network", "CWE-918", "connects to %r" % (address,))
+            if self.tainted_host(host):
+                self.add("network", "CWE-918", "connects to %r, a host from the input" % (address,))
         elif event == "socket.getaddrinfo":
             host = str(args[0])
-            if self.tainted(host) is not None and INTERNAL_HOST.match(host):
+            if self.tainted_host(host) and INTERNAL_HOST.match(host):
                 self.add("network", "CWE-918", "resolves the internal host %r from the input" % host)
         elif event == "compile":
             source, filename = args[0], args[1]
             # A tree compiles with no file name in the event.
-            if filename in ("<string>", "<unknown>", None) and source is not None and not parsing_only():
+            if filename in ("<string>", "<unknown>", None) and source is not None and compiled_by_target():
                 hit = self.tainted(source_text(source)) if isinstance(source, (str, bytes)) else self.tainted_tree(source)
                 if hit is not None:
                     self.add("eval", "CWE-95", "evaluates code built from the input %r" % hit)
@@ -217,11 +270,16 @@ class Oracle:
             if hit is not None and ("{{" in hit or "{%" in hit):
                 self.add("template", "CWE-1336", "renders a template with template syntax from the input %r" % hit)
         elif event in ("marshal.loads", "marshal.load") and not importing():
-            self.add("deserialize", "CWE-502", "marshal loads data")
+            if self.payload(args[0] if args else None):
+                self.add("deserialize", "CWE-502", "marshal loads data from the input")
         elif event == "pickle.find_class":
-            self.add("deserialize", "CWE-502", "unpickling imports %s.%s" % (args[0], args[1]))
+            module, name = str(args[0]), str(args[1])
+            carried = any(module in t and name in t for t in self.texts)
+            if carried or any(module.encode() in d and name.encode() in d for d in self.decoded()):
+                self.add("deserialize", "CWE-502", "unpickling data from the input imports %s.%s" % (module, name))
         elif event == "asc.deserialize":
-            self.add("deserialize", "CWE-502", args[0])
+            if self.payload(args[1] if len(args) > 1 else None):
+                self.add("deserialize", "CWE-502", "%s from the input" % args[0])
         elif event == "ctypes.dlopen":
             # Libraries call native code with input all the time (pycryptodome does): only an
             # input-chosen library is a finding.
@@ -246,7 +304,7 @@ def watch_libraries(code):
 
         def load(stream, Loader=None, **kwargs):
             if Loader is None or Loader.__name__ not in ("SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"):
-                sys.audit("asc.deserialize", "yaml.load with %s" % (getattr(Loader, "__name__", None) or "no safe Loader"))
+                sys.audit("asc.deserialize", "yaml.load with %s" % (getattr(Loader, "__name__", None) or "no safe Loader"), stream)
             return original_load(stream, Loader=Loader, **kwargs) if Loader is not None else original_load(stream, **kwargs)
 
         yaml.load = load
@@ -305,7 +363,7 @@ def audited_sqlite_connect(sqlite3):
 
 def audited(function, event, detail):
     def wrapper(*args, **kwargs):
-        sys.audit(event, detail)
+        sys.audit(event, detail, args[0] if args else None)
         return function(*args, **kwargs)
 
     return wrapper
@@ -391,14 +449,15 @@ def call_route(app, client, endpoint, params, args):
 
 # ---- the child: one input ----
 
-def run_child(call, item, index, report, limit, source_lines):
+def run_child(call, item, index, report, batch, source_lines):
+    limit = int(batch["textLimit"])
     me = os.getpid()
     try:
         args = [decode(a) for a in item["args"]]
     except Exception as exc:  # noqa: BLE001 - a value the harness cannot build is no crash of the target
         report({"i": index, "unbuildable": "%s: %s" % (type(exc).__name__, exc)})
         os._exit(0)
-    oracle = Oracle(fragments(args, []))
+    oracle = Oracle(args, list(batch.get("roles") or []), batch["entry"])
     sys.addaudithook(oracle.hook)
     try:
         result = call(args)
@@ -457,7 +516,7 @@ def run_input(call, item, index, report, batch, memory_cap, source_lines, comman
         os.dup2(output.fileno(), 2)
         resource.setrlimit(resource.RLIMIT_FSIZE, (output_cap, output_cap))
         resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
-        run_child(call, item, index, report, limit, source_lines)
+        run_child(call, item, index, report, batch, source_lines)
     deadline["pid"], deadline["hit"] = pid, False
     signal.setitimer(signal.ITIMER_REAL, int(batch["timeoutMs"]) / 1000.0)
     # Wait for the child itself, not for a pipe's end: a daemon it forked may hold the pipe.

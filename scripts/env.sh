@@ -8,6 +8,7 @@ export PATH="$ASC_TOOLS/node/node_modules/node/bin:$ASC_TOOLS/bin:$ASC_TOOLS/ven
 export ASC_TEMPORAL_CLI="${ASC_TEMPORAL_CLI:-$ASC_TOOLS/bin/temporal}"
 export ASC_BANDIT="${ASC_BANDIT:-$ASC_TOOLS/venv/bin/bandit}"
 export ASC_PYTHON="${ASC_PYTHON:-$ASC_TOOLS/venv/bin/python}"
+export ASC_SEMGREP="${ASC_SEMGREP:-$ASC_TOOLS/semgrep/bin/semgrep}"
 export SANDBOX_IMAGE_REPO=autosafecoder-sandbox
 export ASC_SANDBOX_IMAGE="${ASC_SANDBOX_IMAGE:-$SANDBOX_IMAGE_REPO:latest}"
 

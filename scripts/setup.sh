@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs whatever is missing for AutoSafeCoder on a fresh Debian machine, idempotently:
-# Node.js >= 22, npm packages, a Python venv with Bandit, the `temporal` CLI, a Docker engine
+# Node.js >= 22, npm packages, Python venvs with Bandit and Semgrep, the `temporal` CLI, a Docker engine
 # (started when none answers) with compose, and the sandbox image; then builds the TypeScript.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,7 @@ mkdir -p "$ASC_TOOLS/bin" "$ASC_DATA"
 NODE_VERSION=22.23.3
 TEMPORAL_CLI_VERSION=v1.5.1
 BANDIT_VERSION=1.9.4
+SEMGREP_VERSION=1.95.0
 COMPOSE_VERSION=v2.40.3
 
 step() { printf '[setup] %s\n' "$*"; }
@@ -31,6 +32,15 @@ if [ ! -x "$ASC_TOOLS/venv/bin/bandit" ] || ! "$ASC_TOOLS/venv/bin/bandit" --ver
   rm -rf "$ASC_TOOLS/venv"
   python3 -m venv "$ASC_TOOLS/venv" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$ASC_TOOLS/venv"; }
   "$ASC_TOOLS/venv/bin/pip" install --quiet "bandit==$BANDIT_VERSION"
+fi
+
+# Semgrep in a venv of its own (its dependencies pin versions Bandit's need not share).
+# semgrep execs pysemgrep from its own directory, so that directory goes on PATH.
+if ! PATH="$ASC_TOOLS/semgrep/bin:$PATH" "$ASC_TOOLS/semgrep/bin/semgrep" --version 2>/dev/null | grep -qx "$SEMGREP_VERSION"; then
+  step "Python venv with semgrep==$SEMGREP_VERSION"
+  rm -rf "$ASC_TOOLS/semgrep"
+  python3 -m venv "$ASC_TOOLS/semgrep"
+  "$ASC_TOOLS/semgrep/bin/pip" install --quiet "semgrep==$SEMGREP_VERSION"
 fi
 
 if [ ! -x "$ASC_TOOLS/bin/temporal" ]; then

@@ -3,11 +3,64 @@ import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { inActivity } from './support/activity.js';
 import { createAnalysisActivities } from '../src/activities/analysis/index.js';
+import { dirname } from 'node:path';
+import { runProcess } from '../src/activities/process.js';
+import { loadEnv } from '../src/common/config.js';
 import { sallmTask } from './support/data.js';
 
-function activities(bandit = process.env.ASC_BANDIT ?? 'bandit', python = process.env.ASC_PYTHON ?? 'python3') {
-  return createAnalysisActivities({ bandit, python });
+const env = loadEnv();
+
+function activities(bandit = env.ASC_BANDIT, python = env.ASC_PYTHON, semgrep = env.ASC_SEMGREP) {
+  return createAnalysisActivities({ bandit, semgrep: { program: semgrep, rules: env.ASC_RULES }, python });
 }
+
+describe('Bandit and Semgrep together (real, with the project\'s rule pack)', () => {
+  const SHELL = `import os\n\ndef archive(name):\n    return os.system("tar czf out.tgz " + name)\n`;
+
+  it('one finding per CWE and line, naming every analyser that reported it', async () => {
+    const { findings, errors } = await inActivity(activities().runStaticTools, { code: SHELL, minSeverity: 'MEDIUM' });
+    assert.deepEqual(errors, []);
+    const shell = findings.filter((f) => f.cwe === 'CWE-78' && f.line === 4);
+    assert.equal(shell.length, 1, JSON.stringify(findings));
+    assert.equal(shell[0]?.source, 'bandit');
+    assert.deepEqual(shell[0]?.alsoFoundBy, ['Semgrep command-injection-shell']);
+  });
+
+  it('Semgrep follows request input where Bandit has no rule: an open redirect', async () => {
+    const code = `from flask import Flask, redirect, request\n\napp = Flask(__name__)\n\n@app.route('/go')\ndef go():\n    return redirect(request.args.get('next'))\n`;
+    const { findings } = await inActivity(activities().runStaticTools, { code, minSeverity: 'MEDIUM' });
+    const redirect = findings.find((f) => f.cwe === 'CWE-601');
+    assert.ok(redirect, JSON.stringify(findings));
+    assert.equal(redirect.source, 'semgrep');
+    assert.equal(redirect.line, 7);
+    assert.equal(redirect.kind, 'security');
+    const safe = code.replace("redirect(request.args.get('next'))", "redirect('/home')");
+    assert.deepEqual((await inActivity(activities().runStaticTools, { code: safe, minSeverity: 'MEDIUM' })).findings, []);
+  });
+
+  it('a nosemgrep comment does not hide a finding', async () => {
+    const { findings } = await inActivity(activities().runStaticTools, { code: SHELL.replace('+ name)', '+ name)  # nosemgrep'), minSeverity: 'MEDIUM' });
+    assert.ok(findings.some((f) => f.source === 'semgrep' || f.alsoFoundBy.some((a) => a.startsWith('Semgrep'))), JSON.stringify(findings));
+  });
+
+  it('refuses a broken Semgrep install non-retryably, saying what to do', async () => {
+    await assert.rejects(inActivity(activities(undefined, undefined, '/nonexistent/semgrep').runStaticTools, { code: 'x = 1\n', minSeverity: 'LOW' }), (error: unknown) => {
+      assert.ok(error instanceof ApplicationFailure, String(error));
+      assert.equal(error.type, 'AnalyserBroken');
+      assert.equal(error.nonRetryable, true);
+      assert.match(error.message, /cannot run \/nonexistent\/semgrep: .*set ASC_SEMGREP/);
+      return true;
+    });
+  });
+});
+
+describe('the Semgrep rule pack (rules/)', () => {
+  it('passes its own examples: every ruleid line matches and every ok line does not', async () => {
+    const run = await runProcess(env.ASC_SEMGREP, ['--test', '--metrics=off', '--disable-version-check', env.ASC_RULES], '', 180_000, undefined, { ...process.env, PATH: `${dirname(env.ASC_SEMGREP)}:${process.env.PATH ?? ''}` });
+    assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(`${run.stdout}${run.stderr}`, /(\d+)\/\1: ✓ All tests passed/);
+  });
+});
 
 describe('Bandit (real)', () => {
   it('finds CWE-78 with its line in a known-insecure SALLM sample', async () => {

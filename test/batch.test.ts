@@ -150,6 +150,15 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
       assert.ok(existsSync(join(out, result.locations[0]?.physicalLocation.artifactLocation.uri ?? '')));
     }
     assert.ok(run.results.some((r) => r.ruleId === 'CWE-78'), 'the OS command injection sample is reported as CWE-78');
+    // One result per weakness and place, its failing inputs attached; the level follows the kind.
+    const levels = { security: 'error', robustness: 'warning', contract: 'note' };
+    for (const result of run.results) assert.equal(result.level, levels[result.properties.kind], JSON.stringify(result.properties));
+    const fuzzResults = run.results.filter((r) => r.properties.detectedBy === 'fuzzing');
+    assert.ok(fuzzResults.length > 0 && fuzzResults.every((r) => (r.properties.failingInputs ?? 0) >= 1 && (r.properties.exampleInputs ?? []).length >= 1), 'each fuzz result carries its inputs');
+    const fingerprints = run.results.map((r) => r.partialFingerprints.ascFinding);
+    assert.equal(new Set(fingerprints).size, fingerprints.length, 'no weakness is reported twice');
+    const failingInputs = fuzzResults.reduce((n, r) => n + (r.properties.failingInputs ?? 0), 0);
+    assert.ok(fuzzResults.length < failingInputs, `${fuzzResults.length} results stand for ${failingInputs} failing inputs, not one result each`);
 
     const status = await runCli(['status', 'batch-cli'], temporalEnv());
     assert.match(status.stdout, /batch-cli: COMPLETED\n {2}\[#+\] 4\/4 done/);

@@ -31,7 +31,9 @@ describe('hardening with an LLM (scripted endpoint)', () => {
     assert.equal(result.initialCode, LIST_INSECURE);
     assert.equal(result.finalCode, LIST_SECURE);
     const [first, second] = result.staticRounds;
-    assert.ok(first?.findings.some((f) => f.source === 'bandit' && f.ruleId === 'B602' && f.cwe === 'CWE-78' && f.line === 5), JSON.stringify(first));
+    const shell = first?.findings.find((f) => f.source === 'bandit' && f.ruleId === 'B602' && f.cwe === 'CWE-78' && f.line === 5);
+    assert.ok(shell, JSON.stringify(first));
+    assert.deepEqual(shell.alsoFoundBy, ['Semgrep command-injection-shell', 'Static Analyser agent'], 'one finding, every reporter named');
     assert.equal(first?.repaired, true);
     assert.deepEqual(second?.findings, []);
     assert.equal(result.staticRounds.length, 2);
@@ -41,7 +43,7 @@ describe('hardening with an LLM (scripted endpoint)', () => {
     assert.equal(result.fuzz.firstPassExecuted, 153, '3 seeds and 150 mutations');
     assert.deepEqual(result.fuzz.failures, []);
     const agents = result.steps.map((s) => s.agent);
-    for (const agent of ['coding', 'bandit', 'static-analyser', 'fuzzing', 'sandbox'] as const) assert.ok(agents.includes(agent), `no ${agent} step`);
+    for (const agent of ['coding', 'analysers', 'static-analyser', 'fuzzing', 'sandbox'] as const) assert.ok(agents.includes(agent), `no ${agent} step`);
     assert.equal(result.steps.filter((s) => s.agent === 'sandbox').length, 4, '153 inputs in batches of 50');
     assert.ok(result.usage.prompt > 0 && result.usage.completion > 0);
     assert.ok(result.steps.every((s, i) => s.index === i + 1 && s.summary.length > 0));
@@ -55,7 +57,7 @@ describe('hardening with an LLM (scripted endpoint)', () => {
     const trail = AuditTrailSchema.parse(JSON.parse(await readFile(join(dir, 'e2e-static-repair.audit.json'), 'utf8')));
     const result = HardenResultSchema.parse(await suite.stack.testEnv.client.workflow.getHandle('e2e-static-repair').result());
     assert.equal(trail.entries.length, result.steps.length, 'one entry per agent step');
-    const bandit = trail.entries.find((e) => e.summary === 'static round 1: Bandit');
+    const bandit = trail.entries.find((e) => e.summary === 'static round 1: Bandit + Semgrep');
     assert.ok(bandit?.findings?.some((f) => f.ruleId === 'B602' && f.cwe === 'CWE-78'));
     const repair = trail.entries.find((e) => e.summary.startsWith('static round 1: Coding agent repairs'));
     assert.ok(repair, 'no repair step');
@@ -84,7 +86,7 @@ describe('hardening with an LLM (scripted endpoint)', () => {
     assert.deepEqual(result.remainingFailures, []);
     assert.equal(result.finalCode, AVERAGE_ROBUST);
     assert.ok(result.steps.some((s) => s.action.startsWith('fuzz repair 1 re-check')), 'the repair was not re-run in the sandbox');
-    assert.ok(result.steps.some((s) => s.action === 'fuzz repair 1: Bandit re-check'));
+    assert.ok(result.steps.some((s) => s.action === 'fuzz repair 1: static re-check: Bandit + Semgrep'));
     assert.ok(result.steps.some((s) => s.action.startsWith('final static check')), 'the repaired code was not re-analysed');
     assert.ok((result.findingsBefore['CWE-248'] ?? 0) > 0);
     const repairPrompt = suite.llm.requests.filter((r) => r.agent === 'coding').at(-1)?.user ?? '';
@@ -191,9 +193,12 @@ describe('audit mode: no LLM configured', () => {
     assert.equal(result.finalCode, result.initialCode);
     assert.ok(!result.steps.some((s) => s.agent === 'coding' || s.agent === 'static-analyser'), 'an audit calls no agent');
     assert.equal(result.fuzz.target?.entry, 'route', 'the Flask handler is driven through the test client');
-    assert.deepEqual(result.fuzz.target?.params, [{ name: 'args.command', type: 'str' }]);
+    assert.deepEqual(result.fuzz.target?.params, [
+      { name: 'args.command', type: 'str', role: 'attacker', roleReason: 'a request part of the route /execute_bash: every request part is attacker input', nullable: false, items: null },
+    ]);
     const injection = result.remainingFailures.find((f) => f.outcome.events.some((e) => e.cwe === 'CWE-78' && e.kind === 'shell'));
     assert.ok(injection, 'no input reached the shell with shell syntax');
+    assert.equal(injection.kind, 'security');
     assert.ok((result.findingsAfter['CWE-78'] ?? 0) > 1, 'the fuzz events count under CWE-78 too');
     assert.ok(result.reasons.some((r) => r.includes('set OPENAI_BASE_URL')), 'does not say how to enable repair');
   });
@@ -213,16 +218,23 @@ describe('audit mode: no LLM configured', () => {
     assert.ok(described.typedSearchAttributes.get(SEARCH_ATTRIBUTES.cwesFound)?.includes('CWE-78'));
   });
 
-  it('fuzzes a plain function from its signature alone and reports crashes', async () => {
+  it('fuzzes a plain function from its signature alone and reports crashes beside the verdict; --fail-on robustness fails on them', async () => {
     const file = join(dir, 'average.py');
     await writeFile(file, AVERAGE_FRAGILE);
-    const run = await runCli(['harden', '--code-file', file], cliEnv());
-    assert.equal(run.code, 1, run.stderr);
+    const run = await runCli(['harden', '--code-file', file, '--id', 'e2e-average'], cliEnv());
+    assert.equal(run.code, 0, `a crash is no vulnerability: ${run.stderr}`);
     assert.match(run.stderr, /No LLM configured: running an audit/);
-    assert.match(run.stdout, /Verdict: VULNERABLE/);
-    assert.match(run.stdout, /Fuzzing average_word_length\(text: str\): 152 executions/);
-    assert.match(run.stdout, /ZeroDivisionError/);
-    assert.match(run.stdout, /Temporal UI: http:\/\/127.0.0.1:8233\/namespaces\/default\/workflows\/harden-average.py-/);
+    assert.match(run.stdout, /Verdict: SECURE, \d+ robustness issues?\n/);
+    assert.match(run.stdout, /Fuzzing average_word_length\(a call\): 152 executions/);
+    assert.match(run.stdout, /text: str \(attacker: data the caller passes on/);
+    assert.match(run.stdout, /robustness: ZeroDivisionError line 4: \d+ inputs?\n\s+e\.g\. average_word_length\(/);
+    assert.match(run.stdout, /contract: AttributeError line 3/, 'a non-str text is outside the contract');
+    const failing = await runCli(['result', 'e2e-average', '--fail-on', 'robustness'], cliEnv());
+    assert.equal(failing.code, 1, failing.stderr);
+    const bad = await runCli(['result', 'e2e-average', '--fail-on', 'crashes'], cliEnv());
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--fail-on crashes: expected one of security, robustness/);
+    assert.match(run.stdout, /Temporal UI: http:\/\/127.0.0.1:8233\/namespaces\/default\/workflows\/e2e-average/);
   });
 
   it('status and result work for a run started elsewhere', async () => {

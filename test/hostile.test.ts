@@ -141,7 +141,8 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
     const started = Date.now();
     const result = await suite.harden({ code: TARGETS[name], source: `${name}.py`, llm: null, fuzz: { mutations } }, `hostile-${name}`);
     const seconds = (Date.now() - started) / 1000;
-    assert.notEqual(result.verdict, 'secure', `${name} ended secure: ${result.reasons.join('; ')}`);
+    // Hostile code is never cleared: it is vulnerable, unverified, or its crashes are reported.
+    assert.ok(result.verdict !== 'secure' || result.remainingByKind.robustness > 0, `${name} ended secure and clean: ${result.reasons.join('; ')}`);
     return { result, seconds };
   }
 
@@ -162,7 +163,8 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
 
   it('protocol lines the code prints are its output, never outcomes', async () => {
     const { result } = await audit('forgedLines', 20);
-    assert.equal(result.verdict, 'vulnerable');
+    assert.equal(result.verdict, 'secure', 'its crashes are robustness issues, reported beside the verdict');
+    assert.equal(result.remainingByKind.robustness, 20);
     assert.equal(result.fuzz.incomplete, null);
     assert.equal(result.fuzz.firstPassExecuted, 22, 'every input ran once');
     assert.ok(outcomes(result).every((o) => o.status !== 'ok' || o.returned !== 'forged'));
@@ -172,7 +174,7 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
 
   it('lines written to every descriptor, and to the harness stdout through /proc, are ignored', async () => {
     const { result } = await audit('protocolDescriptor', 20);
-    assert.equal(result.verdict, 'vulnerable');
+    assert.equal(result.remainingByKind.robustness, 20);
     assert.equal(result.fuzz.incomplete, null);
     assert.equal(result.fuzz.firstPassExecuted, 22);
     assert.ok(outcomes(result).every((o) => o.status !== 'ok' || o.returned !== 'forged'));
@@ -205,7 +207,8 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
 
   it('a target that sleeps forever (and ignores SIGALRM) is judged within 20 s', async () => {
     const { result, seconds } = await audit('sleepForever');
-    assert.equal(result.verdict, 'vulnerable');
+    assert.equal(result.verdict, 'could-not-verify', 'inputs that did not run clear nothing');
+    assert.ok(result.remainingByKind.robustness >= 3);
     assert.ok(outcomes(result).every((o) => o.status === 'timeout'));
     assert.match(result.fuzz.incomplete ?? '', /inputs did not run: skipped: 3 inputs in a row timed out or were killed, so the batch stopped early/);
     assert.ok(seconds <= 20, `${seconds} s`);
@@ -213,7 +216,7 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
 
   it('a fork bomb is judged within 20 s and leaves no process or container', async () => {
     const { result, seconds } = await audit('forkBomb');
-    assert.equal(result.verdict, 'vulnerable');
+    assert.equal(result.verdict, 'could-not-verify');
     assert.ok(outcomes(result).every((o) => o.status === 'timeout' || o.status === 'killed'), JSON.stringify(outcomes(result).slice(0, 3)));
     assert.ok(seconds <= 20, `${seconds} s`);
     assert.deepEqual(await dockerFromEnv().listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } }), []);
@@ -226,12 +229,12 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
     const huge = result.fuzz.failures.find((f) => f.input.id === 's1');
     assert.ok(huge, 'the huge seed did not fail as it must');
     assert.equal(huge.outcome.status === 'exception' && huge.outcome.exceptionType, 'OverflowError', 'the value reached the code whole');
-    assert.notEqual(result.verdict, 'secure');
+    assert.equal(huge.kind, 'robustness', 'an int where an int is due is within the contract');
   });
 
   it('a target whose every failing input is huge still gets a result that fits a Temporal payload', async () => {
     const result = await suite.harden({ code: HUGE_FAILURES_TARGET, source: 'longest.py', llm: { model: 'm' }, fuzz: { maxRepairRounds: 0 } }, 'hostile-huge-failures');
-    assert.equal(result.verdict, 'vulnerable');
+    assert.ok(result.remainingByKind.robustness + result.remainingByKind.contract > 0);
     assert.equal(result.fuzz.failureSummary.inputs, result.fuzz.firstPassExecuted, 'every input failed, and all are counted');
     assert.ok(result.fuzz.failureSummary.inputs > result.fuzz.failures.length, 'only a sample is kept');
     assert.ok(result.fuzz.failures.length <= 40);
@@ -247,7 +250,7 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
   it('asc result --json reaches a slow reader through a pipe whole', async () => {
     const expected = JSON.stringify(await suite.stack.testEnv.client.workflow.getHandle('hostile-huge-failures').result());
     assert.ok(expected.length > 64 * 1024, `the result is only ${expected.length} bytes: too small to test the pipe`);
-    const piped = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" result hostile-huge-failures --json | (sleep 1; cat)`], { env: { ...process.env, ...cliEnv() }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const piped = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" result hostile-huge-failures --json --fail-on robustness | (sleep 1; cat)`], { env: { ...process.env, ...cliEnv() }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     assert.equal(piped.status, 1, piped.stderr);
     assert.deepEqual(JSON.parse(piped.stdout), JSON.parse(expected));
   });
@@ -255,7 +258,7 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
   it('control characters in untrusted text reach the terminal escaped', async () => {
     await audit('terminalEscapes', 5);
     const run = await runCli(['result', 'hostile-terminalEscapes'], cliEnv());
-    assert.equal(run.code, 1, run.stderr);
+    assert.equal(run.code, 0, `a crash is no vulnerability: ${run.stderr}`);
     assert.match(run.stdout, /AssertionError: \\x1b\]0;owned\\x07\\x1b\[2J\\x9b31m/);
     for (const control of ['\u001b', '\u0007', '\u009b']) assert.ok(!run.stdout.includes(control), `a raw ${JSON.stringify(control)} reached the terminal`);
   });

@@ -62,7 +62,22 @@ describe('agents against an OpenAI-compatible endpoint', () => {
   it('the Static Analyser agent normalises CWE ids and keeps line and fix', async () => {
     llm.script(() => `Findings:\n\`\`\`json\n${answer.findings([{ cwe: '22', line: 4, description: 'path traversal', fix: 'normalise and check the path', severity: 'high' }])}\n\`\`\``);
     const { findings } = await inActivity(agents().reviewCode, { model: 'm', code: 'x', toolFindings: [] });
-    assert.deepEqual(findings, [{ source: 'static-agent', ruleId: 'llm-review', cwe: 'CWE-22', line: 4, severity: 'HIGH', confidence: 'MEDIUM', message: 'path traversal', fix: 'normalise and check the path' }]);
+    assert.deepEqual(findings, [
+      { kind: 'security', source: 'static-agent', ruleId: 'llm-review', cwe: 'CWE-22', line: 4, severity: 'HIGH', confidence: 'MEDIUM', message: 'path traversal', fix: 'normalise and check the path', triage: null, alsoFoundBy: [] },
+    ]);
+  });
+
+  it('the Static Analyser agent triages the tool findings by number; a number it was not shown is re-asked', async () => {
+    const tool = { kind: 'security' as const, source: 'bandit' as const, ruleId: 'B108', cwe: 'CWE-377', line: 3, severity: 'MEDIUM' as const, confidence: 'MEDIUM' as const, message: 'hardcoded tmp', fix: null, triage: null };
+    llm.script((req) =>
+      JSON.stringify({ findings: [], triage: [{ finding: req.user.startsWith('Your answer was not') ? 1 : 2, verdict: 'dismissed', reason: 'the path is a constant the code creates with mkdtemp' }] }),
+    );
+    const before = llm.requests.length;
+    const result = await inActivity(agents().reviewCode, { model: 'm', code: 'x', toolFindings: [tool] });
+    assert.deepEqual(result.triage, [{ finding: 1, verdict: 'dismissed', reason: 'the path is a constant the code creates with mkdtemp' }]);
+    assert.equal(llm.requests.length - before, 2, 'one re-ask');
+    assert.match(llm.requests.at(-2)?.user ?? '', /^Code .*\n1\. CWE-377 at line 3 \(bandit B108/s, 'the prompt numbers the tool findings');
+    assert.match(llm.requests.at(-1)?.user ?? '', /triage\.0\.finding: finding 2: there are 1 tool findings, numbered from 1/);
   });
 
   it('the Fuzzing agent: malformed seed JSON is re-asked with the reason, then accepted', async () => {

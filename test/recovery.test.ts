@@ -148,7 +148,8 @@ describe('crash recovery (real dev server and worker processes)', () => {
     await server.stop();
     await server.start();
     const outcome = BatchOutcomeSchema.parse(await client.workflow.getHandle('recovery-batch').result());
-    assert.deepEqual([outcome.totals.done, outcome.totals.vulnerable, outcome.totals.failed], [3, 3, 0]);
+    // Each task's crashes are robustness issues beside a secure verdict, the same for all three.
+    assert.deepEqual([outcome.totals.done, outcome.totals.secure, outcome.totals.failed], [3, 3, 0]);
     const runs = await collectTasks(client, 'recovery-batch', 3);
     assert.deepEqual(runs.map((r) => r.id).sort(), ['slow-0', 'slow-1', 'slow-2']);
     assert.ok(runs.every((r) => r.status === 'completed'));

@@ -14,7 +14,8 @@ import { quietBundlerLogger, workflowBundle } from './support/stack.js';
  * would break running workflows (non-determinism) fails here. Histories are recorded by
  * test/support/record-histories.ts; v1-*.json were recorded before the search-attributes patch,
  * v2-*.json before the settle-fuzz-batches patch, v3-*.json before requests were resolved at
- * the edge (their inputs carry only the fields given), so both sides of each patch replay.
+ * the edge (their inputs carry only the fields given), v4-*.json before finding kinds, parameter
+ * roles and Semgrep (finding-kinds, semgrep-analysis), so both sides of each patch replay.
  * Keep old ones when re-recording.
  */
 const HISTORIES = fileURLToPath(new URL('../../test/histories/', import.meta.url));
@@ -47,7 +48,7 @@ function bundleWithChangedDefaults(workflowsPath: string): Promise<WorkflowBundl
 
 describe('replay of saved histories', () => {
   it('has histories from before each patch and of today', () => {
-    for (const prefix of ['v1-', 'v2-', 'v3-', '']) {
+    for (const prefix of ['v1-', 'v2-', 'v3-', 'v4-', '']) {
       assert.ok(files.some((f) => f.startsWith(prefix) && (prefix !== '' || !/^v\d+-/.test(f))), `no ${prefix || 'current'} history in ${HISTORIES}`);
     }
   });

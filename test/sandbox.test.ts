@@ -191,6 +191,21 @@ def target(kind, value):
         import ast
         exec(compile(ast.parse(value), "<string>", "exec"))
     elif kind == "read":
+        with open(os.path.join(os.getcwd(), value)) as f:
+            return f.read(20)
+    elif kind == "fetch":
+        import urllib.request
+        try:
+            urllib.request.urlopen(value, timeout=1)
+        except OSError:
+            return "unreachable"
+    elif kind == "fetchfixed":
+        import urllib.request
+        try:
+            urllib.request.urlopen("http://10.9.8.7/items/" + value, timeout=1)
+        except OSError:
+            return "unreachable"
+    elif kind == "readgiven":
         with open(value) as f:
             return f.read(20)
     elif kind == "pickle":
@@ -229,6 +244,9 @@ describe('sandbox: security oracles (audit hooks) flag what the input made the c
       act('treeexec', 'treeexec', '__import__("os").getpid()'),
       act('read', 'read', '../../etc/passwd'),
       act('read-benign', 'read', 'report.txt'),
+      act('readgiven', 'readgiven', '/etc/passwd'),
+      act('fetch', 'fetch', 'http://169.254.169.254/latest/meta-data/'),
+      act('fetchfixed', 'fetchfixed', 'report'),
       act('pickle', 'pickle', '80049505000000000000008c0161942e'),
       act('marshal', 'marshal', 'e901000000'),
       act('yaml', 'yaml', 'a: 1'),
@@ -252,6 +270,9 @@ describe('sandbox: security oracles (audit hooks) flag what the input made the c
     assert.deepEqual(cwes('read'), ['CWE-22']);
     assert.match(events(byId, 'read')[0]?.detail ?? '', /opens \/etc\/passwd/);
     assert.deepEqual(cwes('read-benign'), []);
+    assert.deepEqual(cwes('readgiven'), [], 'a function asked to open a path may open exactly that path');
+    assert.deepEqual(cwes('fetch'), ['CWE-918'], 'a URL from the input names the host the code connects to');
+    assert.deepEqual(cwes('fetchfixed'), [], 'a host of the code\'s own, with the input in its path, is no SSRF');
     assert.deepEqual(cwes('pickle'), ['CWE-502']);
     assert.deepEqual(cwes('marshal'), ['CWE-502']);
     assert.deepEqual(cwes('yaml'), ['CWE-502']);

@@ -103,6 +103,16 @@ describe('HardenResultSchema', () => {
     assert.equal(result.fuzz.repairRounds[0]?.candidateFailures.length, 2);
     assert.deepEqual(result.fuzz.repairRounds[0]?.candidateStaticFindings, []);
     assert.equal(HardenResultSchema.parse(result).fuzz.firstPassExecuted, 42, "today's results pass through unchanged");
+    // Results from before kinds: a failure without an oracle event is robustness, a static finding takes its CWE's kind.
+    assert.equal(result.remainingFailures[0]?.kind, 'robustness');
+    assert.deepEqual(result.remainingByKind, { security: 0, robustness: 1, contract: 0 });
+    const withFinding = HardenResultSchema.parse({
+      ...legacy,
+      remainingFindings: [{ source: 'bandit', ruleId: 'B602', cwe: 'CWE-78', line: 3, severity: 'HIGH', confidence: 'HIGH', message: 'shell', fix: null }],
+    });
+    assert.equal(withFinding.remainingFindings[0]?.kind, 'security');
+    assert.deepEqual(withFinding.remainingByKind, { security: 1, robustness: 1, contract: 0 });
+    assert.deepEqual(withFinding.dismissedFindings, []);
   });
 });
 

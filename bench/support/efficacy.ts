@@ -2,8 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
+import { buildSarif } from '../../src/client/batch-report.js';
 import { collectTasks, startBatch } from '../../src/client/batch.js';
 import type { HardenResult } from '../../src/common/schemas.js';
+import { findingOrigin } from '../../src/workflows/findings.js';
 import { humanEvalTasks, sallmTasks } from '../../test/support/data.js';
 
 /**
@@ -49,10 +51,10 @@ export function efficacyCorpus(pairs = Number.POSITIVE_INFINITY): CorpusTask[] {
   return tasks;
 }
 
-/** What a run found that speaks of security: a static finding with a CWE, or a runtime oracle event. */
+/** What a run found that speaks of security: a static finding of the security kind, or a runtime oracle event. */
 export function securityEvidence(result: HardenResult): string[] {
-  const statics = (result.staticRounds[0]?.findings ?? []).filter((f) => f.cwe !== null).map((f) => `${f.cwe} ${f.source === 'bandit' ? `Bandit ${f.ruleId}` : f.ruleId}`);
-  const events = Object.keys(result.fuzz.failureSummary.byKind).filter((k) => k.endsWith(' event'));
+  const statics = (result.staticRounds[0]?.findings ?? []).filter((f) => f.kind === 'security' && f.triage?.verdict !== 'dismissed').map((f) => `${f.cwe ?? ''} ${findingOrigin(f)}`.trim());
+  const events = result.fuzz.failureSummary.groups.filter((g) => g.kind === 'security').map((g) => g.label);
   return [...new Set([...statics, ...events])];
 }
 
@@ -63,16 +65,23 @@ export interface Scored {
   evidence: string[];
   /** The code was run with inputs in the sandbox (not skipped, loaded, some input ran). */
   dynamic: boolean;
-  /** Failing inputs that were crashes, hangs or kills, not security events. */
-  crashes: number;
+  /** First-pass failing inputs that were robustness issues: crashes, hangs or kills within the parameter types. */
+  robustness: number;
+  /** First-pass failing inputs outside the parameter types. */
+  contract: number;
 }
 
 export function score(task: CorpusTask, result: HardenResult | null): Scored {
-  if (!result) return { task, verdict: 'failed', evidence: [], dynamic: false, crashes: 0 };
-  const crashes = Object.entries(result.fuzz.failureSummary.byKind)
-    .filter(([k]) => !k.endsWith(' event'))
-    .reduce((n, [, c]) => n + c, 0);
-  return { task, verdict: result.verdict, evidence: securityEvidence(result), dynamic: result.fuzz.skippedReason === null && result.fuzz.firstPassExecuted > 0, crashes };
+  if (!result) return { task, verdict: 'failed', evidence: [], dynamic: false, robustness: 0, contract: 0 };
+  const kinds = result.fuzz.failureSummary.byFindingKind;
+  return {
+    task,
+    verdict: result.verdict,
+    evidence: securityEvidence(result),
+    dynamic: result.fuzz.skippedReason === null && result.fuzz.firstPassExecuted > 0,
+    robustness: kinds.robustness ?? 0,
+    contract: kinds.contract ?? 0,
+  };
 }
 
 const share = (n: number, of: number) => (of === 0 ? 0 : Math.round((1000 * n) / of) / 10);
@@ -86,8 +95,12 @@ export interface SetFigures {
   evidencePct: number;
   /** Share (%) the sandbox really ran inputs against. */
   dynamicPct: number;
-  /** Tasks with a crash, hang or kill among their failing inputs. */
-  withCrashes: number;
+  /** Tasks with robustness issues (crashes, hangs or kills within the parameter types), and their failing inputs. */
+  withRobustness: number;
+  robustnessInputs: number;
+  /** Tasks with failures only outside the parameter types count here too, and their failing inputs. */
+  withContract: number;
+  contractInputs: number;
 }
 
 function figures(scored: Scored[]): SetFigures {
@@ -99,7 +112,10 @@ function figures(scored: Scored[]): SetFigures {
     vulnerablePct: share(scored.filter((s) => s.verdict === 'vulnerable').length, scored.length),
     evidencePct: share(scored.filter((s) => s.evidence.length > 0).length, scored.length),
     dynamicPct: share(scored.filter((s) => s.dynamic).length, scored.length),
-    withCrashes: scored.filter((s) => s.crashes > 0).length,
+    withRobustness: scored.filter((s) => s.robustness > 0).length,
+    robustnessInputs: scored.reduce((n, s) => n + s.robustness, 0),
+    withContract: scored.filter((s) => s.contract > 0).length,
+    contractInputs: scored.reduce((n, s) => n + s.contract, 0),
   };
 }
 
@@ -114,10 +130,12 @@ export interface EfficacyReport {
   pairAccuracy: { byVerdictPct: number; byEvidencePct: number; pairs: number };
   /** By the CWE the samples are labelled with: insecure with evidence, and secure with evidence. */
   perCwe: Record<string, { pairs: number; insecureWithEvidence: number; secureWithEvidence: number }>;
+  /** The batch's SARIF: results (one per static finding, and per fuzzing weakness and place) and the failing inputs they stand for. */
+  sarif: { results: number; failingInputs: number };
   wallSeconds: number;
 }
 
-export function efficacyReport(scored: Scored[], wallSeconds: number): EfficacyReport {
+export function efficacyReport(scored: Scored[], wallSeconds: number, sarif: EfficacyReport['sarif'] = { results: 0, failingInputs: 0 }): EfficacyReport {
   const of = (label: Label) => scored.filter((s) => s.task.label === label);
   const byPair = new Map<string, { insecure?: Scored; secure?: Scored }>();
   for (const s of scored) {
@@ -145,6 +163,7 @@ export function efficacyReport(scored: Scored[], wallSeconds: number): EfficacyR
       byEvidencePct: share(pairs.filter((p) => p.insecure.evidence.length > 0 && p.secure.evidence.length === 0).length, pairs.length),
     },
     perCwe,
+    sarif,
     wallSeconds,
   };
 }
@@ -152,11 +171,11 @@ export function efficacyReport(scored: Scored[], wallSeconds: number): EfficacyR
 /** The report as the benchmark prints it. */
 export function efficacyTable(report: EfficacyReport): string {
   const row = (name: string, f: SetFigures) =>
-    `${name.padEnd(26)} ${String(f.tasks).padStart(5)} ${`${f.vulnerablePct}%`.padStart(11)} ${`${f.evidencePct}%`.padStart(10)} ${`${f.dynamicPct}%`.padStart(9)} ${String(f.withCrashes).padStart(8)}  ${Object.entries(f.verdicts)
+    `${name.padEnd(26)} ${String(f.tasks).padStart(5)} ${`${f.vulnerablePct}%`.padStart(11)} ${`${f.evidencePct}%`.padStart(10)} ${`${f.dynamicPct}%`.padStart(9)} ${String(f.withRobustness).padStart(11)} ${String(f.withContract).padStart(9)}  ${Object.entries(f.verdicts)
       .map(([v, n]) => `${v} ${n}`)
       .join(', ')}`;
   const lines = [
-    `${'set'.padEnd(26)} ${'tasks'.padStart(5)} ${'vulnerable'.padStart(11)} ${'evidence'.padStart(10)} ${'dynamic'.padStart(9)} ${'crashing'.padStart(8)}  verdicts`,
+    `${'set'.padEnd(26)} ${'tasks'.padStart(5)} ${'vulnerable'.padStart(11)} ${'evidence'.padStart(10)} ${'dynamic'.padStart(9)} ${'robustness'.padStart(11)} ${'contract'.padStart(9)}  verdicts`,
     row('SALLM insecure (recall)', report.insecure),
     row('secure counterparts (FA)', report.secure),
     row('HumanEval (FA)', report.benign),
@@ -165,6 +184,8 @@ export function efficacyTable(report: EfficacyReport): string {
     ...Object.entries(report.perCwe)
       .sort(([a], [b]) => Number(a.slice(4)) - Number(b.slice(4)))
       .map(([cwe, r]) => `  ${cwe.padEnd(9)} ${String(r.pairs).padStart(3)}: ${r.insecureWithEvidence}/${r.pairs} flagged, ${r.secureWithEvidence}/${r.pairs} false alarms`),
+    `robustness / contract columns: tasks with such failing inputs (inputs: insecure ${report.insecure.robustnessInputs} / ${report.insecure.contractInputs}, secure ${report.secure.robustnessInputs} / ${report.secure.contractInputs}, HumanEval ${report.benign.robustnessInputs} / ${report.benign.contractInputs})`,
+    `SARIF: ${report.sarif.results} results for ${report.insecure.tasks + report.secure.tasks + report.benign.tasks} files, standing for ${report.sarif.failingInputs} failing inputs`,
     `wall time ${report.wallSeconds.toFixed(0)} s`,
   ];
   return lines.join('\n');
@@ -177,7 +198,10 @@ export async function runEfficacy(client: Client, corpus: CorpusTask[], concurre
   await startBatch(client, { tasks: corpus.map((t) => ({ id: t.id, code: t.code })), total: corpus.length, settings: { llm: null }, concurrency }, batchId);
   await client.workflow.getHandle(batchId).result();
   const wall = (performance.now() - started) / 1000;
-  const records = new Map((await collectTasks(client, batchId, corpus.length)).map((r) => [r.id, r]));
+  const tasks = await collectTasks(client, batchId, corpus.length);
+  const records = new Map(tasks.map((r) => [r.id, r]));
   const scored = corpus.map((task) => score(task, records.get(task.id)?.result ?? null));
-  return { report: efficacyReport(scored, wall), scored };
+  const results = buildSarif(batchId, tasks).runs[0]?.results ?? [];
+  const sarif = { results: results.length, failingInputs: tasks.reduce((n, t) => n + (t.result?.remainingFailureSummary.inputs ?? 0), 0) };
+  return { report: efficacyReport(scored, wall, sarif), scored };
 }

@@ -10,7 +10,8 @@ import { batchMarkdown, buildSarif, codePath, resultLine } from './batch-report.
 import { batchCounts, batchState, checkBatch, collectTasks, startBatch, type BatchState } from './batch.js';
 import { connectClient, uiLink } from './client.js';
 import { printable, say, warn } from './terminal.js';
-import { MAX_BATCH_FILE_BYTES, readInputFile, UsageError, wholeNumber } from './usage.js';
+import { FAIL_ON, failsOn, type FailOn } from './report.js';
+import { MAX_BATCH_FILE_BYTES, oneOf, readInputFile, UsageError, wholeNumber } from './usage.js';
 
 export const BATCH_USAGE = `  batch FILE.jsonl            harden every task of a JSON Lines file, one child run per task
                               (SALLM id/prompt/insecure_code, SecurityEval ID/Prompt/Insecure_code,
@@ -19,12 +20,13 @@ export const BATCH_USAGE = `  batch FILE.jsonl            harden every task of a
       --use-code              harden each task's given code with the LLM instead of generating it
       --concurrency N         tasks running at once (default ${BATCH_DEFAULTS.concurrency})
       --tasks-per-run N       children per workflow run before continue-as-new (default ${BATCH_DEFAULTS.tasksPerRun})
-      --model NAME, --mutations N, --seed N, --max-static-rounds N   as for harden
+      --model NAME, --mutations N, --seed N, --max-static-rounds N, --security-only, --fail-on KIND
+                              as for harden
       --id ID                 batch id (default: batch-<file>-<time>)
       --out DIR               where results go (default: ./ID): results.jsonl, results.sarif,
                               summary.md, code/<task>.py
       --no-wait               print the batch id and return at once
-  batch --attach ID [--out DIR]   follow a running batch (from any terminal), then write its results
+  batch --attach ID [--out DIR] [--fail-on KIND]   follow a running batch (from any terminal), then write its results
   cancel ID                   cancel a run or a batch: running tasks stop and remove their containers`;
 
 const POLL_MS = 1_000;
@@ -86,7 +88,7 @@ async function follow(client: Client, batchId: string): Promise<{ state: BatchSt
   }
 }
 
-async function writeOutputs(client: Client, batchId: string, outDir: string, state: BatchState, last: BatchProgress | null): Promise<number> {
+async function writeOutputs(client: Client, batchId: string, outDir: string, state: BatchState, last: BatchProgress | null, failOn: FailOn): Promise<number> {
   const finished: BatchOutcome | null = batchCounts(state) ?? last;
   if (!finished) throw new Error(`batch ${batchId} is ${state.status} and its counts cannot be read (is the workflows worker running?)`);
   const { totals, total, skipped } = finished;
@@ -107,18 +109,18 @@ async function writeOutputs(client: Client, batchId: string, outDir: string, sta
   say(`batch ${batchId} ${state.status}${failure}: ${totals.done}/${total} tasks closed in ${duration(elapsedMs)}: ${totals.secure} secure, ${totals.vulnerable} vulnerable, ${totals.couldNotVerify} could not verify, ${totals.failed} failed${totals.cancelled ? `, ${totals.cancelled} cancelled` : ''}`);
   say(`  ${join(outDir, 'results.jsonl')} (${tasks.length} tasks), ${join(outDir, 'results.sarif')}, ${join(outDir, 'summary.md')}`);
   if (state.status !== 'completed') return 2;
-  if (totals.vulnerable > 0) return 1;
+  if (totals.vulnerable > 0 || tasks.some((t) => t.result !== null && failsOn(t.result, failOn))) return 1;
   return totals.couldNotVerify + totals.failed + totals.cancelled > 0 ? 3 : 0;
 }
 
-async function attach(client: Client, env: Env, batchId: string, outDir: string): Promise<number> {
+async function attach(client: Client, env: Env, batchId: string, outDir: string, failOn: FailOn): Promise<number> {
   warn(`following batch ${batchId} (Ctrl-C detaches; the batch keeps running)\n  Temporal UI: ${uiLink(env, batchId)}`);
   process.once('SIGINT', () => {
     warn(`\ndetached; the batch keeps running. Re-attach: asc batch --attach ${batchId}   Cancel: asc cancel ${batchId}`);
     process.exit(130);
   });
   const { state, last } = await follow(client, batchId);
-  return writeOutputs(client, batchId, outDir, state, last);
+  return writeOutputs(client, batchId, outDir, state, last, failOn);
 }
 
 export async function batchCommand(args: string[], env: Env): Promise<number> {
@@ -135,15 +137,18 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
       mutations: { type: 'string' },
       seed: { type: 'string' },
       'max-static-rounds': { type: 'string' },
+      'security-only': { type: 'boolean', default: false },
+      'fail-on': { type: 'string' },
       id: { type: 'string' },
       out: { type: 'string' },
       'no-wait': { type: 'boolean', default: false },
     },
   });
+  const failOn = oneOf('fail-on', values['fail-on'], FAIL_ON) ?? 'security';
   if (values.attach !== undefined) {
     if (positionals.length > 0) throw new UsageError('--attach ID takes no file');
     const client = await connectClient(env);
-    return attach(client, env, values.attach, values.out ?? values.attach.replace(/[^\w.-]/g, '_'));
+    return attach(client, env, values.attach, values.out ?? values.attach.replace(/[^\w.-]/g, '_'), failOn);
   }
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError('batch takes one JSON Lines file: asc batch FILE.jsonl');
@@ -168,6 +173,7 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
   const settings: BatchInputArg['settings'] = {
     llm: useLlm ? { model: values.model ?? env.ASC_MODEL } : null,
     maxStaticRounds: wholeNumber('max-static-rounds', values['max-static-rounds']),
+    securityOnly: values['security-only'] || undefined,
     fuzz: { mutations: wholeNumber('mutations', values.mutations), seed: wholeNumber('seed', values.seed) },
   };
   const batchId = values.id ?? `batch-${basename(file).replace(/\.jsonl?$/, '').replace(/[^\w.-]/g, '_')}-${Date.now()}`;
@@ -192,5 +198,5 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
     say(batchId);
     return 0;
   }
-  return attach(client, env, batchId, values.out ?? batchId);
+  return attach(client, env, batchId, values.out ?? batchId, failOn);
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { BatchTotals, SkippedLine } from '../common/batch-schemas.js';
-import type { Finding } from '../common/schemas.js';
-import { failureCwes, findingOrigin } from '../workflows/findings.js';
+import { FindingKindSchema, type Finding, type FindingKind } from '../common/schemas.js';
+import { summariseFailures } from '../workflows/compact.js';
+import { findingOrigin } from '../workflows/findings.js';
 import type { TaskRecord } from './batch.js';
 import { outcomeText, renderCall } from './report.js';
 
@@ -31,6 +32,7 @@ export function resultLine(task: TaskRecord): string {
     mode: r?.mode ?? null,
     findingsBefore: r?.findingsBefore ?? {},
     findingsAfter: r?.findingsAfter ?? {},
+    remainingByKind: r?.remainingByKind ?? null,
     remainingFindings: r?.remainingFindings ?? [],
     remainingFailures: r?.remainingFailures ?? [],
     fuzzFirstPassExecuted: r?.fuzz.firstPassExecuted ?? 0,
@@ -68,7 +70,17 @@ export const SarifSchema = z.object({
               .array(z.object({ physicalLocation: z.object({ artifactLocation: z.object({ uri: z.string() }), region: z.object({ startLine: z.number().int().min(1) }) }) }))
               .length(1),
             partialFingerprints: z.record(z.string(), z.string()),
-            properties: z.object({ task: z.string(), workflowId: z.string(), detectedBy: z.string() }),
+            /** A tool finding the Static Analyser agent dismissed: shown, with its reason, as suppressed. */
+            suppressions: z.array(z.object({ kind: z.literal('external'), status: z.literal('accepted'), justification: z.string() })).optional(),
+            properties: z.object({
+              task: z.string(),
+              workflowId: z.string(),
+              detectedBy: z.string(),
+              kind: FindingKindSchema,
+              /** Fuzz results: how many failing inputs the weakness stands for, and a few of them as calls. */
+              failingInputs: z.number().int().optional(),
+              exampleInputs: z.array(z.string()).optional(),
+            }),
           }),
         ),
       }),
@@ -79,26 +91,32 @@ export type Sarif = z.infer<typeof SarifSchema>;
 type SarifResult = Sarif['runs'][number]['results'][number];
 type SarifRule = Sarif['runs'][number]['tool']['driver']['rules'][number];
 
-const LEVELS = { HIGH: 'error', MEDIUM: 'warning', LOW: 'note' } as const;
+/** A security weakness is an error, a robustness issue a warning, a failure outside the contract a note. */
+const LEVELS = { security: 'error', robustness: 'warning', contract: 'note' } as const;
 
 function cweNumber(cwe: string): string | null {
   return /^CWE-(\d+)$/.exec(cwe)?.[1] ?? null;
 }
 
-/** Remaining weaknesses of every task's final code, one SARIF result each, keyed by CWE. */
+/**
+ * Remaining weaknesses of every task's final code: one SARIF result per static finding, and one
+ * per fuzzing weakness and place (kind, CWE, cause, line) with its failing inputs attached.
+ */
 export function buildSarif(batchId: string, tasks: TaskRecord[]): Sarif {
   const rules: SarifRule[] = [];
   const ruleIndex = new Map<string, number>();
-  const rule = (id: string, description: string): number => {
+  /** A security weakness's rule is its CWE; a robustness or contract one is told apart by a prefix, and tagged so. */
+  const ruleFor = (cwe: string, kind: FindingKind) => (kind === 'security' ? cwe : `${kind}/${cwe}`);
+  const rule = (id: string, kind: FindingKind, description: string): number => {
     const known = ruleIndex.get(id);
     if (known !== undefined) return known;
-    const n = cweNumber(id);
+    const n = cweNumber(id.replace(/^\w+\//, ''));
     rules.push({
       id,
       name: id,
       shortDescription: { text: description },
       ...(n ? { helpUri: `https://cwe.mitre.org/data/definitions/${n}.html` } : {}),
-      properties: { tags: ['security', ...(n ? [`external/cwe/cwe-${n}`] : [])] },
+      properties: { tags: [kind === 'security' ? 'security' : kind === 'robustness' ? 'reliability' : 'contract', ...(n ? [`external/cwe/cwe-${n}`] : [])] },
     });
     ruleIndex.set(id, rules.length - 1);
     return rules.length - 1;
@@ -109,33 +127,38 @@ export function buildSarif(batchId: string, tasks: TaskRecord[]): Sarif {
     if (!r) continue;
     const location = (line: number | null) => [{ physicalLocation: { artifactLocation: { uri: codePath(task.id) }, region: { startLine: Math.max(1, line ?? 1) } } }];
     const common = { task: task.id, workflowId: task.workflowId };
-    r.remainingFindings.forEach((f: Finding, i) => {
-      const id = f.cwe ?? `${f.source}:${f.ruleId}`;
+    [...r.remainingFindings, ...r.dismissedFindings].forEach((f: Finding, i) => {
+      const id = ruleFor(f.cwe ?? `${f.source}:${f.ruleId}`, f.kind);
+      const dismissed = f.triage?.verdict === 'dismissed' ? { suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification: `dismissed by the Static Analyser agent: ${f.triage.reason}` }] } : {};
       results.push({
         ruleId: id,
-        ruleIndex: rule(id, f.cwe ? `${f.cwe} (static analysis)` : `${f.source} ${f.ruleId}`),
-        level: LEVELS[f.severity],
+        ruleIndex: rule(id, f.kind, f.cwe ? `${f.cwe} (static analysis)` : `${f.source} ${f.ruleId}`),
+        level: LEVELS[f.kind],
         message: { text: `${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}` },
         locations: location(f.line),
         partialFingerprints: { ascFinding: `${task.id}:${id}:${f.ruleId}:${f.line ?? 0}:${i}` },
-        properties: { ...common, detectedBy: findingOrigin(f) },
+        properties: { ...common, detectedBy: findingOrigin(f), kind: f.kind },
+        ...dismissed,
       });
     });
-    for (const failure of r.remainingFailures) {
-      const outcome = failure.outcome;
-      const line = outcome.status === 'exception' || outcome.status === 'rejected' ? outcome.line : null;
-      const what = outcome.events.length > 0 ? outcome.events.map((e) => `${e.kind}: ${e.detail}`).join('; ') : outcomeText(outcome);
-      for (const cwe of new Set(failureCwes(outcome))) {
-        results.push({
-          ruleId: cwe,
-          ruleIndex: rule(cwe, `${cwe} (found by fuzzing)`),
-          level: outcome.events.length > 0 ? 'error' : 'warning',
-          message: { text: `Fuzz input ${renderCall(r.fuzz.target?.function ?? 'target', failure.input)}: ${what}` },
-          locations: location(line),
-          partialFingerprints: { ascFinding: `${task.id}:${cwe}:fuzz:${failure.input.id}` },
-          properties: { ...common, detectedBy: 'fuzzing' },
-        });
-      }
+    const fn = r.fuzz.target?.function ?? 'target';
+    // Results from before failures were grouped: group the sample they kept.
+    const summary = r.remainingFailureSummary.groups.length > 0 || r.remainingFailures.length === 0 ? r.remainingFailureSummary : summariseFailures(r.remainingFailures);
+    for (const g of summary.groups) {
+      const examples = r.remainingFailures.filter((f) => g.examples.includes(f.input.id));
+      const first = examples[0];
+      const what = first ? (first.outcome.events.find((e) => e.cwe === g.cwe)?.detail ?? outcomeText(first.outcome)) : g.label;
+      const calls = examples.slice(0, 3).map((f) => renderCall(fn, f.input));
+      const id = ruleFor(g.cwe, g.kind);
+      results.push({
+        ruleId: id,
+        ruleIndex: rule(id, g.kind, `${g.cwe} (found by fuzzing)`),
+        level: LEVELS[g.kind],
+        message: { text: `${g.kind}: ${g.label} on ${g.inputs} fuzz input${g.inputs === 1 ? '' : 's'}${calls[0] ? `, e.g. ${calls[0]}` : ''}: ${what}` },
+        locations: location(g.line),
+        partialFingerprints: { ascFinding: `${task.id}:${g.cwe}:fuzz:${g.kind}:${g.label}:${g.line ?? 0}` },
+        properties: { ...common, detectedBy: 'fuzzing', kind: g.kind, failingInputs: g.inputs, exampleInputs: calls },
+      });
     }
   }
   return {
@@ -165,6 +188,8 @@ export function batchMarkdown(s: SummaryInput): string {
   const t = s.totals;
   const out = [`# Batch ${s.batchId}`, '', `Status: **${s.status}**. ${t.done} of ${s.total} tasks closed in ${(s.elapsedMs / 1000).toFixed(0)} s.`, ''];
   out.push('## Tasks by verdict', '', ...table(['verdict', 'tasks'], [['secure', t.secure], ['vulnerable', t.vulnerable], ['could not verify', t.couldNotVerify], ['failed (run error)', t.failed], ['cancelled', t.cancelled], ['not started', s.total - t.started]]), '');
+  const withKind = (kind: 'robustness' | 'contract') => s.tasks.filter((task) => (task.result?.remainingByKind[kind] ?? 0) > 0).length;
+  out.push(`Beside the verdicts: ${withKind('robustness')} task(s) with robustness issues (crashes, hangs or kills on inputs within the parameter types), ${withKind('contract')} with failures outside them (contract failures, no weakness).`, '');
   const cwes = [...new Set([...Object.keys(t.findingsBefore), ...Object.keys(t.findingsAfter)])].sort((a, b) => (t.findingsBefore[b] ?? 0) - (t.findingsBefore[a] ?? 0) || a.localeCompare(b));
   out.push('## Findings by CWE', '', cwes.length === 0 ? 'None.' : table(['CWE', 'before', 'after'], cwes.map((c) => [c, t.findingsBefore[c] ?? 0, t.findingsAfter[c] ?? 0])).join('\n'), '');
   const events = Object.entries(t.fuzzEvents).sort((a, b) => b[1] - a[1]);

@@ -13,10 +13,10 @@ import { BATCH_USAGE, batchCommand, progressLine } from './batch-cli.js';
 import { batchCounts, batchState, cancelRun } from './batch.js';
 import { codecToken, serveCodecEndpoint } from './codec-endpoint.js';
 import { exitWhenFlushed, jsonText, say, warn } from './terminal.js';
-import { MAX_CODE_FILE_BYTES, readInputFile, UsageError, wholeNumber } from './usage.js';
+import { MAX_CODE_FILE_BYTES, oneOf, readInputFile, UsageError, wholeNumber } from './usage.js';
 import { connectClient, readRun, runFailureMessage, runResult, runStatus, startHarden, uiLink } from './client.js';
 import { runDevStack } from './dev.js';
-import { formatReport, verdictExitCode } from './report.js';
+import { FAIL_ON, formatReport, verdictExitCode, type FailOn } from './report.js';
 
 const USAGE = `usage: asc <command> [options]
 
@@ -28,11 +28,13 @@ commands:
       --max-static-rounds N   static analyse-and-repair rounds (default ${REQUEST_DEFAULTS.maxStaticRounds})
       --mutations N           fuzz inputs derived from the seeds (default ${REQUEST_DEFAULTS.fuzz.mutations})
       --seed N                seed of the mutation PRNG (default ${REQUEST_DEFAULTS.fuzz.seed})
+      --security-only         repair security findings only; crashes and hangs (robustness) are reported, not repaired
+      --fail-on KIND          what exits 1: security (default: a vulnerable verdict) or robustness (also crashes and hangs)
       --id ID                 workflow id (default: harden-<file>-<time>)
       --no-wait               print the run id and return at once
       --json                  print the result as JSON
   status ID                   progress of a run (also one started elsewhere or before a crash)
-  result ID [--json]          wait for a run and print its report
+  result ID [--json] [--fail-on KIND]   wait for a run and print its report
   audit ID [--out DIR]        write the full trail of a run (every agent step: prompt, answer,
                               findings, code change, tokens, timing) as DIR/ID.audit.md and .json
 ${BATCH_USAGE}
@@ -42,8 +44,12 @@ ${BATCH_USAGE}
                               serve the codec endpoint for a Temporal UI at $TEMPORAL_UI_URL
                               (default 127.0.0.1:$ASC_CODEC_PORT, 8234)
 
-exit codes: 0 secure, 1 vulnerable, 3 could not verify, 2 error (a batch: 1 if any task is vulnerable,
-3 if any could not be verified, failed or was cancelled, else 0)`;
+verdicts: vulnerable means security evidence (a security CWE from an analyser, or a sandbox oracle
+event); crashes, hangs and kills on inputs within a function's parameter types are robustness
+issues and inputs outside them contract failures, both reported beside the verdict.
+exit codes: 0 secure, 1 vulnerable (with --fail-on robustness: or robustness issues), 3 could not
+verify, 2 error (a batch: 1 if any task fails so, 3 if any could not be verified, failed or was
+cancelled, else 0)`;
 
 
 async function harden(args: string[], env: Env): Promise<number> {
@@ -57,11 +63,14 @@ async function harden(args: string[], env: Env): Promise<number> {
       'max-static-rounds': { type: 'string' },
       mutations: { type: 'string' },
       seed: { type: 'string' },
+      'security-only': { type: 'boolean', default: false },
+      'fail-on': { type: 'string' },
       id: { type: 'string' },
       'no-wait': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
+  const failOn = oneOf('fail-on', values['fail-on'], FAIL_ON) ?? 'security';
   const promptFile = values['prompt-file'];
   const codeFile = values['code-file'];
   if ((promptFile === undefined) === (codeFile === undefined)) throw new UsageError('harden takes exactly one of --prompt-file FILE or --code-file FILE');
@@ -73,6 +82,7 @@ async function harden(args: string[], env: Env): Promise<number> {
     source: basename(file),
     llm: useLlm ? { model: values.model ?? env.ASC_MODEL } : null,
     maxStaticRounds: wholeNumber('max-static-rounds', values['max-static-rounds']),
+    securityOnly: values['security-only'] || undefined,
     fuzz: { mutations: wholeNumber('mutations', values.mutations), seed: wholeNumber('seed', values.seed) },
   };
   if (!useLlm) {
@@ -87,16 +97,16 @@ async function harden(args: string[], env: Env): Promise<number> {
     say(workflowId);
     return 0;
   }
-  return printResult(env, workflowId, values.json);
+  return printResult(env, workflowId, values.json, failOn);
 }
 
-async function printResult(env: Env, workflowId: string, json: boolean): Promise<number> {
+async function printResult(env: Env, workflowId: string, json: boolean, failOn: FailOn): Promise<number> {
   const client = await connectClient(env);
   try {
     const result = await runResult(client, workflowId);
     if (json) process.stdout.write(`${jsonText(result)}\n`);
     else say(formatReport(result, uiLink(env, workflowId)));
-    return verdictExitCode(result);
+    return verdictExitCode(result, failOn);
   } catch (error) {
     if (error instanceof WorkflowFailedError) {
       warn(`run ${workflowId} failed: ${runFailureMessage(error)}\n  Temporal UI: ${uiLink(env, workflowId)}`);
@@ -129,10 +139,10 @@ async function status(args: string[], env: Env): Promise<number> {
 }
 
 async function result(args: string[], env: Env): Promise<number> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, 'fail-on': { type: 'string' } } });
   const id = positionals[0];
-  if (!id) throw new UsageError('result needs a run id: asc result ID [--json]');
-  return printResult(env, id, values.json);
+  if (!id) throw new UsageError('result needs a run id: asc result ID [--json] [--fail-on KIND]');
+  return printResult(env, id, values.json, oneOf('fail-on', values['fail-on'], FAIL_ON) ?? 'security');
 }
 
 async function audit(args: string[], env: Env): Promise<number> {

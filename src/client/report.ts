@@ -1,14 +1,15 @@
 import { renderFuzzValue } from '../common/fuzz-value.js';
 import type { FuzzCase, FuzzOutcome } from '../common/sandbox.js';
-import { findingOrigin } from '../workflows/findings.js';
-import type { Finding, FuzzFailure, HardenResult } from '../common/schemas.js';
+import { findingOrigin, robustnessIssues, verdictLine } from '../workflows/findings.js';
+import type { FailureGroup, Finding, FuzzFailure, HardenResult, TargetParam } from '../common/schemas.js';
 
 /** The human report of a run, as the CLI prints it. */
 
 function finding(f: Finding): string {
   const where = f.line !== null ? `line ${f.line}` : 'no line';
   const by = findingOrigin(f);
-  return `    ${f.cwe ?? 'no CWE'} ${where} [${by}, ${f.severity}] ${f.message}`;
+  const word = f.triage ? ` (${f.triage.verdict} by the Static Analyser agent: ${f.triage.reason})` : '';
+  return `    ${f.kind}: ${f.cwe ?? 'no CWE'} ${where} [${by}, ${f.severity}] ${f.message}${word}`;
 }
 
 /** A fuzz input as the call it made: `fn("$(id)", 1)`. */
@@ -24,8 +25,19 @@ export function outcomeText(o: FuzzOutcome): string {
 }
 
 function failure(fn: string, f: FuzzFailure): string {
-  const events = f.outcome.events.map((e) => `\n      ${e.cwe} ${e.kind}: ${e.detail.slice(0, 160)}`).join('');
-  return `    ${renderCall(fn, f.input)} -> ${outcomeText(f.outcome)}${events}`;
+  const events = f.outcome.events.map((e) => `\n        ${e.cwe} ${e.kind}: ${e.detail.slice(0, 160)}`).join('');
+  return `      e.g. ${renderCall(fn, f.input)} -> ${outcomeText(f.outcome)}${events}`;
+}
+
+/** One weakness at one place, with an example input from the sample the result keeps. */
+function group(fn: string, g: FailureGroup, sample: FuzzFailure[]): string[] {
+  const where = g.line !== null ? ` line ${g.line}` : '';
+  const example = sample.find((f) => g.examples.includes(f.input.id));
+  return [`    ${g.kind}: ${g.label}${where}: ${g.inputs} input${g.inputs === 1 ? '' : 's'}`, ...(example ? [failure(fn, example)] : [])];
+}
+
+function param(p: TargetParam): string {
+  return `${p.name}: ${p.type}${p.nullable ? ' | None' : ''} (${p.role}: ${p.roleReason})`;
 }
 
 function counts(record: Record<string, number>): string {
@@ -36,7 +48,9 @@ function counts(record: Record<string, number>): string {
 export function formatReport(result: HardenResult, link: string | null): string {
   const lines: string[] = [];
   lines.push(`AutoSafeCoder: ${result.source} (${result.mode === 'audit' ? 'audit, no repair' : `hardened with ${result.model}`})`);
-  lines.push(`Verdict: ${result.verdict.toUpperCase()}`);
+  lines.push(`Verdict: ${verdictLine(result.verdict.toUpperCase(), robustnessIssues(result.remainingFindings, result.remainingFailureSummary.groups))}`);
+  const k = result.remainingByKind;
+  lines.push(`  remaining: ${k.security} security, ${k.robustness} robustness, ${k.contract} contract (static findings and failing inputs)`);
   for (const reason of result.reasons) lines.push(`  - ${reason}`);
   lines.push('Static rounds:');
   for (const round of result.staticRounds) {
@@ -45,12 +59,16 @@ export function formatReport(result: HardenResult, link: string | null): string 
   }
   const fuzz = result.fuzz;
   if (fuzz.target) {
-    const signature = `${fuzz.target.function}(${fuzz.target.params.map((p) => `${p.name}: ${p.type}`).join(', ')})`;
-    lines.push(`Fuzzing ${signature}: ${fuzz.firstPassExecuted} executions, ${fuzz.failureSummary.inputs} failing input(s) at first`);
-    for (const f of fuzz.failures.slice(0, 5)) lines.push(failure(fuzz.target.function, f));
-    if (fuzz.failureSummary.inputs > 5) lines.push(`    … and ${fuzz.failureSummary.inputs - 5} more`);
+    const fn = fuzz.target.function;
+    lines.push(`Fuzzing ${fn}(${fuzz.target.entry === 'route' ? 'a Flask route' : 'a call'}): ${fuzz.firstPassExecuted} executions, ${fuzz.failureSummary.inputs} failing input(s) at first`);
+    for (const p of fuzz.target.params) lines.push(`    ${param(p)}`);
+    const groups = fuzz.failureSummary.groups;
+    for (const g of groups.slice(0, 8)) lines.push(...group(fn, g, fuzz.failures));
+    if (groups.length > 8) lines.push(`    … and ${groups.length - 8} more weaknesses or causes`);
+    // Results from before failures were grouped list their first inputs instead.
+    if (groups.length === 0) for (const f of fuzz.failures.slice(0, 5)) lines.push(failure(fn, f));
     for (const r of fuzz.repairRounds) {
-      lines.push(`  repair round ${r.round}: candidate ${r.accepted ? 'accepted' : 'rejected'}: ${r.candidateFailureSummary.inputs} of ${r.candidateExecuted} input(s) failing, ${r.candidateStaticFindings.length} Bandit finding(s)`);
+      lines.push(`  repair round ${r.round}: candidate ${r.accepted ? 'accepted' : 'rejected'}: ${r.candidateFailureSummary.inputs} of ${r.candidateExecuted} input(s) failing, ${r.candidateStaticFindings.length} static finding(s)`);
     }
   }
   if (fuzz.skippedReason) lines.push(`Fuzzing skipped: ${fuzz.skippedReason}`);
@@ -61,7 +79,17 @@ export function formatReport(result: HardenResult, link: string | null): string 
   return lines.join('\n');
 }
 
-/** Exit codes: 0 secure, 1 vulnerable, 3 could not verify (2 is kept for errors). */
-export function verdictExitCode(result: HardenResult): number {
-  return result.verdict === 'secure' ? 0 : result.verdict === 'vulnerable' ? 1 : 3;
+/** What fails a run for CI: security findings (the verdict) or, as well, robustness issues. */
+export const FAIL_ON = ['security', 'robustness'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+/** Whether `--fail-on` counts this result as failed (a vulnerable verdict always does). */
+export function failsOn(result: HardenResult, failOn: FailOn): boolean {
+  return result.verdict === 'vulnerable' || (failOn === 'robustness' && result.remainingByKind.robustness > 0);
+}
+
+/** Exit codes: 0 secure, 1 vulnerable (or, with --fail-on robustness, robustness issues), 3 could not verify (2 is kept for errors). */
+export function verdictExitCode(result: HardenResult, failOn: FailOn = 'security'): number {
+  if (failsOn(result, failOn)) return 1;
+  return result.verdict === 'secure' ? 0 : 3;
 }

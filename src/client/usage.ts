@@ -9,6 +9,14 @@ export function wholeNumber(flag: string, value: string | undefined): number | u
   return Number(value);
 }
 
+/** A flag's value, one of `allowed` (undefined when the flag was not given). */
+export function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  const match = allowed.find((a) => a === value);
+  if (match === undefined) throw new UsageError(`--${flag} ${value}: expected one of ${allowed.join(', ')}`);
+  return match;
+}
+
 /** Largest code or prompt file: a run's request travels in one Temporal payload (2 MB). */
 export const MAX_CODE_FILE_BYTES = 1024 * 1024;
 /** Largest batch file: its tasks must fit one payload too, once the unused fields are dropped. */

@@ -36,6 +36,9 @@ const EnvSchema = z.object({
   ASC_DATA: z.string().default(`${PROJECT_ROOT}.data`),
   ASC_BANDIT: z.string().default(() => projectTool('venv/bin/bandit', 'bandit')),
   ASC_PYTHON: z.string().default(() => projectTool('venv/bin/python', 'python3')),
+  ASC_SEMGREP: z.string().default(() => projectTool('semgrep/bin/semgrep', 'semgrep')),
+  /** The Semgrep rule pack: this project's rules/ (local rules only, never the registry). */
+  ASC_RULES: z.string().default(`${PROJECT_ROOT}rules`),
   ASC_SANDBOX_IMAGE: z.string().default('autosafecoder-sandbox:latest'),
   ASC_SANDBOX_CONCURRENCY: z.coerce.number().int().positive().default(2),
   /** AES-256 key (base64 or hex) for the payload codec; or a file holding it. Unset: no encryption. */

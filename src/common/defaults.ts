@@ -7,6 +7,8 @@ export const REQUEST_DEFAULTS = {
   source: 'input',
   maxStaticRounds: 4,
   minSeverity: 'MEDIUM',
+  /** Robustness failures are repaired too (the paper's loop); --security-only skips them. */
+  securityOnly: false,
   llm: { maxAttempts: 5 },
   fuzz: { mutations: 150, batchSize: 50, timeoutMsPerInput: 2_000, maxRepairRounds: 4, seed: 1 },
 } as const;

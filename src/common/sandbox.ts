@@ -117,6 +117,8 @@ export const RunBatchInputSchema = z.object({
   entry: EntrySchema.default('call'),
   /** Parameter names: for a route, the request parts ("args.q", "form.user", "json"). */
   params: z.array(z.string()).default([]),
+  /** Who sets each parameter: only attacker values are taint; trusted strings are base directories. */
+  roles: z.array(z.enum(['attacker', 'trusted'])).default([]),
   cases: z.array(FuzzCaseSchema).min(1),
   timeoutMsPerInput: z.number().int().positive(),
   /** Shown on the container's labels, so a leftover names its run. */
@@ -142,6 +144,7 @@ export const HarnessRequestSchema = z.object({
   function: z.string(),
   entry: EntrySchema,
   params: z.array(z.string()),
+  roles: z.array(z.enum(['attacker', 'trusted'])),
   inputs: z.array(FuzzCaseSchema),
   timeoutMs: z.number().int().positive(),
   backstopMs: z.number().int().positive(),
@@ -160,6 +163,7 @@ export function harnessRequest(batch: RunBatchInput, limits: SandboxLimits): Har
     function: batch.function,
     entry: batch.entry,
     params: batch.params,
+    roles: batch.roles,
     inputs: batch.cases,
     timeoutMs: batch.timeoutMsPerInput,
     backstopMs: limits.backstopMs,

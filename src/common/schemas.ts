@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CweSchema } from './cwe.js';
+import { CweSchema, staticKind } from './cwe.js';
 import { PyTypeSchema } from './fuzz-value.js';
 import { EntrySchema, FuzzCaseSchema, FuzzOutcomeSchema } from './sandbox.js';
 
@@ -8,11 +8,23 @@ import { EntrySchema, FuzzCaseSchema, FuzzOutcomeSchema } from './sandbox.js';
 export const SeveritySchema = z.enum(['LOW', 'MEDIUM', 'HIGH']);
 export type Severity = z.infer<typeof SeveritySchema>;
 
+/**
+ * What a finding or failing input means. `security`: a weakness an attacker can use (a static
+ * finding with a security CWE, or a runtime oracle event). `robustness`: a crash, hang or kill
+ * on an input within the function's contract (any crash of a Flask route). `contract`: a failure
+ * only on inputs outside the declared or inferred parameter types. Only security makes a run
+ * vulnerable.
+ */
+export const FindingKindSchema = z.enum(['security', 'robustness', 'contract']);
+export type FindingKind = z.infer<typeof FindingKindSchema>;
+export const FINDING_KINDS = FindingKindSchema.options;
 
-export const FindingSchema = z.object({
-  /** `policy`: a rule of this project's, such as no suppression comments in a repair. */
-  source: z.enum(['bandit', 'static-agent', 'policy']),
-  /** Bandit test id (B602), "llm-review", or the policy's name. */
+const FindingFieldsSchema = z.object({
+  /** Set from the CWE by whoever reports the finding; results from before kinds existed get it from there too. */
+  kind: FindingKindSchema,
+  /** `semgrep`: this project's rule pack (rules/); `policy`: a rule of this project's, such as no suppression comments in a repair. */
+  source: z.enum(['bandit', 'semgrep', 'static-agent', 'policy']),
+  /** Bandit test id (B602), Semgrep rule id, "llm-review", or the policy's name. */
   ruleId: z.string(),
   cwe: CweSchema.nullable(),
   line: z.number().int().nullable(),
@@ -20,7 +32,15 @@ export const FindingSchema = z.object({
   confidence: SeveritySchema,
   message: z.string(),
   fix: z.string().nullable(),
+  /** The Static Analyser agent's word on a tool finding (harden mode): a dismissed one stays visible but counts for nothing. */
+  triage: z.object({ verdict: z.enum(['confirmed', 'dismissed']), reason: z.string().max(1_000) }).nullable().default(null),
+  /** Other analysers that reported the same CWE on the same line ("Semgrep command-injection-shell"). */
+  alsoFoundBy: z.array(z.string()).default([]),
 });
+export const FindingSchema = z.preprocess(
+  (value) => (isRecord(value) && value.kind === undefined ? { ...value, kind: staticKind(typeof value.cwe === 'string' ? value.cwe : null) } : value),
+  FindingFieldsSchema,
+);
 export type Finding = z.infer<typeof FindingSchema>;
 
 /** Counts by key (a CWE, a kind of failure). */
@@ -60,34 +80,83 @@ export type InspectResult = z.infer<typeof InspectResultSchema>;
 export const StaticAnalysisInputSchema = z.object({ code: z.string(), minSeverity: SeveritySchema });
 export type StaticAnalysisInput = z.infer<typeof StaticAnalysisInputSchema>;
 
-export const BanditResultSchema = z.object({
+/** What the static analysers (Bandit, and Semgrep with this project's rules) report on one version of the code. */
+export const StaticToolsResultSchema = z.object({
   findings: z.array(FindingSchema),
-  /** Why Bandit could not analyse all of the code: findings then clear nothing. (Absent in results recorded before.) */
+  /** Why an analyser could not analyse all of the code: findings then clear nothing. (Absent in results recorded before.) */
   errors: z.array(z.string().max(1_000)).max(20).default([]),
   durationMs: z.number(),
 });
-export type BanditResult = z.infer<typeof BanditResultSchema>;
+export type StaticToolsResult = z.infer<typeof StaticToolsResultSchema>;
 
 // ---- fuzzing ----
+
+/** Who sets a parameter: an attacker (its values are taint the oracles follow) or the caller's own configuration. */
+export const ParamRoleSchema = z.enum(['attacker', 'trusted']);
+export type ParamRole = z.infer<typeof ParamRoleSchema>;
 
 export const FuzzTargetSchema = z.object({
   function: z.string(),
   entry: EntrySchema.default('call'),
-  params: z.array(z.object({ name: z.string(), type: PyTypeSchema })),
+  /** `role` when the Fuzzing agent said who sets the parameter; the workflow's rules decide otherwise. */
+  params: z.array(z.object({ name: z.string(), type: PyTypeSchema, role: ParamRoleSchema.optional() })),
   seeds: z.array(FuzzCaseSchema).min(1),
 });
 export type FuzzTarget = z.infer<typeof FuzzTargetSchema>;
 
-export const FuzzFailureSchema = z.object({
+/** A parameter of the function under test as the run classified it (the report shows this). */
+export const TargetParamSchema = z.object({
+  name: z.string(),
+  type: PyTypeSchema,
+  role: ParamRoleSchema.default('attacker'),
+  /** Who decided the role and why: the Fuzzing agent, or the rule that matched. */
+  roleReason: z.string().default('classified before roles existed: every parameter was attacker input'),
+  /** None is within the contract (an Optional annotation or a None default). */
+  nullable: z.boolean().default(false),
+  /** The item type a sequence annotation names (List[int]), when it names one. */
+  items: PyTypeSchema.nullable().default(null),
+});
+export type TargetParam = z.infer<typeof TargetParamSchema>;
+
+const FuzzFailureFieldsSchema = z.object({
+  /** Security when an oracle fired; robustness or contract by the input's fit to the parameter types. */
+  kind: FindingKindSchema,
   input: FuzzCaseSchema,
   /** Set when a result keeps the input cut to a readable size: what it was, in characters of JSON, and its hash. */
   inputTruncated: z.object({ chars: z.number().int(), fnv1a: z.string() }).optional(),
   outcome: FuzzOutcomeSchema,
 });
+/** Failures recorded before kinds existed: an oracle event is security, any other failure robustness. */
+export const FuzzFailureSchema = z.preprocess((value) => {
+  if (!isRecord(value) || value.kind !== undefined) return value;
+  const events = isRecord(value.outcome) && Array.isArray(value.outcome.events) ? value.outcome.events : [];
+  return { ...value, kind: events.length > 0 ? 'security' : 'robustness' };
+}, FuzzFailureFieldsSchema);
 export type FuzzFailure = z.infer<typeof FuzzFailureSchema>;
 
-/** All the failing inputs a sample in a result stands for: how many, and how many of each kind. */
-export const FailureSummarySchema = z.object({ inputs: z.number().int(), byKind: CountsSchema });
+/** One weakness at one place: the failing inputs that share a kind, a cause and a line. */
+export const FailureGroupSchema = z.object({
+  kind: FindingKindSchema,
+  /** The security event's CWE, else CWE-248 (a crash) or CWE-400 (a hang or blow-up). */
+  cwe: CweSchema,
+  /** The oracle or exception: "CWE-78 shell event", "TypeError", "timeout". */
+  label: z.string().max(300),
+  line: z.number().int().nullable(),
+  inputs: z.number().int(),
+  /** Ids of the first few inputs of the group; the result's sample holds them. */
+  examples: z.array(z.string()).max(5),
+});
+export type FailureGroup = z.infer<typeof FailureGroupSchema>;
+
+/** All the failing inputs a sample in a result stands for: how many, how many of each kind, and their groups. */
+export const FailureSummarySchema = z.object({
+  inputs: z.number().int(),
+  byKind: CountsSchema,
+  /** Failing inputs by finding kind (security, robustness, contract). */
+  byFindingKind: CountsSchema.default({}),
+  /** One per weakness and place, most inputs first (results from before groups existed have none). */
+  groups: z.array(FailureGroupSchema).max(100).default([]),
+});
 export type FailureSummary = z.infer<typeof FailureSummarySchema>;
 
 // ---- LLM agents (llm queue) ----
@@ -130,7 +199,16 @@ export type CodeResult = z.infer<typeof CodeResultSchema>;
 export const ReviewCodeInputSchema = z.object({ model: ModelSchema, code: z.string(), toolFindings: z.array(FindingSchema) });
 export type ReviewCodeInput = z.infer<typeof ReviewCodeInputSchema>;
 
-export const ReviewResultSchema = z.object({ findings: z.array(FindingSchema), meta: AgentCallMetaSchema });
+/** The agent's word on the tool finding numbered `finding` (1-based, as the prompt lists them). */
+export const TriageSchema = z.object({ finding: z.number().int().min(1), verdict: z.enum(['confirmed', 'dismissed']), reason: z.string().min(1).max(1_000) });
+export type Triage = z.infer<typeof TriageSchema>;
+
+export const ReviewResultSchema = z.object({
+  findings: z.array(FindingSchema),
+  /** Results recorded before the agent triaged tool findings have none. */
+  triage: z.array(TriageSchema).default([]),
+  meta: AgentCallMetaSchema,
+});
 export type ReviewResult = z.infer<typeof ReviewResultSchema>;
 
 export const WriteSeedsInputSchema = z.object({ model: ModelSchema, code: z.string(), functions: z.array(FunctionInfoSchema) });
@@ -150,7 +228,7 @@ export const HardenSettingsSchema = z.object({
   /** Null runs an audit: static analysis and fuzzing, no repair. */
   llm: LlmSettingsSchema.nullable(),
   maxStaticRounds: z.number().int().min(1).max(10),
-  /** Bandit findings below this severity are not counted. */
+  /** Static tool findings (Bandit, Semgrep) below this severity are not counted. */
   minSeverity: SeveritySchema,
   fuzz: z.object({
     mutations: z.number().int().min(0).max(10_000),
@@ -161,6 +239,11 @@ export const HardenSettingsSchema = z.object({
     /** Seed of the mutation PRNG; the same seed gives the same inputs. */
     seed: z.number().int(),
   }),
+  /**
+   * Repair only security findings; robustness failures are then reported, not repaired. Runs
+   * started before the setting existed repaired every failure, so it reads as false for them.
+   */
+  securityOnly: z.boolean().default(false),
 });
 export type HardenSettings = z.infer<typeof HardenSettingsSchema>;
 
@@ -193,6 +276,7 @@ export type HardenSettingsInput = {
   llm: { model: string; maxAttempts?: number | undefined } | null;
   maxStaticRounds?: number | undefined;
   minSeverity?: Severity | undefined;
+  securityOnly?: boolean | undefined;
   fuzz?: Partial<{ [K in keyof HardenSettings['fuzz']]: HardenSettings['fuzz'][K] | undefined }> | undefined;
 };
 export type HardenRequestInput = HardenSettingsInput & { prompt?: string; code?: string; source?: string | undefined };
@@ -202,6 +286,7 @@ export interface RequestDefaults {
   source: string;
   maxStaticRounds: number;
   minSeverity: Severity;
+  securityOnly: boolean;
   llm: { maxAttempts: number };
   fuzz: HardenSettings['fuzz'];
 }
@@ -220,10 +305,10 @@ function filled(defaults: object, given: Record<string, unknown>): Record<string
 /** Settings with every omitted field taken from `defaults`; the schema then judges the whole. */
 export function withSettingsDefaults(input: unknown, defaults: RequestDefaults): unknown {
   if (!isRecord(input)) return input;
-  const { maxStaticRounds, minSeverity } = defaults;
+  const { maxStaticRounds, minSeverity, securityOnly } = defaults;
   const llm = isRecord(input.llm) ? filled(defaults.llm, input.llm) : input.llm;
   const fuzz = input.fuzz === undefined ? { ...defaults.fuzz } : isRecord(input.fuzz) ? filled(defaults.fuzz, input.fuzz) : input.fuzz;
-  return { ...filled({ maxStaticRounds, minSeverity }, input), llm, fuzz };
+  return { ...filled({ maxStaticRounds, minSeverity, securityOnly }, input), llm, fuzz };
 }
 
 /** A request with every omitted field taken from `defaults`. */
@@ -234,7 +319,8 @@ export function withRequestDefaults(input: unknown, defaults: RequestDefaults): 
 
 export const AgentStepSchema = z.object({
   index: z.number().int(),
-  agent: z.enum(['coding', 'static-analyser', 'fuzzing', 'bandit', 'inspector', 'sandbox']),
+  /** `bandit`: the static tools of runs from before Semgrep joined; `analysers`: Bandit and Semgrep. */
+  agent: z.enum(['coding', 'static-analyser', 'fuzzing', 'bandit', 'analysers', 'inspector', 'sandbox']),
   action: z.string(),
   summary: z.string(),
   durationMs: z.number(),
@@ -260,9 +346,9 @@ export const FuzzRepairRoundSchema = z.object({
   /** What the candidate still failed (a sample; the counts cover all); the run keeps these only when the candidate is accepted. */
   candidateFailures: z.array(FuzzFailureSchema),
   candidateFailureSummary: FailureSummarySchema,
-  /** Bandit's findings in the candidate. */
+  /** The static tools' findings in the candidate. */
   candidateStaticFindings: z.array(FindingSchema),
-  /** Fewer failing inputs and no new Bandit finding: the candidate became the code. */
+  /** Fewer of the failing inputs it was to repair, no more of the others, and no new static finding: the candidate became the code. */
   accepted: z.boolean(),
 });
 export type FuzzRepairRound = z.infer<typeof FuzzRepairRoundSchema>;
@@ -281,7 +367,7 @@ export const HardenResultSchema = z.preprocess(
     finalCode: z.string(),
     staticRounds: z.array(StaticRoundSchema),
     fuzz: z.object({
-      target: z.object({ function: z.string(), entry: EntrySchema, params: FuzzTargetSchema.shape.params }).nullable(),
+      target: z.object({ function: z.string(), entry: EntrySchema, params: z.array(TargetParamSchema) }).nullable(),
       skippedReason: z.string().nullable(),
       /** Why the first pass could not vouch for every input (inputs not run, a harness that died). */
       incomplete: z.string().nullable().default(null),
@@ -295,11 +381,15 @@ export const HardenResultSchema = z.preprocess(
     }),
     findingsBefore: CountsSchema,
     findingsAfter: CountsSchema,
-    /** Static findings in the final code. */
+    /** Static findings in the final code (none the Static Analyser agent dismissed). */
     remainingFindings: z.array(FindingSchema),
+    /** Tool findings in the final code that the Static Analyser agent dismissed, each with its reason. */
+    dismissedFindings: z.array(FindingSchema).default([]),
     /** Failing inputs of the final code (a sample): the first pass's, or the last accepted repair's. */
     remainingFailures: z.array(FuzzFailureSchema),
     remainingFailureSummary: FailureSummarySchema,
+    /** What the final code still has, by kind: static findings and failing inputs together. */
+    remainingByKind: z.object({ security: z.number().int(), robustness: z.number().int(), contract: z.number().int() }).default({ security: 0, robustness: 0, contract: 0 }),
     steps: z.array(AgentStepSchema),
     usage: TokenUsageSchema,
   }),
@@ -312,6 +402,23 @@ export type HardenResult = z.infer<typeof HardenResultSchema>;
  * inputs were summarised read as today's, so `asc result` and `asc audit` still work on them.
  */
 function upgradeLegacyResult(value: unknown): unknown {
+  return withRemainingByKind(renamedFields(value));
+}
+
+/** Results from before kinds: static findings by their CWE, failing inputs by their events. */
+function withRemainingByKind(value: unknown): unknown {
+  if (!isRecord(value) || value.remainingByKind !== undefined) return value;
+  const counts = { security: 0, robustness: 0, contract: 0 };
+  for (const f of Array.isArray(value.remainingFindings) ? value.remainingFindings : []) counts[staticKind(isRecord(f) && typeof f.cwe === 'string' ? f.cwe : null)]++;
+  const summary = isRecord(value.remainingFailureSummary) ? value.remainingFailureSummary : {};
+  const inputs = typeof summary.inputs === 'number' ? summary.inputs : 0;
+  const withEvents = (Array.isArray(value.remainingFailures) ? value.remainingFailures : []).filter((f) => isRecord(f) && isRecord(f.outcome) && Array.isArray(f.outcome.events) && f.outcome.events.length > 0).length;
+  counts.security += withEvents;
+  counts.robustness += Math.max(0, inputs - withEvents);
+  return { ...value, remainingByKind: counts };
+}
+
+function renamedFields(value: unknown): unknown {
   if (!isRecord(value) || !isRecord(value.fuzz) || value.fuzz.failureSummary !== undefined) return value;
   const listed = (list: unknown) => ({ inputs: Array.isArray(list) ? list.length : 0, byKind: {} });
   const { executed, repairRounds, ...fuzz } = value.fuzz;

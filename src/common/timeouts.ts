@@ -12,7 +12,7 @@
 export const HEARTBEAT_EVERY_MS = 5_000;
 export const HEARTBEAT_TIMEOUT_MS = 4 * HEARTBEAT_EVERY_MS;
 
-/** An analyser run (Bandit, the code inspector) is killed past this. */
+/** An analyser run (Bandit, Semgrep, the code inspector) is killed past this. */
 export const ANALYSER_DEADLINE_MS = 60_000;
 /** One analysis activity: one analyser run, with room to write its files and read its report. */
 export const ANALYSIS_ACTIVITY_TIMEOUT_MS = 2 * ANALYSER_DEADLINE_MS;

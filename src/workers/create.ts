@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
@@ -38,11 +41,18 @@ async function checkSandbox(docker: Docker, image: string): Promise<void> {
   }
 }
 
-async function checkBandit(env: Env): Promise<void> {
-  const run = await runProcess(env.ASC_BANDIT, ['--version'], '', 30_000).catch((error: unknown) => ({ exitCode: -1, stderr: String(error) }));
-  if (run.exitCode !== 0) {
-    throw new PreflightError(`the analysis worker needs Bandit and cannot run ${env.ASC_BANDIT} (${run.stderr.trim().slice(0, 200)}): run scripts/setup.sh, or set ASC_BANDIT`);
+async function checkAnalysers(env: Env): Promise<void> {
+  const tools = [
+    ['Bandit', env.ASC_BANDIT, 'ASC_BANDIT'],
+    ['Semgrep', env.ASC_SEMGREP, 'ASC_SEMGREP'],
+  ] as const;
+  for (const [name, program, setting] of tools) {
+    // Semgrep execs pysemgrep from its own directory and writes a log under HOME (a worker's may be read-only).
+    const env = { ...process.env, PATH: `${dirname(program)}:${process.env.PATH ?? ''}`, HOME: tmpdir() };
+    const run = await runProcess(program, ['--version'], '', 30_000, undefined, env).catch((error: unknown) => ({ exitCode: -1, stderr: String(error) }));
+    if (run.exitCode !== 0) throw new PreflightError(`the analysis worker needs ${name} and cannot run ${program} (${run.stderr.trim().slice(0, 200)}): run scripts/setup.sh, or set ${setting}`);
   }
+  if (!existsSync(env.ASC_RULES)) throw new PreflightError(`the analysis worker needs the Semgrep rule pack and ${env.ASC_RULES} is missing: set ASC_RULES to the project's rules/ folder`);
 }
 
 /** What a queue's worker needs, checked before anything connects to Temporal. */
@@ -67,8 +77,8 @@ export async function prepareQueue(kind: QueueKind, env: Env): Promise<QueueSetu
       };
     }
     case 'analysis':
-      await checkBandit(env);
-      return { kind, activities: createAnalysisActivities({ bandit: env.ASC_BANDIT, python: env.ASC_PYTHON }) };
+      await checkAnalysers(env);
+      return { kind, activities: createAnalysisActivities({ bandit: env.ASC_BANDIT, semgrep: { program: env.ASC_SEMGREP, rules: env.ASC_RULES }, python: env.ASC_PYTHON }) };
     case 'sandbox': {
       const docker = dockerFromEnv();
       await checkSandbox(docker, env.ASC_SANDBOX_IMAGE);

@@ -1,6 +1,6 @@
-import type { AgentCallMeta, Finding, FunctionInfo, FuzzTarget, HardenRequest, RepairFeedback, TokenUsage } from '../common/schemas.js';
+import { ReviewResultSchema, type AgentCallMeta, type Finding, type FunctionInfo, type FuzzTarget, type HardenRequest, type RepairFeedback, type TokenUsage } from '../common/schemas.js';
 import { failure } from '../common/failures.js';
-import { describeFindings, mergeFindings } from './findings.js';
+import { applyTriage, describeFindings, mergeFindings } from './findings.js';
 import { defaultTarget, seedsFromSignature } from './signature-seeds.js';
 import { llmActivities, type Ledger } from './steps.js';
 
@@ -18,7 +18,7 @@ export interface Agents {
   generate(prompt: string): Promise<string>;
   /** The Coding agent's repair, or null when there is no agent to repair. */
   repair(code: string, feedback: RepairFeedback, action: string): Promise<string | null>;
-  /** The tool findings, with what the Static Analyser agent adds to them. */
+  /** The tool findings, triaged (confirmed or dismissed) by the Static Analyser agent, with what it adds to them. */
   review(code: string, toolFindings: Finding[], label: string): Promise<Finding[]>;
   /** The function to fuzz, its parameter types and seed inputs; null when none can be called. */
   seeds(code: string, candidates: FunctionInfo[]): Promise<FuzzTarget | null>;
@@ -62,10 +62,15 @@ export function llmAgents(ledger: Ledger, llm: { model: string; maxAttempts: num
         action: `${label}: Static Analyser agent`,
         activity: calls.reviewCode,
         args: [{ model, code, toolFindings }],
-        describe: (r) => describeFindings(r.findings),
+        // Reviews recorded before triage carry none: the schema reads them as an empty one.
+        result: ReviewResultSchema,
+        describe: (r) => {
+          const dismissed = r.triage.filter((t) => t.verdict === 'dismissed').length;
+          return `${describeFindings(r.findings)} added${r.triage.length > 0 ? `; of ${toolFindings.length} tool finding(s) ${r.triage.length - dismissed} confirmed, ${dismissed} dismissed` : ''}`;
+        },
         usage: llmUsage,
       });
-      return mergeFindings(toolFindings, result.findings);
+      return mergeFindings(applyTriage(toolFindings, result.triage), result.findings);
     },
     async seeds(code, candidates) {
       const result = await ledger.step({

@@ -1,7 +1,7 @@
 import type { FuzzValue } from '../common/fuzz-value.js';
 import type { FuzzCase, FuzzOutcome } from '../common/sandbox.js';
-import type { FailureSummary, FuzzFailure } from '../common/schemas.js';
-import { failureKinds } from './findings.js';
+import { FINDING_KINDS, type FailureGroup, type FailureSummary, type FuzzFailure } from '../common/schemas.js';
+import { failureCwes, failureKinds } from './findings.js';
 
 /**
  * What a result keeps of a list of failing inputs, so that it fits in a Temporal payload
@@ -67,27 +67,54 @@ function compactOutcome(outcome: FuzzOutcome): FuzzOutcome {
   }
 }
 
-/** All the failing inputs: how many, and by kind (an input with two security events counts under both). */
-export function summariseFailures(failures: FuzzFailure[]): FailureSummary {
-  const byKind: Record<string, number> = {};
-  for (const f of failures) for (const kind of failureKinds(f.outcome)) byKind[kind] = (byKind[kind] ?? 0) + 1;
-  return { inputs: failures.length, byKind };
+/** The groups a failing input belongs to: one per security event, else one for its crash. */
+function groupKeys(f: FuzzFailure): Omit<FailureGroup, 'inputs' | 'examples'>[] {
+  const o = f.outcome;
+  const line = o.status === 'exception' ? o.line : null;
+  const cwes = failureCwes(o);
+  return failureKinds(o).map((label, i) => ({ kind: f.kind, cwe: cwes[i] ?? cwes[0] ?? 'CWE-248', label: label.slice(0, 300), line }));
 }
 
-/** Up to KEPT failing inputs, taken in turn from each kind so every kind shows, each compacted. */
-export function keptFailures(failures: FuzzFailure[]): FuzzFailure[] {
-  const byKind = new Map<string, FuzzFailure[]>();
+const MAX_GROUPS = 100;
+const EXAMPLES = 5;
+
+/**
+ * All the failing inputs: how many, by kind (an input with two security events counts under
+ * both), by finding kind, and grouped by weakness and place (kind, CWE, cause and line).
+ */
+export function summariseFailures(failures: FuzzFailure[]): FailureSummary {
+  const byKind: Record<string, number> = {};
+  const byFindingKind: Record<string, number> = {};
+  const groups = new Map<string, FailureGroup>();
   for (const f of failures) {
-    const kind = failureKinds(f.outcome)[0] ?? '';
-    byKind.set(kind, [...(byKind.get(kind) ?? []), f]);
+    byFindingKind[f.kind] = (byFindingKind[f.kind] ?? 0) + 1;
+    for (const kind of failureKinds(f.outcome)) byKind[kind] = (byKind[kind] ?? 0) + 1;
+    for (const key of groupKeys(f)) {
+      const id = JSON.stringify(key);
+      const group = groups.get(id) ?? { ...key, inputs: 0, examples: [] };
+      group.inputs++;
+      if (group.examples.length < EXAMPLES) group.examples.push(f.input.id);
+      groups.set(id, group);
+    }
+  }
+  const ranked = [...groups.values()].sort((a, b) => FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) || b.inputs - a.inputs);
+  return { inputs: failures.length, byKind, byFindingKind, groups: ranked.slice(0, MAX_GROUPS) };
+}
+
+/** Up to KEPT failing inputs, taken in turn from each group so every weakness shows, each compacted. */
+export function keptFailures(failures: FuzzFailure[]): FuzzFailure[] {
+  const byGroup = new Map<string, FuzzFailure[]>();
+  for (const f of failures) {
+    const key = JSON.stringify(groupKeys(f)[0] ?? null);
+    byGroup.set(key, [...(byGroup.get(key) ?? []), f]);
   }
   const kept = new Set<FuzzFailure>();
   for (let round = 0; kept.size < Math.min(KEPT, failures.length); round++) {
-    for (const list of byKind.values()) {
+    for (const list of byGroup.values()) {
       const next = list[round];
       if (next && kept.size < KEPT) kept.add(next);
     }
   }
   // In their original order, so the first failing input is still first.
-  return failures.filter((f) => kept.has(f)).map((f) => ({ ...compactInput(f.input), outcome: compactOutcome(f.outcome) }));
+  return failures.filter((f) => kept.has(f)).map((f) => ({ ...f, ...compactInput(f.input), outcome: compactOutcome(f.outcome) }));
 }

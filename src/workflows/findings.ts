@@ -1,5 +1,6 @@
-import { FAILURE_STATUSES, type FuzzOutcome } from '../common/sandbox.js';
-import type { Finding, FuzzFailure } from '../common/schemas.js';
+import type { FuzzValue, PyType } from '../common/fuzz-value.js';
+import { FAILURE_STATUSES, type Entry, type FuzzOutcome } from '../common/sandbox.js';
+import type { FailureGroup, Finding, FindingKind, FuzzFailure, TargetParam, Triage } from '../common/schemas.js';
 
 /** Pure bookkeeping of findings and fuzz failures, shared by the workflow and its tests. */
 
@@ -10,8 +11,8 @@ export function isFailure(outcome: FuzzOutcome): boolean {
 
 /** Who reported a finding, as reports name it. */
 export function findingOrigin(f: Finding): string {
-  if (f.source === 'bandit') return `Bandit ${f.ruleId}`;
-  return f.source === 'policy' ? `policy ${f.ruleId}` : 'Static Analyser agent';
+  const by = f.source === 'bandit' ? `Bandit ${f.ruleId}` : f.source === 'semgrep' ? `Semgrep ${f.ruleId}` : f.source === 'policy' ? `policy ${f.ruleId}` : 'Static Analyser agent';
+  return [by, ...f.alsoFoundBy].join(' and ');
 }
 
 /** Comments that tell an analyser to skip a line (Bandit, Semgrep, flake8-bandit, LGTM). */
@@ -28,6 +29,7 @@ export function addedSuppressions(before: string, after: string): Finding[] {
     if (marker === undefined || existing.has(text.trim())) return [];
     return [
       {
+        kind: 'security',
         source: 'policy',
         ruleId: 'suppression-comment',
         cwe: 'CWE-693',
@@ -36,15 +38,46 @@ export function addedSuppressions(before: string, after: string): Finding[] {
         confidence: 'HIGH',
         message: `the repair added a "${marker}" comment: telling an analyser to look away is not a fix`,
         fix: 'remove the comment and fix the weakness it would hide',
+        triage: null,
+        alsoFoundBy: [],
       },
     ];
   });
 }
 
-/** Bandit and the Static Analyser agent often report the same weakness: keep one per CWE and line. */
-export function mergeFindings(tool: Finding[], review: Finding[]): Finding[] {
-  const seen = new Set(tool.map((f) => `${f.cwe}:${f.line}`));
-  return [...tool, ...review.filter((f) => !seen.has(`${f.cwe}:${f.line}`))];
+/** The agent's triage on the tool findings it was shown (numbered from 1); the last word on one counts. */
+export function applyTriage(toolFindings: Finding[], triage: Triage[]): Finding[] {
+  return toolFindings.map((f, i) => {
+    const word = triage.findLast((t) => t.finding === i + 1);
+    return word ? { ...f, triage: { verdict: word.verdict, reason: word.reason } } : f;
+  });
+}
+
+/** Findings that count: all but those the Static Analyser agent dismissed. */
+export function standing(findings: Finding[]): Finding[] {
+  return findings.filter((f) => f.triage?.verdict !== 'dismissed');
+}
+
+/**
+ * Analysers often report the same weakness. `first` is kept whole; a finding of `others` on a
+ * CWE and line already reported is folded into that finding, which names its reporter too.
+ */
+export function mergeFindings(first: Finding[], ...others: Finding[][]): Finding[] {
+  const merged = first.map((f) => ({ ...f, alsoFoundBy: [...f.alsoFoundBy] }));
+  const byPlace = new Map(merged.map((f) => [`${f.cwe}:${f.line}`, f]));
+  for (const f of others.flat()) {
+    const key = `${f.cwe}:${f.line}`;
+    const seen = byPlace.get(key);
+    if (seen === undefined) {
+      const copy = { ...f, alsoFoundBy: [...f.alsoFoundBy] };
+      byPlace.set(key, copy);
+      merged.push(copy);
+    } else {
+      const origin = findingOrigin({ ...f, alsoFoundBy: [] });
+      if (!seen.alsoFoundBy.includes(origin)) seen.alsoFoundBy.push(origin);
+    }
+  }
+  return merged;
 }
 
 /** The CWEs a fuzz failure stands for: its security events, else the crash itself. */
@@ -54,9 +87,45 @@ export function failureCwes(outcome: FuzzOutcome): string[] {
   return [resource ? 'CWE-400' : 'CWE-248'];
 }
 
+/** Python accepts an int where a float is due, and a bool where either is. */
+function fits(value: FuzzValue, type: PyType): boolean {
+  if (type === 'none' || value.type === type) return true;
+  return (type === 'float' && (value.type === 'int' || value.type === 'bool')) || (type === 'int' && value.type === 'bool');
+}
+
+/** Every argument is of its parameter's declared or inferred type (None only where the parameter takes it). */
+export function withinContract(args: FuzzValue[], params: TargetParam[]): boolean {
+  return params.every((p, i) => {
+    const value = args[i];
+    if (value === undefined) return true;
+    if (value.type === 'none') return p.nullable || p.type === 'none';
+    if (!fits(value, p.type)) return false;
+    const items = p.items;
+    return value.type !== 'list' || items === null || value.items.every((item) => fits(item, items));
+  });
+}
+
+/**
+ * What a failing input means: an oracle event is security; a crash, hang or kill is robustness
+ * when the input kept to the parameter types (always, for a route: every request part is
+ * attacker input), else contract.
+ */
+export function failureKind(outcome: FuzzOutcome, args: FuzzValue[], params: TargetParam[], entry: Entry): FindingKind {
+  if (outcome.events.length > 0) return 'security';
+  return entry === 'route' || withinContract(args, params) ? 'robustness' : 'contract';
+}
+
+/** Static findings and failing inputs by kind. */
+export function countByKind(findings: Finding[], failures: FuzzFailure[]): Record<FindingKind, number> {
+  const counts = { security: 0, robustness: 0, contract: 0 };
+  for (const item of [...findings, ...failures]) counts[item.kind]++;
+  return counts;
+}
+
+/** Weaknesses by CWE; a failure outside the contract is no weakness and is not counted. */
 export function countByCwe(findings: Finding[], failures: FuzzFailure[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const key of [...findings.map((f) => f.cwe ?? 'unclassified'), ...failures.flatMap((f) => failureCwes(f.outcome))]) {
+  for (const key of [...findings.map((f) => f.cwe ?? 'unclassified'), ...failures.filter((f) => f.kind !== 'contract').flatMap((f) => failureCwes(f.outcome))]) {
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;
@@ -81,4 +150,14 @@ export function describeFailures(outcomes: FuzzOutcome[]): string {
     for (const label of failureKinds(outcome)) kinds.set(label, (kinds.get(label) ?? 0) + 1);
   }
   return `${failures.length} failing input${failures.length === 1 ? '' : 's'} (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')})`;
+}
+
+/** Robustness issues: each static finding of the kind, and each weakness and place its failing inputs share (not each input). */
+export function robustnessIssues(findings: Finding[], groups: FailureGroup[]): number {
+  return findings.filter((f) => f.kind === 'robustness').length + groups.filter((g) => g.kind === 'robustness').length;
+}
+
+/** The verdict with what stands beside it: "secure, 3 robustness issues". */
+export function verdictLine(verdict: string, issues: number): string {
+  return issues > 0 ? `${verdict}, ${issues} robustness issue${issues === 1 ? '' : 's'}` : verdict;
 }

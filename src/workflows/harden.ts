@@ -30,7 +30,7 @@ export async function hardenWorkflow(input: HardenRequest): Promise<HardenResult
   const statics = await staticPhase(ctx, written.code);
   const fuzzed = await fuzzPhase(ctx, statics.code);
   const repaired = fuzzed.plan
-    ? await fuzzRepairPhase(ctx, { code: statics.code, plan: fuzzed.plan, failures: fuzzed.pass.failures, incomplete: fuzzed.pass.incomplete, banditFindings: statics.findings.filter((f) => f.source === 'bandit').length })
+    ? await fuzzRepairPhase(ctx, { code: statics.code, plan: fuzzed.plan, failures: fuzzed.pass.failures, incomplete: fuzzed.pass.incomplete, toolFindings: [...statics.findings, ...statics.dismissed].filter((f) => f.source === 'bandit' || f.source === 'semgrep').length })
     : { code: statics.code, rounds: [], failures: [], incomplete: null };
   const analysed = repaired.code === statics.code ? statics : await finalStaticCheck(ctx, repaired.code, statics);
   return verdictPhase(ctx, { written, analysed, fuzzed, repaired });

@@ -11,6 +11,7 @@ const LEGACY_REQUEST_DEFAULTS: RequestDefaults = {
   source: 'input',
   maxStaticRounds: 4,
   minSeverity: 'MEDIUM',
+  securityOnly: false,
   llm: { maxAttempts: 5 },
   fuzz: { mutations: 150, batchSize: 50, timeoutMsPerInput: 2_000, maxRepairRounds: 4, seed: 1 },
 };

@@ -171,11 +171,11 @@ function caseKey(args: FuzzValue[]): string {
 
 /**
  * Derives `count` new inputs from the seeds: each takes a seed and mutates one or two of its
- * arguments. Duplicates of the seeds or of each other are dropped, and so are inputs whose
+ * arguments, among those `mutable` allows (an attacker's; the caller's configuration stays as seeded). Duplicates of the seeds or of each other are dropped, and so are inputs whose
  * arguments take more than `maxChars` characters of JSON (bounded retries, so a tiny input
  * space ends early instead of spinning).
  */
-export function deriveInputs(seeds: FuzzCase[], count: number, seed: number, maxChars = Number.POSITIVE_INFINITY): FuzzCase[] {
+export function deriveInputs(seeds: FuzzCase[], count: number, seed: number, maxChars = Number.POSITIVE_INFINITY, mutable: readonly boolean[] = []): FuzzCase[] {
   if (seeds.length === 0 || count === 0) return [];
   const rng = createRng(seed);
   const seen = new Set(seeds.map((s) => caseKey(s.args)));
@@ -184,10 +184,12 @@ export function deriveInputs(seeds: FuzzCase[], count: number, seed: number, max
   for (let tries = 0; derived.length < count && tries < maxTries; tries++) {
     const base = pick(rng, seeds);
     let args = base.args;
-    if (args.length > 0) {
+    // The arguments an attacker sets (all, when none is marked).
+    const open = args.map((_, i) => i).filter((i) => mutable[i] !== false);
+    if (open.length > 0) {
       const edits = rng() < 0.7 ? 1 : 2;
       for (let e = 0; e < edits; e++) {
-        const index = Math.floor(rng() * args.length);
+        const index = pick(rng, open);
         args = args.map((arg, i) => (i === index ? mutateValue(arg, rng) : arg));
       }
     }

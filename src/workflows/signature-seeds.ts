@@ -25,11 +25,15 @@ const NAME_TYPES: [RegExp, PyType][] = [
   [/(dict|map|mapping|config|options|headers|params)$/i, 'dict'],
 ];
 
+/** The type an annotation names, when it names one of ours. */
+export function annotationType(annotation: string): PyType | null {
+  const text = annotation.trim();
+  return ANNOTATION_TYPES.find(([pattern]) => pattern.test(text))?.[1] ?? null;
+}
+
 export function inferParamType(param: ParamInfo): PyType {
-  const annotation = param.annotation?.trim();
-  if (annotation) {
-    for (const [pattern, type] of ANNOTATION_TYPES) if (pattern.test(annotation)) return type;
-  }
+  const fromAnnotation = param.annotation ? annotationType(param.annotation) : null;
+  if (fromAnnotation !== null) return fromAnnotation;
   const fromDefault = param.defaultRepr === null ? null : literalType(param.defaultRepr);
   if (fromDefault !== null && fromDefault !== 'none') return fromDefault;
   for (const [pattern, type] of NAME_TYPES) if (pattern.test(param.name)) return type;

@@ -1,11 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { failure } from '../../common/failures.js';
 import { ANALYSER_DEADLINE_MS } from '../../common/timeouts.js';
+import { staticKind } from '../../common/cwe.js';
 import type { Finding, Severity } from '../../common/schemas.js';
-import { runAnalyser } from './run-analyser.js';
+import { droppedByProfile } from './bandit-profile.js';
+import { runAnalyser, withCodeFile, type AnalyserReport } from './run-analyser.js';
 
 /** The part of Bandit's JSON report we read (bandit >= 1.7.5 adds issue_cwe). */
 const BanditReportSchema = z.object({
@@ -34,37 +33,14 @@ function asSeverity(value: 'LOW' | 'MEDIUM' | 'HIGH' | 'UNDEFINED'): Severity {
   return value === 'UNDEFINED' ? 'LOW' : value;
 }
 
-/** A PEP 263 encoding declaration: it may stand on the first or second line only. */
-const CODING_COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+/;
 
 /**
- * The code as the sandbox runs it: a Python str, whose encoding declaration Python ignores. A
- * file would let the declaration choose how Bandit decodes it (an unknown one makes Bandit skip
- * the file), so the declaration is blanked, keeping every line where it was.
+ * Runs Bandit on one file of code and returns its findings at or above `minSeverity`, but for
+ * the tests this project's profile drops (bandit-profile.ts). `# nosec` comments are ignored:
+ * code under test must not be able to tell its analyser to look away.
  */
-export function asAnalysedText(code: string): string {
-  const lines = code.split('\n');
-  for (let i = 0; i < Math.min(2, lines.length); i++) {
-    if (CODING_COOKIE.test(lines[i] ?? '')) lines[i] = '# (encoding declaration removed: the code is analysed as the UTF-8 text it runs as)';
-  }
-  return lines.join('\n');
-}
-
-export interface BanditReport {
-  findings: Finding[];
-  /** What Bandit could not analyse, and why. */
-  errors: string[];
-}
-
-/**
- * Runs Bandit on one file of code and returns its findings at or above `minSeverity`. `# nosec`
- * comments are ignored: code under test must not be able to tell its analyser to look away.
- */
-export async function banditFindings(bandit: string, code: string, minSeverity: Severity): Promise<BanditReport> {
-  const dir = await mkdtemp(join(tmpdir(), 'asc-bandit-'));
-  try {
-    const file = join(dir, 'code.py');
-    await writeFile(file, asAnalysedText(code), 'utf8');
+export async function banditFindings(bandit: string, code: string, minSeverity: Severity): Promise<AnalyserReport> {
+  return withCodeFile(code, async (file) => {
     const fix = 'run scripts/setup.sh to install it, or set ASC_BANDIT';
     const run = await runAnalyser({ program: bandit, fix }, ['-f', 'json', '-q', '--ignore-nosec', file], '', ANALYSER_DEADLINE_MS);
     // Bandit exits 1 when it finds issues; anything else with no JSON is a broken install.
@@ -75,21 +51,24 @@ export async function banditFindings(bandit: string, code: string, minSeverity: 
       throw failure('AnalyserBroken', `bandit (${bandit}) gave no JSON report (exit ${run.exitCode}): ${run.stderr.slice(0, 500)}; ${fix}`);
     }
     const findings = report.results
-      .map(
-        (r): Finding => ({
+      .filter((r) => !droppedByProfile(r.test_id))
+      .map((r): Finding => {
+        const cwe = r.issue_cwe ? `CWE-${r.issue_cwe.id}` : null;
+        return {
+          kind: staticKind(cwe),
           source: 'bandit',
           ruleId: r.test_id,
-          cwe: r.issue_cwe ? `CWE-${r.issue_cwe.id}` : null,
+          cwe,
           line: r.line_number,
           severity: asSeverity(r.issue_severity),
           confidence: asSeverity(r.issue_confidence),
           message: `${r.test_name}: ${r.issue_text}`,
           fix: r.more_info ?? null,
-        }),
-      )
+          triage: null,
+          alsoFoundBy: [],
+        };
+      })
       .filter((f) => atLeast(f.severity, minSeverity));
     return { findings, errors: report.errors.slice(0, 20).map((e) => `Bandit could not analyse the code: ${e.reason}`.slice(0, 1_000)) };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 }

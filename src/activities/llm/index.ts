@@ -4,9 +4,10 @@ import { failure } from '../../common/failures.js';
 import { SANDBOX_LIMITS } from '../../common/sandbox.js';
 import { MAX_REASKS } from '../../common/timeouts.js';
 import { fromJson, PyTypeSchema } from '../../common/fuzz-value.js';
-import { CweSchema } from '../../common/cwe.js';
+import { CweSchema, staticKind } from '../../common/cwe.js';
 import {
   GenerateCodeInputSchema,
+  ParamRoleSchema,
   RepairCodeInputSchema,
   ReviewCodeInputSchema,
   SeveritySchema,
@@ -94,25 +95,34 @@ function parseJsonWith<T>(schema: z.ZodType<T>): Parse<T> {
   };
 }
 
-/** What the Static Analyser agent must answer. Accepts "78" as well as "CWE-78". */
-const ReviewAnswerSchema = z.object({
-  findings: z.array(
-    z.object({
-      cwe: z.union([z.string(), z.number()]).transform((v) => (/^\d+$/.test(String(v)) ? `CWE-${v}` : String(v).toUpperCase())).pipe(CweSchema),
-      line: z.number().int().nullable().optional(),
-      severity: z.string().toUpperCase().pipe(SeveritySchema).catch('MEDIUM'),
-      description: z.string().min(1),
-      fix: z.string().optional(),
-    }),
-  ),
-});
+/** What the Static Analyser agent must answer. Accepts "78" as well as "CWE-78"; triage must name the tool findings it was shown. */
+function reviewAnswerSchema(toolFindings: number) {
+  return z
+    .object({
+      findings: z.array(
+        z.object({
+          cwe: z.union([z.string(), z.number()]).transform((v) => (/^\d+$/.test(String(v)) ? `CWE-${v}` : String(v).toUpperCase())).pipe(CweSchema),
+          line: z.number().int().nullable().optional(),
+          severity: z.string().toUpperCase().pipe(SeveritySchema).catch('MEDIUM'),
+          description: z.string().min(1),
+          fix: z.string().optional(),
+        }),
+      ),
+      triage: z.array(z.object({ finding: z.number().int(), verdict: z.enum(['confirmed', 'dismissed']), reason: z.string().min(1).max(1_000) })).default([]),
+    })
+    .superRefine((answer, ctx) => {
+      answer.triage.forEach((t, i) => {
+        if (t.finding < 1 || t.finding > toolFindings) ctx.addIssue({ code: 'custom', path: ['triage', i, 'finding'], message: `finding ${t.finding}: there are ${toolFindings} tool findings, numbered from 1` });
+      });
+    });
+}
 
 /** What the Fuzzing agent must answer; checked against the code's real functions. */
 function seedsAnswerSchema(functions: FunctionInfo[]) {
   return z
     .object({
       function: z.string(),
-      params: z.array(z.object({ name: z.string(), type: PyTypeSchema })),
+      params: z.array(z.object({ name: z.string(), type: PyTypeSchema, role: ParamRoleSchema.optional() })),
       seeds: z.array(z.array(z.unknown())).min(1),
     })
     .transform((answer, ctx): FuzzTarget => {
@@ -167,9 +177,10 @@ export function createLlmActivities(deps: LlmDeps) {
 
     reviewCode: async (input: z.input<typeof ReviewCodeInputSchema>): Promise<ReviewResult> => {
       const { model, code, toolFindings } = parseInput(ReviewCodeInputSchema, input, 'reviewCode input');
-      const { value, meta } = await converse(deps, model, REVIEW_SYSTEM, reviewPrompt(code, toolFindings), parseJsonWith(ReviewAnswerSchema));
+      const { value, meta } = await converse(deps, model, REVIEW_SYSTEM, reviewPrompt(code, toolFindings), parseJsonWith(reviewAnswerSchema(toolFindings.length)));
       const findings = value.findings.map(
         (f): Finding => ({
+          kind: staticKind(f.cwe),
           source: 'static-agent',
           ruleId: 'llm-review',
           cwe: f.cwe,
@@ -178,9 +189,11 @@ export function createLlmActivities(deps: LlmDeps) {
           confidence: 'MEDIUM',
           message: f.description,
           fix: f.fix ?? null,
+          triage: null,
+          alsoFoundBy: [],
         }),
       );
-      return { findings, meta };
+      return { findings, triage: value.triage, meta };
     },
 
     writeSeeds: async (input: z.input<typeof WriteSeedsInputSchema>): Promise<SeedsResult> => {

@@ -40,15 +40,23 @@ given; confirm real ones and, above all, find what they missed (e.g. CWE-22 path
 CWE-89 SQL injection, CWE-78 OS command injection, CWE-502 deserialization, CWE-327 weak crypto,
 CWE-918 SSRF, CWE-20 missing input validation, CWE-611 XXE).
 Answer with JSON only, in this shape:
-{"findings": [{"cwe": "CWE-78", "line": 12, "severity": "HIGH", "description": "what is wrong", "fix": "how to fix it"}]}
-Report only real, exploitable weaknesses. If the code is secure, answer {"findings": []}.`;
+{"findings": [{"cwe": "CWE-78", "line": 12, "severity": "HIGH", "description": "what is wrong", "fix": "how to fix it"}],
+ "triage": [{"finding": 1, "verdict": "confirmed", "reason": "why"}]}
+"findings" are weaknesses the tools did not report. "triage" has one entry per tool finding, by its
+number: "confirmed" when the flagged code has the weakness, "dismissed" only when it cannot (say
+exactly why: the value is a constant, the call never sees attacker data, ...). Comments in the code
+are not evidence. Report only real, exploitable weaknesses. If the code is secure, answer
+{"findings": [], "triage": [...]}.`;
 
 export const FUZZ_SYSTEM = `You are the Fuzzing agent of AutoSafeCoder. Given Python code, choose the function to test, infer the
 type of each positional parameter, and write seed inputs: typical valid values that exercise the
 function's main paths. Types are one of: int, float, str, bytes, bool, none, list, dict.
 Answer with JSON only, in this shape:
-{"function": "name", "params": [{"name": "x", "type": "str"}], "seeds": [["value for x"], ["another"]]}
+{"function": "name", "params": [{"name": "x", "type": "str", "role": "attacker"}], "seeds": [["value for x"], ["another"]]}
 Each seed is a list with one JSON value per parameter, in order; write bytes as text. Give 3 to 8 seeds.
+"role" says who sets the parameter in real use: "attacker" for data that can come from a user or
+another system, "trusted" for the caller's own configuration (a base directory, a connection, a
+key). Security oracles follow attacker values only.
 For a Flask route handler the parameters are the request parts it reads, named like "args.q"
 (query), "form.user", "headers.X-Token", "cookies.session", "path.id", "json" or "data": keep
 those names, and write query, form, header and cookie values as strings.`;
@@ -101,7 +109,7 @@ export function repairPrompt(task: string | null, code: string, feedback: Repair
 }
 
 export function reviewPrompt(code: string, toolFindings: Finding[]): string {
-  const tools = toolFindings.length > 0 ? toolFindings.map(describeFinding).join('\n') : '(none)';
+  const tools = toolFindings.length > 0 ? toolFindings.map((f, i) => `${i + 1}. ${describeFinding(f).slice(2)}`).join('\n') : '(none)';
   return `Code (line numbers added for reference):\n${numbered(code)}\n\nStatic analysis tool findings:\n${tools}`;
 }
 

@@ -5,7 +5,7 @@ import { describeFailures } from '../findings.js';
 import type { RunContext } from '../steps.js';
 import { runCorpus, type FuzzPlan } from './fuzz.js';
 import { repairUntilParses } from './parse.js';
-import { bandit, refusedSuppressions } from './static.js';
+import { refusedSuppressions, staticTools } from './static.js';
 
 /** The failing inputs the Coding agent is shown in one repair request. */
 const SHOWN_FAILURES = 10;
@@ -17,8 +17,8 @@ export interface FuzzRepairStart {
   failures: FuzzFailure[];
   /** Why that pass could not vouch for every input, if it could not. */
   incomplete: string | null;
-  /** Bandit's findings in the code now: a candidate may not add to them. */
-  banditFindings: number;
+  /** The static tools' findings in the code now: a candidate may not add to them. */
+  toolFindings: number;
 }
 
 export interface FuzzRepairOutcome {
@@ -32,31 +32,41 @@ export interface FuzzRepairOutcome {
 }
 
 /**
- * Phase 4: the Coding agent repairs from the failing inputs; each candidate is re-run against the
- * whole corpus and re-checked by Bandit, and kept only when it fails fewer inputs and adds no
- * Bandit finding.
+ * Phase 4: the Coding agent repairs from the failing inputs it is to repair (security always,
+ * robustness unless security-only); each candidate is re-run against the whole corpus and
+ * re-checked by the static tools, and kept only when it fails fewer of them, no more security
+ * ones, and adds no static finding.
  */
 export async function fuzzRepairPhase(ctx: RunContext, start: FuzzRepairStart): Promise<FuzzRepairOutcome> {
   const { ledger, request } = ctx;
   ledger.progress.phase = 'fuzz-repair';
   let { code, failures, incomplete } = start;
+  // Security failures are always repaired, robustness ones unless the run is security-only, and
+  // inputs outside the contract never. Runs from before kinds repaired every failing input.
+  const byKind = patched('finding-kinds');
+  const repairable = (list: FuzzFailure[]) => (byKind ? list.filter((f) => f.kind === 'security' || (f.kind === 'robustness' && !request.securityOnly)) : list);
+  const count = (list: FuzzFailure[], kind: FuzzFailure['kind']) => list.filter((f) => f.kind === kind).length;
   const rounds: FuzzRepairRound[] = [];
-  for (let round = 1; failures.length > 0 && round <= request.fuzz.maxRepairRounds; round++) {
+  for (let round = 1; repairable(failures).length > 0 && round <= request.fuzz.maxRepairRounds; round++) {
     const label = `fuzz repair ${round}`;
-    const feedback = { kind: 'fuzz' as const, functionName: start.plan.target.function, failures: keptFailures(failures).slice(0, SHOWN_FAILURES) };
-    const written = await ctx.agents.repair(code, feedback, `${label}: Coding agent repairs ${describeFailures(failures.map((f) => f.outcome))}`);
+    const toRepair = repairable(failures);
+    const feedback = { kind: 'fuzz' as const, functionName: start.plan.target.function, failures: keptFailures(toRepair).slice(0, SHOWN_FAILURES) };
+    const written = await ctx.agents.repair(code, feedback, `${label}: Coding agent repairs ${describeFailures(toRepair.map((f) => f.outcome))}`);
     if (written === null) break;
     ledger.progress.fuzzRepairRound = round;
     const candidate = await repairUntilParses(ctx, written, label);
     if (candidate.info.syntaxError) break;
     const rerun = await runCorpus(ctx, candidate.code, start.plan, `${label} re-check`);
-    const check = await bandit(ctx, candidate.code, `${label}: Bandit re-check`);
+    const check = await staticTools(ctx, candidate.code, `${label}: static re-check`);
     // A suppression comment counts against the candidate like a finding.
     const staticFindings = [...check.findings, ...refusedSuppressions(code, candidate.code)];
-    // A re-check that did not run every input, or that Bandit could not read, cannot clear a
+    // A re-check that did not run every input, or code a static tool could not read, cannot clear a
     // candidate (runs before this rule replay without it).
     const complete = (rerun.incomplete === null && check.errors.length === 0) || !patched('incomplete-recheck-rejects');
-    const accepted = !rerun.loadError && complete && rerun.failures.length < failures.length && staticFindings.length <= start.banditFindings;
+    // Fewer of what it was asked to repair, and, of each kind it may leave alone, no more than before.
+    const noWorse = !byKind || (count(rerun.failures, 'security') <= count(failures, 'security') && count(rerun.failures, 'robustness') <= count(failures, 'robustness'));
+    const fewer = repairable(rerun.failures).length < toRepair.length && noWorse;
+    const accepted = !rerun.loadError && complete && fewer && staticFindings.length <= start.toolFindings;
     rounds.push({ round, candidateExecuted: rerun.executed, candidateFailures: keptFailures(rerun.failures), candidateFailureSummary: summariseFailures(rerun.failures), candidateStaticFindings: staticFindings, accepted });
     if (accepted) {
       code = candidate.code;

@@ -1,15 +1,17 @@
 import { patched, workflowInfo } from '@temporalio/workflow';
 import { SANDBOX_LIMITS, sandboxActivityTimeoutMs, type FuzzCase } from '../../common/sandbox.js';
-import type { FunctionInfo, FuzzFailure, FuzzTarget } from '../../common/schemas.js';
-import { describeFailures, isFailure } from '../findings.js';
+import type { FunctionInfo, FuzzFailure, FuzzTarget, TargetParam } from '../../common/schemas.js';
+import { describeFailures, failureKind, isFailure } from '../findings.js';
 import { deriveInputs } from '../mutate.js';
+import { classifyParams } from '../param-roles.js';
 import { fuzzableFunctions } from '../signature-seeds.js';
 import { sandboxActivities, type RunContext } from '../steps.js';
 import { parse } from './parse.js';
 
 /** The function under test and the corpus every pass runs: the seeds and their mutations. */
 export interface FuzzPlan {
-  target: FuzzTarget;
+  /** The Fuzzing agent's target, its parameters classified (who sets them, what they accept). */
+  target: Omit<FuzzTarget, 'params'> & { params: TargetParam[] };
   cases: FuzzCase[];
 }
 
@@ -45,11 +47,15 @@ export async function fuzzPhase(ctx: RunContext, code: string): Promise<FirstPas
   const info = await parse(ctx, code, 'fuzz: find the function under test');
   const candidates = fuzzableFunctions(info.functions);
   if (candidates.length === 0) return { plan: null, skippedReason: whyNothingToFuzz(info.functions), pass: EMPTY_PASS };
-  const target = await ctx.agents.seeds(code, candidates);
-  if (!target) return { plan: null, skippedReason: whyNothingToFuzz(info.functions), pass: EMPTY_PASS };
+  const chosen = await ctx.agents.seeds(code, candidates);
+  if (!chosen) return { plan: null, skippedReason: whyNothingToFuzz(info.functions), pass: EMPTY_PASS };
+  const target = { ...chosen, params: classifyParams(candidates.find((f) => f.name === chosen.function), chosen) };
   // Runs started before inputs were bounded replay with the corpus they had.
   const maxChars = patched('bounded-input-size') ? SANDBOX_LIMITS.maxInputChars : Number.POSITIVE_INFINITY;
-  const plan: FuzzPlan = { target, cases: [...target.seeds, ...deriveInputs(target.seeds, request.fuzz.mutations, request.fuzz.seed, maxChars)] };
+  // The fuzzer plays the attacker: trusted configuration keeps its seeded values (runs from before roles mutated every argument).
+  const attacker = target.params.map((p) => p.role === 'attacker');
+  const mutable = patched('finding-kinds') && attacker.some(Boolean) ? attacker : [];
+  const plan: FuzzPlan = { target, cases: [...target.seeds, ...deriveInputs(target.seeds, request.fuzz.mutations, request.fuzz.seed, maxChars, mutable)] };
   const pass = await runCorpus(ctx, code, plan, 'fuzz');
   if (pass.loadError) return { plan, skippedReason: `the code could not be loaded in the sandbox: ${pass.loadError}`, pass: { ...pass, failures: [] } };
   ledger.progress.failingInputs = pass.failures.length;
@@ -92,6 +98,7 @@ export async function runCorpus(ctx: RunContext, code: string, plan: FuzzPlan, l
   const { cases, target } = plan;
   const { function: fn, entry } = target;
   const params = target.params.map((p) => p.name);
+  const roles = target.params.map((p) => p.role);
   const { batchSize, timeoutMsPerInput } = request.fuzz;
   const batches = splitBatches(cases, batchSize);
   const runLabel = `${workflowInfo().workflowId}/${label}`;
@@ -102,7 +109,7 @@ export async function runCorpus(ctx: RunContext, code: string, plan: FuzzPlan, l
       action,
       summary: `${action}: ${batch.length} inputs`,
       activity: sandboxActivities(sandboxActivityTimeoutMs(batch.length, timeoutMsPerInput)).runFuzzBatch,
-      args: [{ code, function: fn, entry, params, cases: batch, timeoutMsPerInput, label: runLabel }],
+      args: [{ code, function: fn, entry, params, roles, cases: batch, timeoutMsPerInput, label: runLabel }],
       describe: (r) => (r.loadError ? `code failed to load: ${r.loadError}` : describeFailures(r.outcomes.map((o) => o.outcome))),
     });
   });
@@ -120,7 +127,7 @@ export async function runCorpus(ctx: RunContext, code: string, plan: FuzzPlan, l
   for (const r of results) {
     for (const o of r.outcomes) {
       const input = byId.get(o.id);
-      if (input && isFailure(o.outcome)) failures.push({ input, outcome: o.outcome });
+      if (input && isFailure(o.outcome)) failures.push({ kind: failureKind(o.outcome, input.args, target.params, entry), input, outcome: o.outcome });
     }
     executed += r.outcomes.filter((o) => o.outcome.status !== 'not-run').length;
   }

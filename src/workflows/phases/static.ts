@@ -1,6 +1,6 @@
 import { patched } from '@temporalio/workflow';
-import { BanditResultSchema, type Finding, type StaticRound } from '../../common/schemas.js';
-import { addedSuppressions, describeFindings } from '../findings.js';
+import { StaticToolsResultSchema, type Finding, type StaticRound } from '../../common/schemas.js';
+import { addedSuppressions, describeFindings, standing } from '../findings.js';
 import { analysis, type RunContext } from '../steps.js';
 import { repairUntilParses } from './parse.js';
 
@@ -8,34 +8,42 @@ export interface StaticOutcome {
   /** The code the rounds ended with. */
   code: string;
   rounds: StaticRound[];
-  /** The findings of the last analysis: those still in `code`. */
+  /** The findings of the last analysis that stand: those still in `code`. */
   findings: Finding[];
-  /** Why the last analysis could not cover all of `code` (Bandit's errors); its silence then clears nothing. */
+  /** Tool findings of the last analysis that the Static Analyser agent dismissed. */
+  dismissed: Finding[];
+  /** Why the last analysis could not cover all of `code` (the static tools' errors); its silence then clears nothing. */
   incomplete: string | null;
 }
 
-export interface BanditCheck {
+export interface ToolsCheck {
   findings: Finding[];
-  /** What Bandit could not analyse (none in results recorded before it was reported). */
+  /** What the static tools could not analyse (none in results recorded before it was reported). */
   errors: string[];
 }
 
-/** Bandit alone, as the fuzz-repair phase re-checks a candidate with it. */
-export async function bandit({ ledger, request }: RunContext, code: string, action: string): Promise<BanditCheck> {
+/**
+ * The static analysers (Bandit and Semgrep), as the static rounds run them and the fuzz-repair
+ * phase re-checks a candidate with them. Runs started before Semgrep joined run Bandit alone.
+ */
+export async function staticTools({ ledger, request }: RunContext, code: string, label: string): Promise<ToolsCheck> {
+  const both = patched('semgrep-analysis');
   const result = await ledger.step({
-    agent: 'bandit',
-    action,
-    activity: analysis.runBandit,
+    agent: both ? 'analysers' : 'bandit',
+    action: `${label}: ${both ? 'Bandit + Semgrep' : 'Bandit'}`,
+    activity: both ? analysis.runStaticTools : analysis.runBandit,
     args: [{ code, minSeverity: request.minSeverity }],
-    result: BanditResultSchema,
+    result: StaticToolsResultSchema,
     describe: (r) => `${describeFindings(r.findings)}${r.errors.length > 0 ? `; ${r.errors.length} error(s)` : ''}`,
   });
   return { findings: result.findings, errors: result.errors };
 }
 
-/** Bandit, then the Static Analyser agent's review of the code and of Bandit's findings. */
+const dismissedOf = (findings: Finding[]) => findings.filter((f) => f.triage?.verdict === 'dismissed');
+
+/** The static analysers, then the Static Analyser agent's triage of their findings and review of the code. */
 async function analyse(ctx: RunContext, code: string, label: string): Promise<{ findings: Finding[]; incomplete: string | null }> {
-  const tool = await bandit(ctx, code, `${label}: Bandit`);
+  const tool = await staticTools(ctx, code, label);
   const findings = await ctx.agents.review(code, tool.findings, label);
   return { findings, incomplete: tool.errors.length > 0 ? tool.errors.join('; ') : null };
 }
@@ -62,12 +70,16 @@ export async function staticPhase(ctx: RunContext, code: string): Promise<Static
   for (let round = 1; ; round++) {
     ledger.progress.staticRound = round;
     const label = round > request.maxStaticRounds ? 'static re-check' : `static round ${round}`;
-    const { findings, incomplete } = await analyse(ctx, code, label);
-    const record: StaticRound = { round, findings, repaired: false, repairRefusedFor: [] };
+    const analysed = await analyse(ctx, code, label);
+    const findings = standing(analysed.findings);
+    // Security findings are always repaired; robustness ones (CWE-703) unless the run is security-only.
+    const toRepair = request.securityOnly ? findings.filter((f) => f.kind === 'security') : findings;
+    // The round shows every finding, dismissed ones with the agent's reason.
+    const record: StaticRound = { round, findings: analysed.findings, repaired: false, repairRefusedFor: [] };
     rounds.push(record);
-    const done = { code, rounds, findings, incomplete };
-    if (findings.length === 0 || round > request.maxStaticRounds) return done;
-    const shown = [...findings, ...refused];
+    const done = { code, rounds, findings, dismissed: dismissedOf(analysed.findings), incomplete: analysed.incomplete };
+    if (toRepair.length === 0 || round > request.maxStaticRounds) return done;
+    const shown = [...toRepair, ...refused];
     const candidate = await ctx.agents.repair(code, { kind: 'static', findings: shown }, `${label}: Coding agent repairs ${shown.length} finding(s)`);
     if (candidate === null) return done;
     const repaired = await repairUntilParses(ctx, candidate, label);
@@ -85,5 +97,5 @@ export async function staticPhase(ctx: RunContext, code: string): Promise<Static
 /** After fuzz repair changed the code, one more analysis, recorded as a further round. */
 export async function finalStaticCheck(ctx: RunContext, code: string, before: StaticOutcome): Promise<StaticOutcome> {
   const { findings, incomplete } = await analyse(ctx, code, 'final static check');
-  return { code, rounds: [...before.rounds, { round: before.rounds.length + 1, findings, repaired: false, repairRefusedFor: [] }], findings, incomplete };
+  return { code, rounds: [...before.rounds, { round: before.rounds.length + 1, findings, repaired: false, repairRefusedFor: [] }], findings: standing(findings), dismissed: dismissedOf(findings), incomplete };
 }

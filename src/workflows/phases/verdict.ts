@@ -1,8 +1,8 @@
 import { patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
-import type { FuzzFailure, HardenResult, Verdict } from '../../common/schemas.js';
+import type { FindingKind, FuzzFailure, HardenResult, Verdict } from '../../common/schemas.js';
 import { keptFailures, summariseFailures } from '../compact.js';
-import { countByCwe, describeFailures, describeFindings } from '../findings.js';
+import { countByCwe, countByKind, describeFailures, describeFindings, robustnessIssues, standing, verdictLine } from '../findings.js';
 import type { RunContext } from '../steps.js';
 import type { Written } from './generate.js';
 import type { FirstPass } from './fuzz.js';
@@ -23,19 +23,31 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
   ledger.progress.phase = 'done';
   const findings = analysed.findings;
   const remainingFailures: FuzzFailure[] = repaired.failures;
+  const byKind = countByKind(findings, remainingFailures);
+  const of = (kind: FindingKind) => ({ findings: findings.filter((f) => f.kind === kind), failures: remainingFailures.filter((f) => f.kind === kind) });
+  const security = of('security');
+  const robustness = of('robustness');
   const reasons: string[] = [];
-  if (findings.length > 0) reasons.push(`static analysis: ${describeFindings(findings)}`);
-  if (remainingFailures.length > 0) reasons.push(`fuzzing: ${describeFailures(remainingFailures.map((f) => f.outcome))}`);
+  if (security.findings.length > 0) reasons.push(`static analysis: ${describeFindings(security.findings)}`);
+  if (security.failures.length > 0) reasons.push(`fuzzing: ${describeFailures(security.failures.map((f) => f.outcome))}`);
+  if (byKind.robustness > 0) {
+    const parts = [robustness.findings.length > 0 ? describeFindings(robustness.findings) : null, robustness.failures.length > 0 ? describeFailures(robustness.failures.map((f) => f.outcome)) : null];
+    reasons.push(`robustness, reported beside the verdict: ${parts.filter((p) => p !== null).join('; ')}`);
+  }
+  if (byKind.contract > 0) reasons.push(`contract, not a weakness: ${byKind.contract} failing input${byKind.contract === 1 ? '' : 's'} outside the parameter types`);
   if (fuzzed.skippedReason) reasons.push(`fuzzing skipped: ${fuzzed.skippedReason}`);
   // Evidence of a weakness stands on its own; clearing the code needs every analysis complete.
   const incomplete = fuzzed.skippedReason ? null : repaired.incomplete;
   if (incomplete) reasons.push(`fuzzing incomplete: ${incomplete}`);
   if (analysed.incomplete) reasons.push(`static analysis incomplete: ${analysed.incomplete}`);
   const unverified = fuzzed.skippedReason !== null || incomplete !== null || analysed.incomplete !== null;
-  const verdict: Verdict = findings.length > 0 || remainingFailures.length > 0 ? 'vulnerable' : unverified ? 'could-not-verify' : 'secure';
+  // Only security evidence makes code vulnerable; crashes are robustness, reported beside it.
+  const verdict: Verdict = byKind.security > 0 ? 'vulnerable' : unverified ? 'could-not-verify' : 'secure';
   if (agents.caveat) reasons.push(agents.caveat);
-  setCurrentDetails(`**${verdict}** · ${reasons.join(' · ') || 'no findings, no failing inputs'}`);
-  const findingsBefore = countByCwe(analysed.rounds[0]?.findings ?? [], fuzzed.pass.failures);
+  const remainingSummary = summariseFailures(remainingFailures);
+  setCurrentDetails(`**${verdictLine(verdict, robustnessIssues(findings, remainingSummary.groups))}** · ${reasons.join(' · ') || 'no findings, no failing inputs'}`);
+  // What the analysers found at first, less what the Static Analyser agent dismissed.
+  const findingsBefore = countByCwe(standing(analysed.rounds[0]?.findings ?? []), fuzzed.pass.failures);
   const findingsAfter = countByCwe(findings, remainingFailures);
   // Runs started before search attributes existed replay without the upsert.
   if (patched('search-attributes')) {
@@ -69,8 +81,10 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
     findingsBefore,
     findingsAfter,
     remainingFindings: findings,
+    dismissedFindings: analysed.dismissed,
     remainingFailures: keptFailures(remainingFailures),
-    remainingFailureSummary: summariseFailures(remainingFailures),
+    remainingFailureSummary: remainingSummary,
+    remainingByKind: byKind,
     steps: ledger.steps,
     usage: ledger.usage,
   };
