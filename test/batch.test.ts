@@ -166,6 +166,7 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
     const summary = await readFile(join(out, 'summary.md'), 'utf8');
     for (const heading of ['## Tasks by verdict', '## Findings by CWE', '## Fuzz events by kind', '## LLM tokens', '## Input lines skipped']) assert.ok(summary.includes(heading), heading);
     assert.match(summary, /line 3: not JSON/);
+    assert.match(summary, /\| security: CWE-78 shell event \| \d+ \|/, 'fuzz failures are counted by kind and cause');
 
     // Two tasks per run: the batch continued as new at least once, and each child is findable by batch.
     const runs = [];

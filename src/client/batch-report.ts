@@ -193,7 +193,7 @@ export function batchMarkdown(s: SummaryInput): string {
   const cwes = [...new Set([...Object.keys(t.findingsBefore), ...Object.keys(t.findingsAfter)])].sort((a, b) => (t.findingsBefore[b] ?? 0) - (t.findingsBefore[a] ?? 0) || a.localeCompare(b));
   out.push('## Findings by CWE', '', cwes.length === 0 ? 'None.' : table(['CWE', 'before', 'after'], cwes.map((c) => [c, t.findingsBefore[c] ?? 0, t.findingsAfter[c] ?? 0])).join('\n'), '');
   const events = Object.entries(t.fuzzEvents).sort((a, b) => b[1] - a[1]);
-  out.push('## Fuzz events by kind (first fuzzing pass)', '', events.length === 0 ? 'None.' : table(['kind', 'failing inputs'], events).join('\n'), '');
+  out.push('## Fuzz events by kind (first fuzzing pass)', '', events.length === 0 ? 'None.' : table(['kind: cause', 'failing inputs'], events).join('\n'), '');
   out.push('## LLM tokens', '', `${t.usage.prompt} prompt + ${t.usage.completion} completion = ${t.usage.prompt + t.usage.completion} tokens.`, '');
   const failed = s.tasks.filter((task) => task.result === null);
   if (failed.length > 0 || t.failures.length > 0) {

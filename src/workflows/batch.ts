@@ -48,9 +48,16 @@ function add(into: Record<string, number>, key: string, n = 1): void {
   into[key] = (into[key] ?? 0) + n;
 }
 
-/** What the batch keeps of a finished run. */
+/**
+ * What the batch keeps of a finished run. Its first-pass failing inputs are counted by kind and
+ * cause ("contract: TypeError"), so a batch's table tells weaknesses from crashes; results from
+ * before failures were grouped give their causes alone.
+ */
 export function summarise(result: HardenResult): TaskSummary {
-  return { verdict: result.verdict, findingsBefore: result.findingsBefore, findingsAfter: result.findingsAfter, fuzzEvents: result.fuzz.failureSummary.byKind, usage: result.usage };
+  const { groups, byKind } = result.fuzz.failureSummary;
+  const fuzzEvents: Record<string, number> = {};
+  for (const g of groups) add(fuzzEvents, `${g.kind}: ${g.label}`, g.inputs);
+  return { verdict: result.verdict, findingsBefore: result.findingsBefore, findingsAfter: result.findingsAfter, fuzzEvents: groups.length > 0 ? fuzzEvents : byKind, usage: result.usage };
 }
 
 /** Folds one finished task into the totals. */
