@@ -1,5 +1,7 @@
+import csv
 import logging
 import os
+import re
 import requests
 from urllib.parse import urlparse
 from flask import Flask, request, redirect, send_file, send_from_directory, abort, make_response, Response, url_for
@@ -114,3 +116,37 @@ def greet():
         return Response("Hello " + name, mimetype="text/plain")
     # ok: reflected-xss
     return "<h1>Hello " + escape(name) + "</h1>"
+
+
+@app.route("/export")
+def export():
+    name = request.args.get("name", "")
+    cells = request.args.get("cells", "").split(",")
+    with open("/tmp/export.csv", "w", newline="") as fh:
+        writer = csv.writer(fh)
+        # ruleid: csv-formula-injection
+        writer.writerow(cells)
+        # ruleid: csv-formula-injection
+        writer.writerow(["user", name])
+        # ok: csv-formula-injection
+        writer.writerow([sanitize_cell(c) for c in cells])
+        # ok: csv-formula-injection
+        writer.writerow(["user", "'" + name])
+        # ok: csv-formula-injection
+        writer.writerow(["user", name.lstrip("=+-@\t\r")])
+        # ok: csv-formula-injection
+        writer.writerow(["count", len(cells)])
+        # ok: csv-formula-injection
+        writer.writerow([name if not name.startswith(("=", "+", "-", "@")) else "'" + name])
+        # ok: csv-formula-injection
+        writer.writerow([re.sub(r"^[=+\-@\t\r]+", "", c) for c in cells])
+        rows = csv.DictWriter(fh, fieldnames=["user"])
+        # ruleid: csv-formula-injection
+        rows.writerow({"user": name})
+    return "ok"
+
+
+def write_report(path, rows):
+    with open(path, "w", newline="") as fh:
+        # ok: csv-formula-injection
+        csv.writer(fh).writerows(rows)
