@@ -21,7 +21,7 @@ try {
   const { report, scored } = await runEfficacy(stack.testEnv.client, corpus, concurrency);
   console.log(efficacyTable(report));
   mkdirSync(dirname(values.out), { recursive: true });
-  writeFileSync(values.out, `${JSON.stringify({ report, tasks: scored.map((s) => ({ id: s.task.id, label: s.task.label, cwe: s.task.cwe, verdict: s.verdict, evidence: s.evidence, dynamic: s.dynamic, robustness: s.robustness, contract: s.contract })) }, null, 2)}\n`);
+  writeFileSync(values.out, `${JSON.stringify({ report, tasks: scored.map((s) => ({ id: s.task.id, label: s.task.label, cwe: s.task.cwe, verdict: s.verdict, evidence: s.evidence, dynamic: s.dynamic, whyNotDynamic: s.whyNotDynamic, coveragePct: s.coveragePct, stubbed: s.stubbed, robustness: s.robustness, contract: s.contract })) }, null, 2)}\n`);
   console.log(`written to ${values.out}`);
 } finally {
   await stack.stop();

@@ -4,7 +4,7 @@ Reads one JSON batch from stdin (HarnessRequestSchema in src/common/sandbox.ts, 
   {"code", "function", "entry": "call" | "route", "params": [names],
    "roles": ["attacker" | "trusted" per param: only attacker values are taint], "inputs": [{"id", "args"}],
    "timeoutMs", "backstopMs", "loadTimeoutMs", "maxRunnerStarts", "stopAfterHangs", "textLimit",
-   "outputCap", "childMemoryHeadroom"}
+   "outputCap", "childMemoryHeadroom", "coverage": report the lines each input reaches}
 and writes one JSON line per input to stdout, then {"done": true, "outcomes": N}; or
 {"fatal": reason} when the code cannot be loaded.
 
@@ -22,12 +22,21 @@ or written to any descriptor) are ignored, as is anything about an input other t
 one. A target that searches the harness's memory for the nonce can still misreport its own
 input, never another input and never the protocol.
 
-In each child, PEP 578 audit hooks watch what the input makes the code do (a shell, a file
-outside the work dir, a host taken from the input, eval of data, deserialisation) and report security events.
+In each child, PEP 578 audit hooks (and thin wrappers that raise audit events where a library
+has none) watch what the input makes the code do and report security events: a shell, a file
+outside the work dir, a host taken from the input, eval of data, deserialisation, SQL, template,
+LDAP, XPath and regex syntax from the input, an XML external entity resolved, a log record or
+response header split by a line break, markup reflected in an HTML response, a redirect to a host
+from the input.
 
-"entry": "route" drives a Flask route handler through Flask's test client instead of calling it:
-params name the request parts ("args.q", "form.user", "headers.X-Token", "cookies.s",
-"path.id", "json", "data").
+"entry": "call" calls a function, or a method ("Class.method", on an instance built with no
+arguments). "entry": "route" drives a Flask route handler through Flask's test client: params
+name the request parts ("args.q", "form.user", "headers.X-Token", "cookies.s", "path.id",
+"json", "data"). "entry": "module" runs the whole module as a program per input, its params
+being "argv" (a list) and "stdin".
+
+A module the code under test imports that the sandbox lacks loads as a recording stub (named in
+a {"stubbed": [...]} line), so the rest of the code still runs.
 """
 import json
 import os
@@ -44,9 +53,21 @@ import traceback
 TARGET_FILE = "target.py"
 WORK_DIR = os.environ.get("ASC_WORK_DIR", "/work")
 MAX_EVENTS = 20
+MAX_LINES = 2000
+# How much of a response body the oracles read.
+RESPONSE_READ = 65536
 SHELLS = {"/bin/sh", "sh", "/bin/bash", "bash", "/usr/bin/sh", "/usr/bin/bash", "/bin/dash"}
 SHELL_META = re.compile(r"[;&|`$<>\n]|\$\(")
 SQL_META = re.compile(r"['\";]|--|/\*")
+MARKUP = re.compile(r"<[A-Za-z!/][^<>]{0,60}>?")
+# Markup that runs script (a sanitiser may let <b> through; that is no XSS).
+EXECUTABLE_MARKUP = re.compile(r"<\s*(script|iframe|object|embed|svg|math|base|form)\b|\bon[a-z]+\s*=|javascript:", re.I)
+LINE_BREAK = re.compile(r"[\r\n]")
+REGEX_SYNTAX = re.compile(r"[\[\](){}*+?|\\^$]")
+LDAP_SYNTAX = re.compile(r"[*()|&\\\x00]")
+XPATH_SYNTAX = re.compile(r"['\"\[\]|()]")
+# The file the XXE probe among the attack strings names, and a line only that file holds.
+XXE_CANARY = "root:x:0:0"
 INTERNAL_HOST = re.compile(r"^(localhost|127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|::1$|\[::1\]|metadata)", re.I)
 
 
@@ -118,15 +139,28 @@ def importing():
     return False
 
 
-def compiled_by_target():
-    """True when the code under test itself called eval, exec or compile: the first frame past
-    the oracle's own is the target's. Parsing (ast.parse, ast.literal_eval) builds a tree and runs
-    nothing, and libraries compile code they generate (SQLAlchemy, dataclasses) from names that
-    may match an input's words: neither is an evaluation of the input."""
+def called_by_target(skip=lambda code: False):
+    """True when the code under test itself made the call: the first frame past the harness's own
+    (and past the library wrappers `skip` names) is the target's. Parsing (ast.parse,
+    ast.literal_eval) builds a tree and runs nothing, and libraries compile code and regexes they
+    generate (SQLAlchemy, dataclasses, Werkzeug) from names that may match an input's words:
+    neither is an evaluation of the input."""
     frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename == __file__:
+    while frame is not None and (frame.f_code.co_filename == __file__ or skip(frame.f_code)):
         frame = frame.f_back
     return frame is not None and frame.f_code.co_filename == TARGET_FILE
+
+
+def ldap_escaped(text):
+    """An LDAP filter value escaped as RFC 4515 asks (what escape_filter_chars produces)."""
+    return "".join("\\%02x" % ord(c) if c in "\\*()\x00" else c for c in text)
+
+
+def socket_getaddrinfo(code):
+    """socket.getaddrinfo, the Python wrapper of the C call that raises the event."""
+    import socket
+
+    return code.co_filename == socket.__file__ and code.co_name == "getaddrinfo"
 
 
 def source_text(source):
@@ -136,8 +170,10 @@ def source_text(source):
 class Oracle:
     """Turns audit events into security events when the input reached them."""
 
-    def __init__(self, args, roles, entry):
+    def __init__(self, args, roles, entry, source=""):
         attacker = [a for a, role in zip(args, roles + ["attacker"] * len(args)) if role != "trusted"]
+        # What the code itself spells out (an allowed host, its own markup) is the developer's choice.
+        self.source = source
         # Whole attacker strings, to recognise an input that is a serialised payload.
         self.texts = [t for t in strings(attacker, []) if t]
         self.taint = fragments(self.texts)
@@ -145,14 +181,25 @@ class Oracle:
         # (the root is no base: it would clear every path).
         self.trusted_dirs = [d for d in (resolve(a) for a, role in zip(args, roles) if role == "trusted" and isinstance(a, str) and a) if d != "/"]
         # A function asked to open a path may open exactly the path it was handed (not one built
-        # from it); a request part has no such right.
-        self.given_paths = {a for a in attacker if isinstance(a, str) and a} if entry == "call" else set()
+        # from it), as may a program the path named on its command line; a request part has no such right.
+        handed = attacker if entry == "call" else (args[0] if entry == "module" and args and isinstance(args[0], list) else [])
+        self.given_paths = {a for a in handed if isinstance(a, str) and a}
         self._decoded = None
         self.events = []
         self.seen = set()
 
     def tainted(self, text):
         return next((t for t in self.taint if t in text), None)
+
+    def carried(self, text, syntax):
+        """A piece of an input with the given syntax (a regex) that reached `text` verbatim: the
+        syntax itself and up to 24 characters around it, so a long input still counts."""
+        for whole in self.texts:
+            for match in syntax.finditer(whole):
+                piece = whole[max(0, match.start() - 24):match.end() + 24]
+                if piece in text or match.group(0) in text and len(match.group(0)) >= 6:
+                    return match.group(0)
+        return None
 
     def tainted_host(self, host):
         """A host the input named: part of an input (a URL's host), or holding one."""
@@ -251,13 +298,15 @@ class Oracle:
             if self.tainted_host(host):
                 self.add("network", "CWE-918", "connects to %r, a host from the input" % (address,))
         elif event == "socket.getaddrinfo":
+            # A lookup the code makes itself inspects a host (to validate it); one a library makes
+            # (urllib, requests, socket.create_connection) comes before a connection.
             host = str(args[0])
-            if self.tainted_host(host) and INTERNAL_HOST.match(host):
+            if not called_by_target(socket_getaddrinfo) and self.tainted_host(host) and INTERNAL_HOST.match(host):
                 self.add("network", "CWE-918", "resolves the internal host %r from the input" % host)
         elif event == "compile":
             source, filename = args[0], args[1]
             # A tree compiles with no file name in the event.
-            if filename in ("<string>", "<unknown>", None) and source is not None and compiled_by_target():
+            if filename in ("<string>", "<unknown>", None) and source is not None and called_by_target():
                 hit = self.tainted(source_text(source)) if isinstance(source, (str, bytes)) else self.tainted_tree(source)
                 if hit is not None:
                     self.add("eval", "CWE-95", "evaluates code built from the input %r" % hit)
@@ -280,6 +329,29 @@ class Oracle:
         elif event == "asc.deserialize":
             if self.payload(args[1] if len(args) > 1 else None):
                 self.add("deserialize", "CWE-502", "%s from the input" % args[0])
+        elif event == "asc.response":
+            self.check_response(*args)
+        elif event == "asc.log":
+            hit = self.carried(str(args[0]), LINE_BREAK)
+            if hit is not None:
+                self.add("log", "CWE-117", "writes a log record with a line break from the input: %r" % clip(str(args[0]), 120))
+        elif event == "asc.regex":
+            pattern = source_text(args[0]) if isinstance(args[0], (str, bytes)) else ""
+            hit = self.tainted(pattern)
+            if hit is not None and REGEX_SYNTAX.search(hit) and re.escape(hit) not in pattern:
+                self.add("regex", "CWE-1333", "compiles a regular expression with syntax from the input %r" % hit)
+        elif event == "asc.ldap":
+            hit = self.tainted(str(args[0]))
+            if hit is not None and LDAP_SYNTAX.search(hit) and ldap_escaped(hit) not in str(args[0]):
+                self.add("ldap", "CWE-90", "runs the LDAP filter %r with syntax from the input %r" % (str(args[0]), hit))
+        elif event == "asc.xpath":
+            hit = self.tainted(str(args[0]))
+            if hit is not None and XPATH_SYNTAX.search(hit):
+                self.add("xpath", "CWE-643", "evaluates the XPath %r with syntax from the input %r" % (str(args[0]), hit))
+        elif event == "asc.xml":
+            data, text = args
+            if self.payload(data) and XXE_CANARY in text and not any(XXE_CANARY in t for t in self.texts):
+                self.add("xxe", "CWE-611", "an XML document from the input made the parser read a local file through an external entity")
         elif event == "ctypes.dlopen":
             # Libraries call native code with input all the time (pycryptodome does): only an
             # input-chosen library is a finding.
@@ -287,6 +359,21 @@ class Oracle:
             hit = self.tainted(name)
             if hit is not None and (name == hit or name.startswith(hit)):
                 self.add("library", "CWE-114", "loads the native library %r chosen by the input" % name)
+
+
+    def check_response(self, status, location, mimetype, body):
+        """A Flask response the input shaped: where it redirects, what it reflects. (Headers need
+        no oracle: Werkzeug refuses a line break in a header value.)"""
+        if 300 <= status < 400 and location:
+            from urllib.parse import urlsplit
+
+            host = (urlsplit(location.replace("\\", "/")).hostname or "").lower()
+            if host and host != "localhost" and self.tainted_host(host) and host not in self.source.lower():
+                self.add("redirect", "CWE-601", "redirects to %r, a host from the input" % location)
+        if mimetype == "text/html":
+            hit = self.carried(body, MARKUP)
+            if hit is not None and EXECUTABLE_MARKUP.search(hit) and hit not in self.source:
+                self.add("xss", "CWE-79", "an HTML response carries markup from the input unescaped: %r" % hit)
 
 
 def watch_libraries(code):
@@ -310,6 +397,32 @@ def watch_libraries(code):
         yaml.load = load
         if hasattr(yaml, "unsafe_load"):
             yaml.unsafe_load = audited(yaml.unsafe_load, "asc.deserialize", "yaml.unsafe_load")
+    if "logging" in code or "logger" in code:
+        watch_logging()
+    if "re." in code:
+        original_compile_re = re._compile
+        library = os.path.dirname(re.__file__)
+
+        def compile_re(pattern, flags):
+            if called_by_target(lambda code: code.co_filename.startswith(library)):
+                sys.audit("asc.regex", pattern)
+            return original_compile_re(pattern, flags)
+
+        re._compile = compile_re
+    ldap3 = optional_import("ldap3") if "ldap3" in code else None
+    if ldap3 is not None:
+        ldap3.Connection.search = audited_at(ldap3.Connection.search, "asc.ldap", 2, "search_filter")
+    ldap = optional_import("ldap") if "ldap" in code else None
+    if ldap is not None and hasattr(ldap, "ldapobject"):
+        # search, search_s and search_st all go through search_ext (base, scope, filterstr).
+        ldap.ldapobject.SimpleLDAPObject.search_ext = audited_at(ldap.ldapobject.SimpleLDAPObject.search_ext, "asc.ldap", 3, "filterstr")
+    if "xml" in code:
+        watch_xml()
+    for name in DB_DRIVERS:
+        if name in code:
+            driver = optional_import(DB_DRIVERS[name])
+            if driver is not None:
+                driver.connect = stand_in_connect(DB_DRIVERS[name])
     sqlite3 = optional_import("sqlite3") if "sqlite3" in code else None
     if sqlite3 is not None:
         sqlite3.connect = audited_sqlite_connect(sqlite3)
@@ -322,6 +435,172 @@ def watch_libraries(code):
             return original_compile(self, source, *args, **kwargs)
 
         jinja2.Environment.compile = compile_template
+
+
+# Database drivers whose servers the sandbox cannot reach (module as imported -> its connect).
+DB_DRIVERS = {"MySQLdb": "MySQLdb", "pymysql": "pymysql", "psycopg2": "psycopg2", "mysql": "mysql.connector"}
+
+
+class StandInCursor:
+    """A cursor with no server behind it: every statement is reported as the SQL the code runs,
+    and every query returns no rows."""
+
+    rowcount = 0
+    lastrowid = None
+    description = None
+
+    def execute(self, sql, *args, **kwargs):
+        sys.audit("asc.sql", sql.decode("latin-1") if isinstance(sql, bytes) else str(sql))
+        return 0
+
+    def executemany(self, sql, *args, **kwargs):
+        return self.execute(sql)
+
+    def fetchone(self):
+        return None
+
+    def fetchall(self):
+        return []
+
+    def fetchmany(self, *args, **kwargs):
+        return []
+
+    def close(self):
+        pass
+
+    def __iter__(self):
+        return iter(())
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+class StandInConnection:
+    """What a driver's connect returns in the sandbox: no network, so no server; its cursors
+    report their SQL to the oracle."""
+
+    autocommit = True
+
+    def cursor(self, *args, **kwargs):
+        return StandInCursor()
+
+    def commit(self):
+        pass
+
+    def rollback(self):
+        pass
+
+    def close(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def stand_in_connect(driver):
+    def connect(*args, **kwargs):
+        return StandInConnection()
+
+    connect.__qualname__ = "%s.connect" % driver
+    return connect
+
+
+def watch_logging():
+    """Log records as they are written: a handler's formatter sees the message after every filter
+    (a sanitising filter, a JSON formatter that escapes is no injection); a record no handler
+    takes goes to logging's last resort as its bare message."""
+    import logging
+
+    original_format = logging.Formatter.format
+
+    def format_record(self, record):
+        text = original_format(self, record)
+        sys.audit("asc.log", text)
+        return text
+
+    logging.Formatter.format = format_record
+    original_call_handlers = logging.Logger.callHandlers
+
+    def call_handlers(self, record):
+        logger, handled = self, False
+        while logger is not None and not handled:
+            handled = bool(logger.handlers)
+            logger = logger.parent if logger.propagate else None
+        if not handled:
+            try:
+                sys.audit("asc.log", record.getMessage())
+            except Exception:  # noqa: BLE001 - a record that cannot format is the logger's to report
+                pass
+        return original_call_handlers(self, record)
+
+    logging.Logger.callHandlers = call_handlers
+    # Records below WARNING count too: production loggers often run at INFO.
+    logging.getLogger().setLevel(logging.DEBUG)
+
+
+def audited_at(function, event, position, keyword):
+    """Wraps a method so each call raises `event` with its argument at `position` (self is 0), or
+    given as `keyword`."""
+
+    def wrapper(*args, **kwargs):
+        value = args[position] if len(args) > position else kwargs.get(keyword)
+        if value is not None:
+            sys.audit(event, value)
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+def watch_xml():
+    """XML parsers: what a document from the input made them read (external entities), and the
+    XPath and ElementPath queries the code builds."""
+    etree = optional_import("lxml.etree")
+    if etree is not None:
+        for name in ("fromstring", "XML", "parse"):
+            setattr(etree, name, parsed_xml(getattr(etree, name)))
+        class XPath(etree.XPath):
+            """A subclass, so code that subclasses XPath (cssselect) still can."""
+
+            def __init__(self, path, *args, **kwargs):
+                sys.audit("asc.xpath", path)
+                super().__init__(path, *args, **kwargs)
+
+        etree.XPath = XPath
+    import xml.dom.minidom
+    import xml.etree.ElementPath
+    import xml.etree.ElementTree
+
+    for module, name in ((xml.dom.minidom, "parseString"), (xml.etree.ElementTree, "fromstring"), (xml.etree.ElementTree, "XML")):
+        setattr(module, name, parsed_xml(getattr(module, name)))
+    for name in ("find", "findall", "findtext", "iterfind"):
+        setattr(xml.etree.ElementPath, name, audited_at(getattr(xml.etree.ElementPath, name), "asc.xpath", 1, "path"))
+
+
+def parsed_xml(parse):
+    """A parser entry point that reports the document it was given and the text it produced."""
+
+    def wrapper(source, *args, **kwargs):
+        result = parse(source, *args, **kwargs)
+        try:
+            sys.audit("asc.xml", source, xml_text(result))
+        except Exception:  # noqa: BLE001 - an oracle must never change the outcome
+            pass
+        return result
+
+    return wrapper
+
+
+def xml_text(node):
+    if hasattr(node, "toxml"):
+        return node.toxml()
+    root = node.getroot() if hasattr(node, "getroot") else node
+    return "".join(root.itertext()) if hasattr(root, "itertext") else ""
 
 
 def audited_sqlite_connect(sqlite3):
@@ -370,8 +649,10 @@ def audited(function, event, detail):
 
 
 def optional_import(name):
+    import importlib
+
     try:
-        return __import__(name)
+        return importlib.import_module(name)
     except ImportError:
         return None
 
@@ -443,8 +724,60 @@ def call_route(app, client, endpoint, params, args):
     for key, value in cookies.items():
         client.set_cookie(key, as_text(value))
     response = client.open(path, **kwargs)
-    body = response.get_data()[:200].decode("utf-8", "replace")
-    return "%s %s" % (response.status_code, body)
+    body = response.get_data()[:RESPONSE_READ].decode("utf-8", "replace")
+    sys.audit("asc.response", response.status_code, response.headers.get("Location"), response.mimetype, body)
+    return "%s %s" % (response.status_code, body[:200])
+
+
+LOGGER_NAMES = re.compile(r"^(logger|log|_logger|_log)$", re.I)
+CONNECTION_NAMES = re.compile(r"^(conn|connection|con)$", re.I)
+CURSOR_NAMES = re.compile(r"^(cursor|cur)$", re.I)
+
+
+def live_object(name, value):
+    """What a trusted parameter that names a live object stands for, when the input holds plain
+    data in its place: a logger, or a SQLite connection or cursor (in memory, audited), so
+    functions that take one run for real."""
+    if not isinstance(value, (str, bytes, int, float, type(None))):
+        return value
+    if LOGGER_NAMES.match(name):
+        import logging
+
+        return logging.getLogger("target")
+    if CONNECTION_NAMES.match(name) or CURSOR_NAMES.match(name):
+        import sqlite3
+
+        connection = audited_sqlite_connect(sqlite3)(":memory:")
+        return connection.cursor() if CURSOR_NAMES.match(name) else connection
+    return value
+
+
+def line_tracer(reached):
+    """Records the lines of the code under test an input reaches (library frames are not traced)."""
+
+    def local(frame, event, _arg):
+        if event == "line":
+            reached.add(frame.f_lineno)
+        return local
+
+    def enter(frame, _event, _arg):
+        return local if frame.f_code.co_filename == TARGET_FILE else None
+
+    return enter
+
+
+def coverable_lines(code):
+    """The lines of a code object and the code nested in it that can run, less their def lines."""
+    lines = set()
+    stack = [code]
+    while stack:
+        current = stack.pop()
+        if current.co_filename != TARGET_FILE:
+            continue
+        first = current.co_firstlineno if current.co_name != "<module>" else None
+        lines.update(line for _, _, line in current.co_lines() if line is not None and line != first)
+        stack.extend(c for c in current.co_consts if hasattr(c, "co_lines"))
+    return sorted(lines)
 
 
 # ---- the child: one input ----
@@ -457,11 +790,20 @@ def run_child(call, item, index, report, batch, source_lines):
     except Exception as exc:  # noqa: BLE001 - a value the harness cannot build is no crash of the target
         report({"i": index, "unbuildable": "%s: %s" % (type(exc).__name__, exc)})
         os._exit(0)
-    oracle = Oracle(args, list(batch.get("roles") or []), batch["entry"])
+    roles = list(batch.get("roles") or [])
+    oracle = Oracle(args, roles, batch["entry"], batch["code"])
+    args = [live_object(name, value) if role == "trusted" else value for name, role, value in zip(batch["params"] + [""] * len(args), roles + ["attacker"] * len(args), args)]
     sys.addaudithook(oracle.hook)
+    reached = set()
+    if batch.get("coverage") is True:
+        sys.settrace(line_tracer(reached))
     try:
         result = call(args)
         outcome = {"status": "ok", "returned": clip(repr(result), limit)}
+    except SystemExit as exc:
+        # A program that exits says so on purpose: with success, or rejecting its input.
+        failed = exc.code not in (None, 0)
+        outcome = {"status": "rejected", "exceptionType": "SystemExit", "message": clip(str(exc.code), limit), "line": None} if failed else {"status": "ok", "returned": "None"}
     except BaseException as exc:  # noqa: BLE001 - every exception is an outcome to report
         if isinstance(exc, OSError) and exc.filename is not None:
             # A traversal that fails (a missing directory on the way) is still an attempt; no
@@ -477,7 +819,10 @@ def run_child(call, item, index, report, batch, source_lines):
         }
     if os.getpid() != me:
         os._exit(0)  # a process the input forked: only the input's own process reports
+    sys.settrace(None)
     outcome["events"] = oracle.events
+    if reached:
+        outcome["lines"] = sorted(reached)[:MAX_LINES]
     report({"i": index, "outcome": outcome})
     os._exit(0)
 
@@ -538,13 +883,175 @@ def run_input(call, item, index, report, batch, memory_cap, source_lines, comman
     report({"i": index, "end": end})
 
 
+class Stub:
+    """Stands in for whatever a module the sandbox lacks provides: every attribute, call, item,
+    iteration and context answers, so the code that imports it still runs (its results are
+    stubs, never data)."""
+
+    def __init__(self, name):
+        object.__setattr__(self, "_asc_name", name)
+
+    def __getattr__(self, attr):
+        if attr.startswith("__") and attr.endswith("__"):
+            raise AttributeError(attr)
+        return Stub("%s.%s" % (self._asc_name, attr))
+
+    def __setattr__(self, attr, value):
+        pass
+
+    def __call__(self, *args, **kwargs):
+        return Stub(self._asc_name + "()")
+
+    def __getitem__(self, key):
+        return Stub("%s[%r]" % (self._asc_name, key))
+
+    def __setitem__(self, key, value):
+        pass
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self):
+        return 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __repr__(self):
+        return "<stub %s>" % self._asc_name
+
+    def __mro_entries__(self, bases):
+        return (StubBase,)
+
+
+class StubBase:
+    """What a class deriving from a stubbed class derives from instead."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __getattr__(self, attr):
+        if attr.startswith("__") and attr.endswith("__"):
+            raise AttributeError(attr)
+        return Stub("%s.%s" % (type(self).__name__, attr))
+
+
+class StubFinder:
+    """Last on the import path: a module the code under test imports itself and that no other
+    finder has becomes a stub module, recorded by name. Imports made by libraries (their optional
+    dependencies) still fail as they would anywhere."""
+
+    def __init__(self):
+        self.stubbed = []
+        # Imports the code guards itself (try: import ujson / except ImportError: import json).
+        self.optional = set()
+
+    def find_spec(self, name, path=None, target=None):
+        import importlib.util
+
+        top = name.partition(".")[0]
+        # A missing name of a real package (from json import nothing) stays an ImportError.
+        if not imported_by_target() or ("." in name and top not in self.stubbed) or top in self.optional:
+            return None
+        if top not in self.stubbed:
+            self.stubbed.append(top)
+        return importlib.util.spec_from_loader(name, self, is_package=True)
+
+    def create_module(self, spec):
+        import types
+
+        class StubModule(types.ModuleType):
+            def __getattr__(self, attr):
+                if attr.startswith("__") and attr.endswith("__"):
+                    raise AttributeError(attr)
+                return Stub("%s.%s" % (self.__name__, attr))
+
+        module = StubModule(spec.name)
+        module.__path__ = []
+        return module
+
+    def exec_module(self, module):
+        pass
+
+
+IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+
+
+def guarded_imports(tree):
+    """Top-level names of modules imported inside a try whose handlers catch a failed import: the
+    code has a fallback, which a stub would take away."""
+    import ast
+
+    names = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Try):
+            continue
+        caught = set()
+        for handler in node.handlers:
+            kinds = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            caught.update("BaseException" if k is None else getattr(k, "id", getattr(k, "attr", "")) for k in kinds)
+        if not caught & IMPORT_ERRORS:
+            continue
+        for inner in (n for statement in node.body for n in ast.walk(statement)):
+            if isinstance(inner, ast.Import):
+                names.update(alias.name.partition(".")[0] for alias in inner.names)
+            elif isinstance(inner, ast.ImportFrom) and inner.module and inner.level == 0:
+                names.add(inner.module.partition(".")[0])
+    return names
+
+
+def imported_by_target():
+    """True when the import statement being served is in the code under test."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name == TARGET_FILE:
+            return True
+        if name != __file__ and "importlib" not in name:
+            return False
+        frame = frame.f_back
+    return False
+
+
+STUBS = StubFinder()
+
+
+def target_namespace(name):
+    return {"__name__": name, "__file__": os.path.join(WORK_DIR, TARGET_FILE), "__builtins__": __builtins__}
+
+
+def run_module(compiled, args):
+    """A script run as a program: its input arrives as command-line arguments and stdin."""
+    import io
+
+    argv, stdin = (list(args) + [[], ""])[:2]
+    sys.argv = [TARGET_FILE] + [as_text(a) or "" for a in (argv if isinstance(argv, list) else [argv])]
+    sys.stdin = io.StringIO(as_text(stdin) or "")
+    exec(compiled, target_namespace("__main__"))
+    return None
+
+
 def load_target(batch):
-    """Runs the module and returns the callable for one input's args, or raises with a reason."""
+    """Runs the module and returns the callable for one input's args and the code object of what
+    it runs (for coverage), or raises with a reason."""
     code = batch["code"]
     watch_libraries(code)
-    namespace = {"__name__": "target"}
-    exec(compile(code, TARGET_FILE, "exec"), namespace)
+    import ast
+
+    STUBS.optional = guarded_imports(ast.parse(code))
+    sys.meta_path.append(STUBS)
+    compiled = compile(code, TARGET_FILE, "exec")
     name = batch["function"]
+    if batch["entry"] == "module":
+        # The program runs once per input; its imports are loaded here, once.
+        imports = [node for node in ast.parse(code).body if isinstance(node, (ast.Import, ast.ImportFrom))]
+        exec(compile(ast.Module(body=imports, type_ignores=[]), TARGET_FILE, "exec"), target_namespace("target"))
+        return (lambda args: run_module(compiled, args)), compiled
+    namespace = target_namespace("target")
+    exec(compiled, namespace)
     if batch["entry"] == "route":
         app = find_flask_app(namespace)
         if app is None:
@@ -552,11 +1059,21 @@ def load_target(batch):
         app.config.update(TESTING=True, PROPAGATE_EXCEPTIONS=True)
         params = batch["params"]
         client = app.test_client()  # created once: each forked child gets its own copy
-        return lambda args: call_route(app, client, name, params, args)
+        view = app.view_functions.get(name)
+        return (lambda args: call_route(app, client, name, params, args)), getattr(view, "__code__", None)
+    owner, _, method = name.rpartition(".")
+    if owner:
+        # A method of a class that needs no arguments to build: one instance per input.
+        cls = namespace.get(owner)
+        if not isinstance(cls, type):
+            raise LookupError("no class named %r in the code" % owner)
+        if not callable(getattr(cls, method, None)):
+            raise LookupError("class %r has no method %r" % (owner, method))
+        return (lambda args: getattr(cls(), method)(*args)), getattr(getattr(cls, method), "__code__", None)
     func = namespace.get(name)
     if not callable(func):
         raise LookupError("no function named %r in the code" % name)
-    return lambda args: func(*args)
+    return (lambda args: func(*args)), getattr(func, "__code__", None)
 
 
 def runner_main(batch, nonce, commands, results):
@@ -568,7 +1085,7 @@ def runner_main(batch, nonce, commands, results):
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)  # module-level prints go nowhere; stdout is the supervisor's alone
     try:
-        call = load_target(batch)
+        call, target_code = load_target(batch)
     except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt at import too
         report({"loadError": "%s: %s" % (type(exc).__name__, exc)})
         os._exit(0)
@@ -580,7 +1097,7 @@ def runner_main(batch, nonce, commands, results):
     # fails with MemoryError in the child long before the container's cgroup limit is reached.
     with open("/proc/self/statm") as statm:
         memory_cap = int(statm.read().split()[0]) * resource.getpagesize() + int(batch["childMemoryHeadroom"])
-    report({"loaded": True})
+    report({"loaded": True, "coverable": coverable_lines(target_code)[:MAX_LINES] if target_code is not None else []})
     pending = b""
     while True:
         chunk = os.read(commands, 4096)
@@ -597,7 +1114,7 @@ def runner_main(batch, nonce, commands, results):
 
 MAX_MESSAGE_BYTES = 256 * 1024
 STATUSES_FROM_CHILD = {"ok", "rejected", "exception"}
-EVENT_KINDS = {"shell", "process", "argument", "path", "network", "eval", "template", "sql", "deserialize", "library"}
+EVENT_KINDS = {"shell", "process", "argument", "path", "network", "eval", "template", "sql", "deserialize", "library", "redirect", "xss", "log", "regex", "ldap", "xpath", "xxe"}
 CWE = re.compile(r"^CWE-\d{1,6}$")
 
 
@@ -628,6 +1145,7 @@ class Runner:
         self.skipping = False
         self.closed = False
         self.exit_status = None
+        self.coverable = []
 
     def alive(self):
         if self.exit_status is None:
@@ -711,13 +1229,40 @@ def clean_events(raw):
     return events
 
 
+def stand_ins(code):
+    """The modules the code imports that run as stand-ins: those the sandbox lacks (recording
+    stubs) and the database drivers whose connections are replaced. Worked out here from the
+    source, never from what the code under test reports, and without running any of it."""
+    import ast
+    import importlib.util
+
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    imported = []
+    for node in ast.walk(tree):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 else []
+        imported += [n.partition(".")[0] for n in names if n.partition(".")[0] not in imported]
+    guarded = guarded_imports(tree)
+    missing = [n for n in imported if n not in guarded and n not in DB_DRIVERS and importlib.util.find_spec(n) is None]
+    return (missing + [n for n in imported if n in DB_DRIVERS])[:20]
+
+
+def line_numbers(raw):
+    """Line numbers as the code reported them: whole, positive, sorted, at most MAX_LINES."""
+    if not isinstance(raw, list):
+        return []
+    return sorted({n for n in raw if isinstance(n, int) and not isinstance(n, bool) and 0 < n < 10**7})[:MAX_LINES]
+
+
 def clean_outcome(raw, limit):
     """The child's account of its input, rebuilt from the fields it may set; None when malformed."""
     if not isinstance(raw, dict) or raw.get("status") not in STATUSES_FROM_CHILD:
         return None
     if raw["status"] == "ok":
         returned = text(raw.get("returned"), limit)
-        return None if returned is None else {"status": "ok", "returned": returned, "events": clean_events(raw.get("events"))}
+        return None if returned is None else {"status": "ok", "returned": returned, "events": clean_events(raw.get("events")), "lines": line_numbers(raw.get("lines"))}
     line = raw.get("line")
     return {
         "status": raw["status"],
@@ -725,6 +1270,7 @@ def clean_outcome(raw, limit):
         "message": text(raw.get("message"), limit) or "",
         "line": line if isinstance(line, int) and not isinstance(line, bool) and 0 < line < 10**7 else None,
         "events": clean_events(raw.get("events")),
+        "lines": line_numbers(raw.get("lines")),
     }
 
 
@@ -799,6 +1345,7 @@ def start_runner(batch, nonce):
     while True:
         for message in runner.messages(min(0.05, due - time.monotonic())):
             if message.get("loaded") is True:
+                runner.coverable = line_numbers(message.get("coverable"))
                 return runner, None
             if isinstance(message.get("loadError"), str):
                 return runner, "the code failed to load: %s" % clip(message["loadError"], limit)
@@ -854,6 +1401,8 @@ def supervise(batch):
                     emit({"fatal": problem})
                     kill_strays(set())
                     return
+                if starts == 1:
+                    emit({"loaded": {"stubbed": stand_ins(batch["code"]), "coverable": runner.coverable}})
         if stopped is not None:
             emit({"id": item["id"], "status": "not-run", "reason": stopped, "events": []})
             emitted += 1

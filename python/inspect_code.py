@@ -1,5 +1,6 @@
-"""Reads Python source on stdin; prints JSON: its syntax error, if any, and its top-level
-functions with their parameters and decorators. For a Flask route handler the parameters are
+"""Reads Python source on stdin; prints JSON: its syntax error, if any, its top-level functions
+(and the public methods of classes built without arguments, as "Class.method") with their
+parameters and decorators, and whether the module runs code of its own as a program. For a Flask route handler the parameters are
 the request parts it reads ("args.q", "form.user", "headers.X-Token", "cookies.s", "path.id",
 "json", "data"), which the fuzz harness fills through Flask's test client. Used by the
 analysis worker; it never runs the code."""
@@ -93,14 +94,80 @@ def request_parts(fn):
     return parts
 
 
-def route_params(fn, rule):
+def called_helpers(fn, helpers, depth=2):
+    """The module's own functions that `fn` calls, and theirs, `depth` calls deep."""
+    found = []
+    frontier = [fn]
+    for _ in range(depth):
+        called = []
+        for node in (n for f in frontier for n in ast.walk(f)):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                helper = helpers.get(node.func.id)
+                if helper is not None and helper is not fn and helper not in found:
+                    found.append(helper)
+                    called.append(helper)
+        frontier = called
+    return found
+
+
+# A handler that reads nothing we can name (it may read the request in ways we do not follow)
+# is still requested, with a query parameter and a JSON body.
+PROBE_PARTS = ["args.q", "json"]
+
+
+def route_params(fn, rule, helpers):
     params = []
     for converter, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", rule):
         params.append({"name": "path.%s" % name, "annotation": CONVERTER_TYPES.get(converter), "defaultRepr": None, "kind": "positional"})
-    for part in request_parts(fn):
+    # Handlers often read the request in helpers they call.
+    parts = request_parts(fn)
+    for helper in called_helpers(fn, helpers):
+        parts += [p for p in request_parts(helper) if p not in parts]
+    if not params and not parts:
+        parts = PROBE_PARTS
+    for part in parts:
         annotation = "dict" if part == "json" else "bytes" if part == "data" else "str"
         params.append({"name": part, "annotation": annotation, "defaultRepr": None, "kind": "positional"})
     return params
+
+
+def constructible(cls):
+    """A class the harness can build with no arguments: no bases but object, no decorator (a
+    dataclass takes its fields), and an __init__ (if any) whose parameters all have defaults."""
+    if any(not (isinstance(b, ast.Name) and b.id == "object") for b in cls.bases) or cls.keywords or cls.decorator_list:
+        return False
+    init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+    if init is None:
+        return True
+    args = init.args
+    required = len(args.posonlyargs + args.args) - 1 - len(args.defaults)
+    return required <= 0 and all(d is not None for d in args.kw_defaults)
+
+
+def methods(cls):
+    """Public plain methods of a constructible class, as "Class.method" without self."""
+    out = []
+    if not constructible(cls):
+        return out
+    for node in cls.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_") and not node.decorator_list:
+            params = params_of(node)[1:]
+            out.append({"name": "%s.%s" % (cls.name, node.name), "line": node.lineno, "params": params, "decorators": [], "route": None})
+    return out
+
+
+DECLARATIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign, ast.Pass)
+
+
+def module_code(tree):
+    """True when the module does more than declare: statements that run as a program."""
+    for node in tree.body:
+        if isinstance(node, DECLARATIONS):
+            continue
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # a docstring
+        return True
+    return False
 
 
 def main():
@@ -108,10 +175,14 @@ def main():
     try:
         tree = ast.parse(source, filename="input.py")
     except SyntaxError as exc:
-        print(json.dumps({"syntaxError": {"line": exc.lineno, "message": exc.msg}, "functions": []}))
+        print(json.dumps({"syntaxError": {"line": exc.lineno, "message": exc.msg}, "functions": [], "moduleCode": False}))
         return
+    helpers = {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     functions = []
     for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            functions.extend(methods(node))
+            continue
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         rule = route_rule(node)
@@ -119,12 +190,12 @@ def main():
             {
                 "name": node.name,
                 "line": node.lineno,
-                "params": route_params(node, rule) if rule is not None else params_of(node),
+                "params": route_params(node, rule, helpers) if rule is not None else params_of(node),
                 "decorators": [ast.unparse(d) for d in node.decorator_list],
                 "route": {"rule": rule} if rule is not None else None,
             }
         )
-    print(json.dumps({"syntaxError": None, "functions": functions}))
+    print(json.dumps({"syntaxError": None, "functions": functions, "moduleCode": module_code(tree)}))
 
 
 if __name__ == "__main__":

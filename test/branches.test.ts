@@ -52,9 +52,10 @@ describe('branches of the hardening loop', () => {
     // The sandbox activity's timeout is derived from each batch's size and per-input limit.
     const history = await suite.stack.testEnv.client.workflow.getHandle(id).fetchHistory();
     const batches = (history.events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes?.activityType?.name === 'runFuzzBatch' ? [e.activityTaskScheduledEventAttributes] : []));
-    assert.equal(batches.length, 2, '32 inputs fit one batch; one pass and one re-check');
-    const timeout = batches[0]?.startToCloseTimeout;
-    assert.equal(Number(timeout?.seconds ?? 0) * 1000 + Math.round((timeout?.nanos ?? 0) / 1e6), sandboxActivityTimeoutMs(32, 2_000));
+    assert.equal(batches.length, 4, 'three coverage-guided rounds (12, 10 and 10 inputs), then one re-check of all 32');
+    const timeoutMs = (batch: (typeof batches)[number] | undefined) => Number(batch?.startToCloseTimeout?.seconds ?? 0) * 1000 + Math.round((batch?.startToCloseTimeout?.nanos ?? 0) / 1e6);
+    assert.equal(timeoutMs(batches[0]), sandboxActivityTimeoutMs(12, 2_000));
+    assert.equal(timeoutMs(batches[3]), sandboxActivityTimeoutMs(32, 2_000));
   });
 
   it('static rounds run out: the last repair is re-checked and its findings stay', async () => {
@@ -122,11 +123,12 @@ describe('branches of the hardening loop', () => {
   });
 
   it('code with nothing to call cannot be verified', async () => {
-    const result = await harden({ code: 'import os\n\nprint(sorted(os.listdir(".")))\n', source: 'script.py', llm: null, fuzz: { mutations: 10 } }, 'branch-nothing-to-call');
+    const result = await harden({ code: 'class Reader:\n    def __init__(self, stream):\n        self.stream = stream\n', source: 'reader.py', llm: null, fuzz: { mutations: 10 } }, 'branch-nothing-to-call');
     assert.equal(result.verdict, 'could-not-verify');
     assert.equal(result.fuzz.target, null);
-    assert.equal(result.fuzz.skippedReason, 'the code has no function with parameters to call');
-    assert.ok(result.reasons.includes('fuzzing skipped: the code has no function with parameters to call'), result.reasons.join('; '));
+    const why = 'the code defines no function, route or method of a class built without arguments, and runs no statements of its own: there is nothing to execute';
+    assert.equal(result.fuzz.skippedReason, why);
+    assert.ok(result.reasons.includes(`fuzzing skipped: ${why}`), result.reasons.join('; '));
     assert.ok(!result.steps.some((s) => s.agent === 'sandbox'), 'nothing ran in the sandbox');
   });
 

@@ -86,9 +86,23 @@ describe('type-aware mutation', () => {
     const seeds = [{ id: 's1', args: [words] }];
     const unbounded = deriveInputs(seeds, 150, 1);
     assert.ok(unbounded.some((c) => JSON.stringify(c.args).length > 64 * 1024), 'the unbounded corpus has no large input: the bound would test nothing');
-    const bounded = deriveInputs(seeds, 150, 1, 64 * 1024);
+    const bounded = deriveInputs(seeds, 150, 1, { maxChars: 64 * 1024 });
     assert.ok(bounded.length > 100, `only ${bounded.length} inputs`);
     assert.ok(bounded.every((c) => JSON.stringify(c.args).length <= 64 * 1024));
+  });
+
+  it('derives a later round from the parents given, never repeating an input already run, its ids continuing', () => {
+    const seeds = [{ id: 's1', args: [samples.str] }];
+    const first = deriveInputs(seeds, 50, 7);
+    // A parent of another type than the seed: what derives from it stays an int (but for rare type confusions).
+    const parent = { id: 'm3', args: [{ type: 'int' as const, value: '777' }] };
+    const next = deriveInputs(seeds, 50, 8, { parents: [parent], existing: [...seeds, ...first] });
+    assert.deepEqual(next.map((c) => c.id).slice(0, 2), ['m51', 'm52']);
+    const seen = new Set([...seeds, ...first].map((c) => JSON.stringify(c.args)));
+    assert.ok(next.every((c) => !seen.has(JSON.stringify(c.args))), 'an input already run came back');
+    const fromParent = next.filter((c) => c.args[0]?.type === 'int');
+    assert.ok(fromParent.length >= 28 && fromParent.length <= 45, `${fromParent.length} of 50 from the parent: about three in four expected`);
+    assert.deepEqual(deriveInputs(seeds, 50, 7, { existing: [] }), first, 'without parents or history, the same inputs as ever');
   });
 
   it('ends early on a tiny input space instead of spinning', () => {

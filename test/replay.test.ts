@@ -15,7 +15,9 @@ import { quietBundlerLogger, workflowBundle } from './support/stack.js';
  * test/support/record-histories.ts; v1-*.json were recorded before the search-attributes patch,
  * v2-*.json before the settle-fuzz-batches patch, v3-*.json before requests were resolved at
  * the edge (their inputs carry only the fields given), v4-*.json before finding kinds, parameter
- * roles and Semgrep (finding-kinds, semgrep-analysis), so both sides of each patch replay.
+ * roles and Semgrep (finding-kinds, semgrep-analysis), v5-*.json before every task ran, the
+ * later oracles' dictionary and coverage-guided rounds (every-task-runs, attack-strings,
+ * coverage-guided, string-item-seeds), so both sides of each patch replay.
  * Keep old ones when re-recording.
  */
 const HISTORIES = fileURLToPath(new URL('../../test/histories/', import.meta.url));
@@ -48,7 +50,7 @@ function bundleWithChangedDefaults(workflowsPath: string): Promise<WorkflowBundl
 
 describe('replay of saved histories', () => {
   it('has histories from before each patch and of today', () => {
-    for (const prefix of ['v1-', 'v2-', 'v3-', 'v4-', '']) {
+    for (const prefix of ['v1-', 'v2-', 'v3-', 'v4-', 'v5-', '']) {
       assert.ok(files.some((f) => f.startsWith(prefix) && (prefix !== '' || !/^v\d+-/.test(f))), `no ${prefix || 'current'} history in ${HISTORIES}`);
     }
   });

@@ -15,16 +15,19 @@ const image = process.env.ASC_SANDBOX_IMAGE ?? 'autosafecoder-sandbox:latest';
 const str = (id: string, value: string): FuzzCase => ({ id, args: [{ type: 'str', value }] });
 const withArgs = (id: string, ...args: FuzzValue[]): FuzzCase => ({ id, args });
 
-async function run(code: string, cases: FuzzCase[], options: { timeoutMsPerInput?: number; entry?: 'call' | 'route'; params?: string[]; fn?: string; labels?: Record<string, string> } = {}) {
-  const input = RunBatchInputSchema.parse({ code, function: options.fn ?? 'target', entry: options.entry, params: options.params, cases, timeoutMsPerInput: options.timeoutMsPerInput ?? 1000, label: 'test' });
+async function run(code: string, cases: FuzzCase[], options: { timeoutMsPerInput?: number; entry?: 'call' | 'route' | 'module'; params?: string[]; fn?: string; labels?: Record<string, string>; coverage?: boolean } = {}) {
+  const input = RunBatchInputSchema.parse({ code, function: options.fn ?? 'target', entry: options.entry, params: options.params, cases, timeoutMsPerInput: options.timeoutMsPerInput ?? 1000, label: 'test', coverage: options.coverage });
   const result = await runBatchInContainer(docker, image, input, SANDBOX_LIMITS, { onOutcome: () => undefined, signal: new AbortController().signal, labels: options.labels });
   return { ...result, byId: new Map<string, FuzzOutcome>(result.outcomes.map((o) => [o.id, o.outcome])) };
 }
 
+/** An input's outcome, without the lines it reached (the coverage test looks at those). */
 function outcome(byId: Map<string, FuzzOutcome>, id: string): FuzzOutcome {
   const found = byId.get(id);
   assert.ok(found, `no outcome for ${id}`);
-  return found;
+  const rest = { ...found };
+  delete rest.lines;
+  return rest;
 }
 
 function events(byId: Map<string, FuzzOutcome>, id: string): SecurityEvent[] {
@@ -51,8 +54,11 @@ def target(x):
 
 describe('sandbox: outcomes of each input', () => {
   it('reports ok, crash (with its line), deliberate rejection, exit and printed output', async () => {
-    const { byId, loadError } = await run(BASICS, [str('ok', 'abc'), str('crash', ''), str('reject', 'reject'), str('exit', 'exit'), str('print', 'print')]);
+    const { byId, loadError, coverable } = await run(BASICS, [str('ok', 'abc'), str('crash', ''), str('reject', 'reject'), str('exit', 'exit'), str('print', 'print')], { coverage: true });
     assert.equal(loadError, null);
+    assert.deepEqual(coverable, [5, 6, 7, 8, 9, 10, 11, 12], 'the body of the function under test');
+    assert.deepEqual(byId.get('ok')?.lines, [5, 7, 9, 12], 'the lines each input reached');
+    assert.deepEqual(byId.get('reject')?.lines, [5, 6]);
     assert.deepEqual(outcome(byId, 'ok'), { status: 'ok', returned: '3', events: [] });
     assert.deepEqual(outcome(byId, 'crash'), { status: 'exception', exceptionType: 'ZeroDivisionError', message: 'integer division or modulo by zero', line: 12, events: [] });
     assert.equal(outcome(byId, 'reject').status, 'rejected');
@@ -63,8 +69,8 @@ describe('sandbox: outcomes of each input', () => {
   });
 
   it('reports code that cannot load, and a missing function, marking every input not run', async () => {
-    const broken = await run('import not_a_module\ndef target(x):\n    return x\n', [str('a', 'x')]);
-    assert.match(broken.loadError ?? '', /ModuleNotFoundError: No module named 'not_a_module'/);
+    const broken = await run('from json import no_such_name\ndef target(x):\n    return x\n', [str('a', 'x')]);
+    assert.match(broken.loadError ?? '', /ImportError: cannot import name 'no_such_name'/, 'a module that exists is never replaced by a stub');
     assert.equal(broken.outcomes[0]?.outcome.status, 'not-run');
     const missing = await run('def other(x):\n    return x\n', [str('a', 'x')]);
     assert.match(missing.loadError ?? '', /no function named 'target'/);
@@ -205,6 +211,14 @@ def target(kind, value):
             urllib.request.urlopen("http://10.9.8.7/items/" + value, timeout=1)
         except OSError:
             return "unreachable"
+    elif kind == "lookup":
+        import ipaddress
+        import socket
+        try:
+            address = socket.getaddrinfo(value, 80)[0][4][0]
+        except OSError:
+            return "unresolvable"
+        return ipaddress.ip_address(address).is_global
     elif kind == "readgiven":
         with open(value) as f:
             return f.read(20)
@@ -247,6 +261,8 @@ describe('sandbox: security oracles (audit hooks) flag what the input made the c
       act('readgiven', 'readgiven', '/etc/passwd'),
       act('fetch', 'fetch', 'http://169.254.169.254/latest/meta-data/'),
       act('fetchfixed', 'fetchfixed', 'report'),
+      act('fetchname', 'fetch', 'http://localhost:8080/admin'),
+      act('lookup', 'lookup', 'localhost'),
       act('pickle', 'pickle', '80049505000000000000008c0161942e'),
       act('marshal', 'marshal', 'e901000000'),
       act('yaml', 'yaml', 'a: 1'),
@@ -273,6 +289,8 @@ describe('sandbox: security oracles (audit hooks) flag what the input made the c
     assert.deepEqual(cwes('readgiven'), [], 'a function asked to open a path may open exactly that path');
     assert.deepEqual(cwes('fetch'), ['CWE-918'], 'a URL from the input names the host the code connects to');
     assert.deepEqual(cwes('fetchfixed'), [], 'a host of the code\'s own, with the input in its path, is no SSRF');
+    assert.deepEqual(cwes('fetchname'), ['CWE-918'], 'a library resolving an internal name from the input is about to connect');
+    assert.deepEqual(cwes('lookup'), [], 'the code looking a host up itself (to validate it) connects nowhere');
     assert.deepEqual(cwes('pickle'), ['CWE-502']);
     assert.deepEqual(cwes('marshal'), ['CWE-502']);
     assert.deepEqual(cwes('yaml'), ['CWE-502']);
@@ -321,6 +339,208 @@ describe('sandbox: Flask route handlers run through the test client', () => {
   it('flags path traversal through a route', async () => {
     const { byId } = await run(FLASK_APP, [str('traversal', '../../etc/passwd')], { fn: 'download', entry: 'route', params: ['args.file'] });
     assert.deepEqual(events(byId, 'traversal').map((e) => e.cwe), ['CWE-22']);
+  });
+});
+
+const LATER_ORACLES = `
+import logging
+import re
+import xml.etree.ElementTree as ET
+from lxml import etree
+
+log = logging.getLogger("app")
+USERS = ET.fromstring('<users><user name="a"/></users>')
+XXE_DOC = '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r>&e;</r>'
+
+def target(kind, value):
+    if kind == "log":
+        log.info("login by %s", value)
+    elif kind == "safelog":
+        log.info("login by %r", value)
+    elif kind == "jsonlog":
+        import json
+        class JsonFormatter(logging.Formatter):
+            def format(self, record):
+                return json.dumps({"message": record.getMessage()})
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter())
+        audit = logging.getLogger("audit")
+        audit.addHandler(handler)
+        audit.warning("login by %s", value)
+    elif kind == "regex":
+        return re.search(value, "aaaa") is not None
+    elif kind == "saferegex":
+        return re.search(re.escape(value), "aaaa") is not None
+    elif kind == "mysql":
+        import MySQLdb
+        db = MySQLdb.connect(host="db.internal", user="app", passwd="secret", db="app")
+        cursor = db.cursor()
+        cursor.execute("SELECT * FROM users WHERE name = '%s'" % value)
+        return cursor.fetchall()
+    elif kind == "safemysql":
+        import MySQLdb
+        cursor = MySQLdb.connect(host="db.internal").cursor()
+        cursor.execute("SELECT * FROM users WHERE name = %s", (value,))
+        return cursor.fetchall()
+    elif kind == "ldap3":
+        import ldap3
+        conn = ldap3.Connection(ldap3.Server("ldap://10.9.8.7"))
+        conn.search("dc=example,dc=org", "(uid=" + value + ")")
+    elif kind == "safeldap3":
+        import ldap3
+        from ldap3.utils.conv import escape_filter_chars
+        conn = ldap3.Connection(ldap3.Server("ldap://10.9.8.7"))
+        conn.search("dc=example,dc=org", "(uid=" + escape_filter_chars(value) + ")")
+    elif kind == "xpath":
+        return len(USERS.findall("./user[@name='" + value + "']"))
+    elif kind == "safexpath":
+        return etree.XPath("//user[@name=$name]")(etree.fromstring('<users><user name="a"/></users>'), name=value)
+    elif kind == "xxe":
+        return etree.fromstring(value).text
+    elif kind == "safexxe":
+        return etree.fromstring(value, etree.XMLParser(resolve_entities=False, no_network=True)).text
+`;
+
+const WEB_ORACLES = `
+from flask import Flask, request, redirect, make_response
+from markupsafe import escape
+from urllib.parse import urlparse
+
+app = Flask(__name__)
+
+@app.route('/search')
+def search():
+    return 'Results for ' + request.args.get('q', '')
+
+@app.route('/safesearch')
+def safesearch():
+    return 'Results for ' + escape(request.args.get('q', ''))
+
+@app.route('/api')
+def api():
+    return {'query': request.args.get('q', '')}
+
+@app.route('/go')
+def go():
+    return redirect(request.args.get('q', '/'))
+
+@app.route('/safego')
+def safego():
+    target = request.args.get('q', '/')
+    if urlparse(target).hostname not in (None, 'example.com'):
+        return redirect('/')
+    return redirect(target)
+`;
+
+describe('sandbox: oracles for injection into logs, regexes, LDAP, XPath, XML and web responses', () => {
+  it('flags each weakness the input reaches, and stays quiet where the code escapes or validates', async () => {
+    const xxe = '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r>&e;</r>';
+    const { byId, stubbed } = await run(LATER_ORACLES, [
+      act('log', 'log', 'bob\nINFO admin logged in'),
+      act('log-benign', 'log', 'bob'),
+      act('safelog', 'safelog', 'bob\nINFO admin logged in'),
+      act('regex', 'regex', '(a+)+$'),
+      act('regex-benign', 'regex', 'aa'),
+      act('saferegex', 'saferegex', '(a+)+$'),
+      act('saferegex-backslash', 'saferegex', 'alice\\'),
+      act('jsonlog', 'jsonlog', 'bob\nINFO admin logged in'),
+      act('mysql', 'mysql', "x' OR '1'='1"),
+      act('safemysql', 'safemysql', "x' OR '1'='1"),
+      act('safeldap3-backslash', 'safeldap3', 'alice\\'),
+      act('ldap3', 'ldap3', '*)(uid=*))(|(uid=*'),
+      act('safeldap3', 'safeldap3', '*)(uid=*))(|(uid=*'),
+      act('xpath', 'xpath', "' or '1'='1"),
+      act('xpath-benign', 'xpath', 'a'),
+      act('safexpath', 'safexpath', "' or '1'='1"),
+      act('xxe', 'xxe', xxe),
+      act('xxe-benign', 'xxe', '<r>root:x:0:0 is just text</r>'),
+      act('safexxe', 'safexxe', xxe),
+    ]);
+    const cwes = (id: string) => events(byId, id).map((e) => e.cwe);
+    assert.deepEqual(cwes('log'), ['CWE-117'], 'a line break from the input forges a log record');
+    assert.deepEqual(cwes('log-benign'), []);
+    assert.deepEqual(cwes('safelog'), [], 'repr() escapes the line break');
+    assert.deepEqual(cwes('regex'), ['CWE-1333']);
+    assert.deepEqual(cwes('regex-benign'), [], 'plain text used as a pattern carries no regex syntax');
+    assert.deepEqual(cwes('saferegex'), []);
+    assert.deepEqual(cwes('saferegex-backslash'), [], 'an escaped backslash is a literal one');
+    assert.deepEqual(cwes('jsonlog'), [], 'a formatter that escapes the line break writes one record');
+    assert.deepEqual(cwes('mysql'), ['CWE-89'], 'a MySQL connection with no server behind it still reports its SQL');
+    assert.deepEqual(cwes('safemysql'), []);
+    assert.deepEqual(stubbed, ['MySQLdb'], 'the database connection is a stand-in, and the result says so');
+    assert.deepEqual(cwes('safeldap3-backslash'), [], 'an escaped backslash is a literal one');
+    assert.deepEqual(cwes('ldap3'), ['CWE-90'], 'the filter is recorded before the unreachable server fails');
+    assert.deepEqual(cwes('safeldap3'), []);
+    assert.deepEqual(cwes('xpath'), ['CWE-643']);
+    assert.deepEqual(cwes('xpath-benign'), []);
+    assert.deepEqual(cwes('safexpath'), [], 'an XPath variable is data');
+    assert.deepEqual(cwes('xxe'), ['CWE-611']);
+    assert.match(events(byId, 'xxe')[0]?.detail ?? '', /external entity/);
+    assert.deepEqual(cwes('xxe-benign'), [], 'the file\'s text in the input itself proves nothing');
+    assert.deepEqual(cwes('safexxe'), []);
+  });
+
+  it('flags reflected markup in HTML and redirects to a host from the input, not escaped text, JSON or an allowed host', async () => {
+    const probe = async (fn: string, value: string) => {
+      const { byId } = await run(WEB_ORACLES, [str('probe', value)], { fn, entry: 'route', params: ['args.q'] });
+      return events(byId, 'probe').map((e) => e.cwe);
+    };
+    assert.deepEqual(await probe('search', '<img src=x onerror=alert(1)>'), ['CWE-79']);
+    assert.deepEqual(await probe('search', 'plain words'), []);
+    assert.deepEqual(await probe('search', '<b>bold</b>'), [], 'markup that runs nothing is no script injection');
+    assert.deepEqual(await probe('safesearch', '<img src=x onerror=alert(1)>'), [], 'escaped markup is text');
+    assert.deepEqual(await probe('api', '<img src=x onerror=alert(1)>'), [], 'a JSON response is not rendered as HTML');
+    assert.deepEqual(await probe('go', 'https://evil.example.net/'), ['CWE-601']);
+    assert.deepEqual(await probe('go', '//evil.example.net/'), ['CWE-601'], 'a scheme-relative URL names a host too');
+    assert.deepEqual(await probe('go', '/home'), [], 'a local path is no open redirect');
+    assert.deepEqual(await probe('safego', 'https://evil.example.net/'), []);
+    assert.deepEqual(await probe('safego', 'https://example.com/next'), [], 'a host the code allows by name is its own choice');
+  });
+});
+
+describe('sandbox: code with no function that takes input still runs', () => {
+  it('runs a module as a program with argv and stdin, a method of a class built without arguments, and a parameterless function', async () => {
+    const script = 'import os, sys\nname = sys.argv[1] if len(sys.argv) > 1 else sys.stdin.read()\nos.system("echo " + name)\nif not name:\n    sys.exit(2)\n';
+    const list = (...items: string[]): FuzzValue => ({ type: 'list', items: items.map((value) => ({ type: 'str', value })) });
+    const text = (value: string): FuzzValue => ({ type: 'str', value });
+    const program = await run(script, [withArgs('argv', list('x; id'), text('')), withArgs('stdin', list(), text('y; id')), withArgs('benign', list('hello'), text('')), withArgs('empty', list(), text(''))], { fn: '<module>', entry: 'module', params: ['argv', 'stdin'] });
+    assert.equal(program.loadError, null);
+    assert.deepEqual(events(program.byId, 'argv').map((e) => e.cwe), ['CWE-78'], 'input through argv');
+    assert.deepEqual(events(program.byId, 'stdin').map((e) => e.cwe), ['CWE-78'], 'input through stdin');
+    assert.deepEqual(outcome(program.byId, 'benign'), { status: 'ok', returned: 'None', events: [], output: { bytes: 6, head: 'hello\n', truncated: false } });
+    assert.equal(outcome(program.byId, 'empty').status, 'rejected', 'a program that exits with an error code rejects its input on purpose');
+    const reader = await run('import sys\nwith open(sys.argv[1]) as f:\n    print(f.read(10))\n', [withArgs('given', list('/etc/passwd'), text(''))], { fn: '<module>', entry: 'module', params: ['argv', 'stdin'] });
+    assert.deepEqual(events(reader.byId, 'given'), [], 'a program may open the file its command line names');
+
+    const method = await run('import os\nclass Manager:\n    def create_dir(self, username):\n        os.makedirs(os.path.join("/tmp", "users", username))\n', [str('traversal', '../../etc/cron.d'), str('benign', 'bob')], { fn: 'Manager.create_dir' });
+    assert.deepEqual(events(method.byId, 'traversal').map((e) => e.cwe), ['CWE-22']);
+    assert.equal(outcome(method.byId, 'benign').status, 'ok');
+
+    const parameterless = await run('import random\ndef token():\n    return random.randint(1, 6)\n', [{ id: 'once', args: [] }], { fn: 'token' });
+    assert.equal(outcome(parameterless.byId, 'once').status, 'ok');
+  });
+
+  it('runs code that imports a module the sandbox lacks against a recording stub, and says which', async () => {
+    const code = 'from canvasapi_missing_for_test import Canvas\nimport os\n\ndef courses(url):\n    os.system("echo " + url)\n    return Canvas(url, "key").get_courses()\n';
+    const { byId, loadError, stubbed } = await run(code, [str('inject', 'x; id')], { fn: 'courses' });
+    assert.equal(loadError, null);
+    assert.deepEqual(stubbed, ['canvasapi_missing_for_test']);
+    assert.deepEqual(events(byId, 'inject').map((e) => e.cwe), ['CWE-78'], 'the rest of the code still runs for real');
+    assert.match(outcome(byId, 'inject').status === 'ok' ? (outcome(byId, 'inject') as { returned: string }).returned : '', /stub canvasapi_missing_for_test\.Canvas\(\)\.get_courses\(\)/);
+    const fallback = await run('try:\n    import ujson_missing_for_test as json\nexcept ImportError:\n    import json\n\ndef f(x):\n    return json.dumps(x)\n', [str('a', 'a')], { fn: 'f' });
+    assert.deepEqual(fallback.stubbed, [], 'an import the code guards keeps its fallback');
+    assert.deepEqual(outcome(fallback.byId, 'a'), { status: 'ok', returned: '\'"a"\'', events: [] });
+    const submodule = await run('import canvas_missing_for_test.sub.deeper as deep\ndef f(x):\n    return repr(deep.thing(x))\n', [str('a', 'a')], { fn: 'f' });
+    assert.deepEqual(submodule.stubbed, ['canvas_missing_for_test']);
+    assert.equal(outcome(submodule.byId, 'a').status, 'ok');
+  });
+
+  it('gives trusted logger and connection parameters live objects, so the function runs for real', async () => {
+    const code = 'def audit(logger, conn, username):\n    conn.execute("CREATE TABLE t (u TEXT)")\n    conn.execute("INSERT INTO t VALUES (\'" + username + "\')")\n    logger.warning("User name: %s", username)\n';
+    const input = RunBatchInputSchema.parse({ code, function: 'audit', params: ['logger', 'conn', 'username'], roles: ['trusted', 'trusted', 'attacker'], cases: [withArgs('inject', { type: 'str', value: 'logger' }, { type: 'str', value: 'conn' }, { type: 'str', value: "x')\r\n--" })], timeoutMsPerInput: 2000, label: 'test' });
+    const result = await runBatchInContainer(docker, image, input, SANDBOX_LIMITS, { onOutcome: () => undefined, signal: new AbortController().signal });
+    const found = result.outcomes[0]?.outcome;
+    assert.deepEqual(found?.events.map((e) => e.cwe).sort(), ['CWE-117', 'CWE-89']);
   });
 });
 

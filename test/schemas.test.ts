@@ -152,10 +152,17 @@ describe('seeds from the signature', () => {
         { name: 'limit', annotation: 'int', defaultRepr: '10', kind: 'positional' },
         { name: 'opts', annotation: null, defaultRepr: null, kind: 'var-keyword' },
       ],
-    });
+    }, true);
     assert.deepEqual(target.params, [{ name: 'filename', type: 'str' }, { name: 'limit', type: 'int' }]);
     assert.equal(target.seeds.length, 2);
     for (const seed of target.seeds) assert.equal(seed.args.length, 2);
+  });
+
+  it('seeds a list of strings with strings, where audits recorded before seeded numbers', () => {
+    const fn = { name: 'run', line: 1, decorators: [], route: null, params: [{ name: 'argv', annotation: 'List[str]', defaultRepr: null, kind: 'positional' as const }] };
+    const items = (stringItems: boolean) => seedsFromSignature(fn, stringItems).seeds.flatMap((s) => s.args.flatMap((a) => (a.type === 'list' ? a.items.map((i) => i.type) : [])));
+    assert.deepEqual([...new Set(items(true))], ['str']);
+    assert.deepEqual([...new Set(items(false))], ['int', 'str']);
   });
 });
 

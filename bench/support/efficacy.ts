@@ -65,6 +65,12 @@ export interface Scored {
   evidence: string[];
   /** The code was run with inputs in the sandbox (not skipped, loaded, some input ran). */
   dynamic: boolean;
+  /** Why it was not, when it was not. */
+  whyNotDynamic: string | null;
+  /** Share (%) of the target's lines the first pass reached, when measured. */
+  coveragePct: number | null;
+  /** Modules the code imports that ran as stubs. */
+  stubbed: string[];
   /** First-pass failing inputs that were robustness issues: crashes, hangs or kills within the parameter types. */
   robustness: number;
   /** First-pass failing inputs outside the parameter types. */
@@ -72,19 +78,25 @@ export interface Scored {
 }
 
 export function score(task: CorpusTask, result: HardenResult | null): Scored {
-  if (!result) return { task, verdict: 'failed', evidence: [], dynamic: false, robustness: 0, contract: 0 };
+  if (!result) return { task, verdict: 'failed', evidence: [], dynamic: false, whyNotDynamic: 'the run failed', coveragePct: null, stubbed: [], robustness: 0, contract: 0 };
   const kinds = result.fuzz.failureSummary.byFindingKind;
+  const dynamic = result.fuzz.skippedReason === null && result.fuzz.firstPassExecuted > 0;
+  const coverage = result.fuzz.coverage;
   return {
     task,
     verdict: result.verdict,
     evidence: securityEvidence(result),
-    dynamic: result.fuzz.skippedReason === null && result.fuzz.firstPassExecuted > 0,
+    dynamic,
+    whyNotDynamic: dynamic ? null : (result.fuzz.skippedReason ?? 'no input ran'),
+    coveragePct: coverage && coverage.coverable > 0 ? share(coverage.reached, coverage.coverable) : null,
+    stubbed: result.fuzz.stubbed,
     robustness: kinds.robustness ?? 0,
     contract: kinds.contract ?? 0,
   };
 }
 
 const share = (n: number, of: number) => (of === 0 ? 0 : Math.round((1000 * n) / of) / 10);
+const meanOf = (values: number[]) => (values.length === 0 ? 0 : Math.round((10 * values.reduce((a, b) => a + b, 0)) / values.length) / 10);
 
 export interface SetFigures {
   tasks: number;
@@ -95,6 +107,8 @@ export interface SetFigures {
   evidencePct: number;
   /** Share (%) the sandbox really ran inputs against. */
   dynamicPct: number;
+  /** Mean line coverage (%) of the targets, over the tasks where it was measured. */
+  coveragePct: number;
   /** Tasks with robustness issues (crashes, hangs or kills within the parameter types), and their failing inputs. */
   withRobustness: number;
   robustnessInputs: number;
@@ -112,6 +126,7 @@ function figures(scored: Scored[]): SetFigures {
     vulnerablePct: share(scored.filter((s) => s.verdict === 'vulnerable').length, scored.length),
     evidencePct: share(scored.filter((s) => s.evidence.length > 0).length, scored.length),
     dynamicPct: share(scored.filter((s) => s.dynamic).length, scored.length),
+    coveragePct: meanOf(scored.flatMap((s) => (s.coveragePct === null ? [] : [s.coveragePct]))),
     withRobustness: scored.filter((s) => s.robustness > 0).length,
     robustnessInputs: scored.reduce((n, s) => n + s.robustness, 0),
     withContract: scored.filter((s) => s.contract > 0).length,
@@ -132,6 +147,10 @@ export interface EfficacyReport {
   perCwe: Record<string, { pairs: number; insecureWithEvidence: number; secureWithEvidence: number }>;
   /** The batch's SARIF: results (one per static finding, and per fuzzing weakness and place) and the failing inputs they stand for. */
   sarif: { results: number; failingInputs: number };
+  /** Every task the sandbox did not run, and why. */
+  notDynamic: { id: string; why: string }[];
+  /** Every task that ran against stubs, and the modules stubbed. */
+  stubbed: { id: string; modules: string[] }[];
   wallSeconds: number;
 }
 
@@ -164,6 +183,8 @@ export function efficacyReport(scored: Scored[], wallSeconds: number, sarif: Eff
     },
     perCwe,
     sarif,
+    notDynamic: scored.flatMap((s) => (s.whyNotDynamic === null ? [] : [{ id: s.task.id, why: s.whyNotDynamic }])),
+    stubbed: scored.flatMap((s) => (s.stubbed.length === 0 ? [] : [{ id: s.task.id, modules: s.stubbed }])),
     wallSeconds,
   };
 }
@@ -171,11 +192,11 @@ export function efficacyReport(scored: Scored[], wallSeconds: number, sarif: Eff
 /** The report as the benchmark prints it. */
 export function efficacyTable(report: EfficacyReport): string {
   const row = (name: string, f: SetFigures) =>
-    `${name.padEnd(26)} ${String(f.tasks).padStart(5)} ${`${f.vulnerablePct}%`.padStart(11)} ${`${f.evidencePct}%`.padStart(10)} ${`${f.dynamicPct}%`.padStart(9)} ${String(f.withRobustness).padStart(11)} ${String(f.withContract).padStart(9)}  ${Object.entries(f.verdicts)
+    `${name.padEnd(26)} ${String(f.tasks).padStart(5)} ${`${f.vulnerablePct}%`.padStart(11)} ${`${f.evidencePct}%`.padStart(10)} ${`${f.dynamicPct}%`.padStart(9)} ${`${f.coveragePct}%`.padStart(9)} ${String(f.withRobustness).padStart(11)} ${String(f.withContract).padStart(9)}  ${Object.entries(f.verdicts)
       .map(([v, n]) => `${v} ${n}`)
       .join(', ')}`;
   const lines = [
-    `${'set'.padEnd(26)} ${'tasks'.padStart(5)} ${'vulnerable'.padStart(11)} ${'evidence'.padStart(10)} ${'dynamic'.padStart(9)} ${'robustness'.padStart(11)} ${'contract'.padStart(9)}  verdicts`,
+    `${'set'.padEnd(26)} ${'tasks'.padStart(5)} ${'vulnerable'.padStart(11)} ${'evidence'.padStart(10)} ${'dynamic'.padStart(9)} ${'coverage'.padStart(9)} ${'robustness'.padStart(11)} ${'contract'.padStart(9)}  verdicts`,
     row('SALLM insecure (recall)', report.insecure),
     row('secure counterparts (FA)', report.secure),
     row('HumanEval (FA)', report.benign),
@@ -185,6 +206,9 @@ export function efficacyTable(report: EfficacyReport): string {
       .sort(([a], [b]) => Number(a.slice(4)) - Number(b.slice(4)))
       .map(([cwe, r]) => `  ${cwe.padEnd(9)} ${String(r.pairs).padStart(3)}: ${r.insecureWithEvidence}/${r.pairs} flagged, ${r.secureWithEvidence}/${r.pairs} false alarms`),
     `robustness / contract columns: tasks with such failing inputs (inputs: insecure ${report.insecure.robustnessInputs} / ${report.insecure.contractInputs}, secure ${report.secure.robustnessInputs} / ${report.secure.contractInputs}, HumanEval ${report.benign.robustnessInputs} / ${report.benign.contractInputs})`,
+    `no dynamic test (${report.notDynamic.length}):`,
+    ...report.notDynamic.map((n) => `  ${n.id}: ${n.why}`),
+    `ran against stubs of missing modules: ${report.stubbed.length === 0 ? 'none' : report.stubbed.map((s) => `${s.id} (${s.modules.join(', ')})`).join('; ')}`,
     `SARIF: ${report.sarif.results} results for ${report.insecure.tasks + report.secure.tasks + report.benign.tasks} files, standing for ${report.sarif.failingInputs} failing inputs`,
     `wall time ${report.wallSeconds.toFixed(0)} s`,
   ];

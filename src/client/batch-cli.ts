@@ -20,7 +20,7 @@ export const BATCH_USAGE = `  batch FILE.jsonl            harden every task of a
       --use-code              harden each task's given code with the LLM instead of generating it
       --concurrency N         tasks running at once (default ${BATCH_DEFAULTS.concurrency})
       --tasks-per-run N       children per workflow run before continue-as-new (default ${BATCH_DEFAULTS.tasksPerRun})
-      --model NAME, --mutations N, --seed N, --max-static-rounds N, --security-only, --fail-on KIND
+      --model NAME, --mutations N, --seed N, --unguided, --max-static-rounds N, --security-only, --fail-on KIND
                               as for harden
       --id ID                 batch id (default: batch-<file>-<time>)
       --out DIR               where results go (default: ./ID): results.jsonl, results.sarif,
@@ -136,6 +136,7 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
       model: { type: 'string' },
       mutations: { type: 'string' },
       seed: { type: 'string' },
+      unguided: { type: 'boolean', default: false },
       'max-static-rounds': { type: 'string' },
       'security-only': { type: 'boolean', default: false },
       'fail-on': { type: 'string' },
@@ -174,7 +175,7 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
     llm: useLlm ? { model: values.model ?? env.ASC_MODEL } : null,
     maxStaticRounds: wholeNumber('max-static-rounds', values['max-static-rounds']),
     securityOnly: values['security-only'] || undefined,
-    fuzz: { mutations: wholeNumber('mutations', values.mutations), seed: wholeNumber('seed', values.seed) },
+    fuzz: { mutations: wholeNumber('mutations', values.mutations), seed: wholeNumber('seed', values.seed), coverageGuided: values.unguided ? false : undefined },
   };
   const batchId = values.id ?? `batch-${basename(file).replace(/\.jsonl?$/, '').replace(/[^\w.-]/g, '_')}-${Date.now()}`;
   const input: BatchInputArg = {

@@ -28,6 +28,7 @@ commands:
       --max-static-rounds N   static analyse-and-repair rounds (default ${REQUEST_DEFAULTS.maxStaticRounds})
       --mutations N           fuzz inputs derived from the seeds (default ${REQUEST_DEFAULTS.fuzz.mutations})
       --seed N                seed of the mutation PRNG (default ${REQUEST_DEFAULTS.fuzz.seed})
+      --unguided              derive every fuzz input from the seeds at once, without coverage guidance
       --security-only         repair security findings only; crashes and hangs (robustness) are reported, not repaired
       --fail-on KIND          what exits 1: security (default: a vulnerable verdict) or robustness (also crashes and hangs)
       --id ID                 workflow id (default: harden-<file>-<time>)
@@ -63,6 +64,7 @@ async function harden(args: string[], env: Env): Promise<number> {
       'max-static-rounds': { type: 'string' },
       mutations: { type: 'string' },
       seed: { type: 'string' },
+      unguided: { type: 'boolean', default: false },
       'security-only': { type: 'boolean', default: false },
       'fail-on': { type: 'string' },
       id: { type: 'string' },
@@ -83,7 +85,7 @@ async function harden(args: string[], env: Env): Promise<number> {
     llm: useLlm ? { model: values.model ?? env.ASC_MODEL } : null,
     maxStaticRounds: wholeNumber('max-static-rounds', values['max-static-rounds']),
     securityOnly: values['security-only'] || undefined,
-    fuzz: { mutations: wholeNumber('mutations', values.mutations), seed: wholeNumber('seed', values.seed) },
+    fuzz: { mutations: wholeNumber('mutations', values.mutations), seed: wholeNumber('seed', values.seed), coverageGuided: values.unguided ? false : undefined },
   };
   if (!useLlm) {
     if (promptFile !== undefined) throw new UsageError('--prompt-file needs an LLM to write the code: set OPENAI_BASE_URL (and OPENAI_API_KEY), or use --code-file to audit existing code');

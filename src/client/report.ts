@@ -2,6 +2,9 @@ import { renderFuzzValue } from '../common/fuzz-value.js';
 import type { FuzzCase, FuzzOutcome } from '../common/sandbox.js';
 import { findingOrigin, robustnessIssues, verdictLine } from '../workflows/findings.js';
 import type { FailureGroup, Finding, FuzzFailure, HardenResult, TargetParam } from '../common/schemas.js';
+import type { Entry } from '../common/sandbox.js';
+
+const ENTRY_LABELS: Record<Entry, string> = { call: 'a call', route: 'a Flask route', module: 'the module run as a program' };
 
 /** The human report of a run, as the CLI prints it. */
 
@@ -60,7 +63,9 @@ export function formatReport(result: HardenResult, link: string | null): string 
   const fuzz = result.fuzz;
   if (fuzz.target) {
     const fn = fuzz.target.function;
-    lines.push(`Fuzzing ${fn}(${fuzz.target.entry === 'route' ? 'a Flask route' : 'a call'}): ${fuzz.firstPassExecuted} executions, ${fuzz.failureSummary.inputs} failing input(s) at first`);
+    lines.push(`Fuzzing ${fn}(${ENTRY_LABELS[fuzz.target.entry]}): ${fuzz.firstPassExecuted} executions, ${fuzz.failureSummary.inputs} failing input(s) at first`);
+    if (fuzz.coverage) lines.push(`    line coverage: ${fuzz.coverage.reached} of ${fuzz.coverage.coverable} lines (${Math.round((100 * fuzz.coverage.reached) / fuzz.coverage.coverable)}%)`);
+    if (fuzz.stubbed.length > 0) lines.push(`    ran against stubs of modules the sandbox lacks: ${fuzz.stubbed.join(', ')}`);
     for (const p of fuzz.target.params) lines.push(`    ${param(p)}`);
     const groups = fuzz.failureSummary.groups;
     for (const g of groups.slice(0, 8)) lines.push(...group(fn, g, fuzz.failures));

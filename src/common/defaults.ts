@@ -10,7 +10,7 @@ export const REQUEST_DEFAULTS = {
   /** Robustness failures are repaired too (the paper's loop); --security-only skips them. */
   securityOnly: false,
   llm: { maxAttempts: 5 },
-  fuzz: { mutations: 150, batchSize: 50, timeoutMsPerInput: 2_000, maxRepairRounds: 4, seed: 1 },
+  fuzz: { mutations: 150, batchSize: 50, timeoutMsPerInput: 2_000, maxRepairRounds: 4, seed: 1, coverageGuided: true },
 } as const;
 
 export const BATCH_DEFAULTS = { concurrency: 8, tasksPerRun: 500 } as const;

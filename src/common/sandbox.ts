@@ -69,13 +69,16 @@ export function sandboxActivityTimeoutMs(inputs: number, timeoutMsPerInput: numb
 export const FuzzCaseSchema = z.object({ id: z.string(), args: z.array(FuzzValueSchema) });
 export type FuzzCase = z.infer<typeof FuzzCaseSchema>;
 
-/** How the harness reaches the code: call a function, or drive a Flask route. */
-export const EntrySchema = z.enum(['call', 'route']);
+/**
+ * How the harness reaches the code: call a function (or a method, "Class.method"), drive a Flask
+ * route, or run the whole module as a program with the input as its argv and stdin.
+ */
+export const EntrySchema = z.enum(['call', 'route', 'module']);
 export type Entry = z.infer<typeof EntrySchema>;
 
 /** Something the input made the code do that a security oracle flags. */
 export const SecurityEventSchema = z.object({
-  kind: z.enum(['shell', 'process', 'argument', 'path', 'network', 'eval', 'template', 'sql', 'deserialize', 'library']),
+  kind: z.enum(['shell', 'process', 'argument', 'path', 'network', 'eval', 'template', 'sql', 'deserialize', 'library', 'redirect', 'xss', 'header', 'log', 'regex', 'ldap', 'xpath', 'xxe']),
   cwe: CweSchema,
   detail: z.string().max(400),
 });
@@ -87,12 +90,16 @@ export type SecurityEvent = z.infer<typeof SecurityEventSchema>;
  */
 const Text = z.string().max(SANDBOX_LIMITS.textLimitChars + 100);
 const Name = z.string().max(300);
+const ModuleName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/);
+const LineNumbers = z.array(z.number().int().positive()).max(2_000);
 
 /** What every outcome may carry besides its status. */
 const OutcomeExtras = {
   events: z.array(SecurityEventSchema).max(20).default([]),
   /** What the input printed: its size, its head, and whether it hit the output cap. */
   output: z.object({ bytes: z.number().int(), head: Text, truncated: z.boolean() }).optional(),
+  /** The lines of the code under test the input reached (it steers mutation; never evidence). */
+  lines: LineNumbers.optional(),
 };
 
 export const FuzzOutcomeSchema = z.discriminatedUnion('status', [
@@ -123,6 +130,8 @@ export const RunBatchInputSchema = z.object({
   timeoutMsPerInput: z.number().int().positive(),
   /** Shown on the container's labels, so a leftover names its run. */
   label: z.string(),
+  /** Report the lines each input reaches (coverage-guided rounds ask; re-checks need not). */
+  coverage: z.boolean().default(false),
 });
 export type RunBatchInput = z.infer<typeof RunBatchInputSchema>;
 
@@ -130,8 +139,12 @@ export const RunBatchResultSchema = z.object({
   outcomes: z.array(z.object({ id: z.string(), outcome: FuzzOutcomeSchema })),
   /** The code could not be loaded at all (import error, missing function, exit at import). */
   loadError: Text.nullable(),
-  /** Why not every input has an outcome the harness vouches for (inputs not run, no end marker). */
-  incomplete: Text.nullable(),
+  /** Why not every input has an outcome the harness vouches for (inputs not run, no end marker); results recorded before it carry none. */
+  incomplete: Text.nullable().default(null),
+  /** Modules the code imports that ran as stand-ins: recording stubs of those the sandbox lacks, database drivers with no server. */
+  stubbed: z.array(ModuleName).max(20).default([]),
+  /** The lines of the function under test (or the module) that can run: line coverage's denominator. */
+  coverable: LineNumbers.default([]),
   wallMs: z.number(),
 });
 export type RunBatchResult = z.infer<typeof RunBatchResultSchema>;
@@ -154,6 +167,7 @@ export const HarnessRequestSchema = z.object({
   textLimit: z.number().int().positive(),
   outputCap: z.number().int().positive(),
   childMemoryHeadroom: z.number().int().positive(),
+  coverage: z.boolean(),
 });
 export type HarnessRequest = z.infer<typeof HarnessRequestSchema>;
 
@@ -173,12 +187,14 @@ export function harnessRequest(batch: RunBatchInput, limits: SandboxLimits): Har
     textLimit: limits.textLimitChars,
     outputCap: limits.outputCapBytes,
     childMemoryHeadroom: limits.childMemoryHeadroomBytes,
+    coverage: batch.coverage,
   };
 }
 
-/** The lines the harness writes: the code failed to load, one input's outcome, or the end. */
+/** The lines the harness writes: the code failed to load, the modules stubbed, one input's outcome, or the end. */
 export const HarnessLineSchema = z.union([
   z.object({ fatal: Text }),
+  z.object({ loaded: z.object({ stubbed: z.array(ModuleName).max(20), coverable: LineNumbers }) }),
   z.intersection(z.object({ id: z.string() }), FuzzOutcomeSchema),
   z.object({ done: z.literal(true), outcomes: z.number().int() }),
 ]);

@@ -74,6 +74,8 @@ export type FunctionInfo = z.infer<typeof FunctionInfoSchema>;
 export const InspectResultSchema = z.object({
   syntaxError: z.object({ line: z.number().int().nullable(), message: z.string() }).nullable(),
   functions: z.array(FunctionInfoSchema),
+  /** The module runs statements of its own (a script): it can be run as a program. Parses recorded before it carry none. */
+  moduleCode: z.boolean().default(false),
 });
 export type InspectResult = z.infer<typeof InspectResultSchema>;
 
@@ -238,6 +240,11 @@ export const HardenSettingsSchema = z.object({
     maxRepairRounds: z.number().int().min(0).max(10),
     /** Seed of the mutation PRNG; the same seed gives the same inputs. */
     seed: z.number().int(),
+    /**
+     * Mutate in rounds, preferring inputs that reached new lines as parents. Runs started before
+     * the setting existed derived every input from the seeds at once: they read as false.
+     */
+    coverageGuided: z.boolean().default(false),
   }),
   /**
    * Repair only security findings; robustness failures are then reported, not repaired. Runs
@@ -371,6 +378,10 @@ export const HardenResultSchema = z.preprocess(
       skippedReason: z.string().nullable(),
       /** Why the first pass could not vouch for every input (inputs not run, a harness that died). */
       incomplete: z.string().nullable().default(null),
+      /** Modules the code imports that the sandbox lacks: the first pass ran them as recording stubs. */
+      stubbed: z.array(z.string()).default([]),
+      /** Line coverage of the function under test (or the module) by the first pass; null before coverage was measured. */
+      coverage: z.object({ reached: z.number().int(), coverable: z.number().int() }).nullable().default(null),
       /** Executions of the first pass over the corpus (re-checks count in their repair rounds). */
       firstPassExecuted: z.number().int(),
       /** What the first pass found, before any repair: a sample in which every kind shows. */

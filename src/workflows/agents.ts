@@ -1,4 +1,5 @@
 import { ReviewResultSchema, type AgentCallMeta, type Finding, type FunctionInfo, type FuzzTarget, type HardenRequest, type RepairFeedback, type TokenUsage } from '../common/schemas.js';
+import { patched } from '@temporalio/workflow';
 import { failure } from '../common/failures.js';
 import { applyTriage, describeFindings, mergeFindings } from './findings.js';
 import { defaultTarget, seedsFromSignature } from './signature-seeds.js';
@@ -99,7 +100,7 @@ export const auditAgents: Agents = {
   review: (_code, toolFindings) => Promise.resolve(toolFindings),
   seeds(_code, candidates) {
     const fn = defaultTarget(candidates);
-    return Promise.resolve(fn ? seedsFromSignature(fn) : null);
+    return Promise.resolve(fn ? seedsFromSignature(fn, patched('string-item-seeds')) : null);
   },
 };
 

@@ -13,7 +13,7 @@ const LEGACY_REQUEST_DEFAULTS: RequestDefaults = {
   minSeverity: 'MEDIUM',
   securityOnly: false,
   llm: { maxAttempts: 5 },
-  fuzz: { mutations: 150, batchSize: 50, timeoutMsPerInput: 2_000, maxRepairRounds: 4, seed: 1 },
+  fuzz: { mutations: 150, batchSize: 50, timeoutMsPerInput: 2_000, maxRepairRounds: 4, seed: 1, coverageGuided: false },
 };
 const LEGACY_BATCH_DEFAULTS: BatchDefaults = { concurrency: 8, tasksPerRun: 500 };
 

@@ -30,9 +30,27 @@ const INT_BOUNDARIES = ['0', '1', '-1', '2', '255', '256', '65535', '2147483647'
 const FLOAT_SPECIALS: (number | 'nan' | 'inf' | '-inf')[] = [0, -0, 1e308, -1e308, 5e-324, 'nan', 'inf', '-inf', 0.1, -1.5];
 /** Strings that break parsers, shells, paths, SQL, templates and encodings, or reach inside. */
 const SPECIAL_STRINGS = ["'", '"', '\\', ';', '|', '&&', '$(id)', '`id`', '; id', '../', '../../../../etc/passwd', '/etc/passwd', 'http://169.254.169.254/latest/meta-data/', '127.0.0.1', 'file:///etc/passwd', '__import__("os").getcwd()', '\u0000', '\n', '\r\n', '%s%s%n', '{0}', '{{7*7}}', '${7*7}', '<script>alert(1)</script>', "' OR '1'='1", '--', '*', '\u202e', '\ud83d\ude00', 'é', '\uffff', ' ', ''];
+/**
+ * SPECIAL_STRINGS and probes for the later oracles: an XML document with an external entity (it names
+ * /etc/passwd, whose first line the XXE oracle looks for), markup that survives naive script
+ * filters, off-site redirect targets, a catastrophic regex, LDAP and XPath syntax, and header and
+ * log line breaks.
+ */
+export const ATTACK_STRINGS = [
+  ...SPECIAL_STRINGS,
+  '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r>&e;</r>',
+  '<img src=x onerror=alert(1)>',
+  'https://evil.example.net/',
+  '//evil.example.net/',
+  '(a+)+$',
+  '*)(uid=*))(|(uid=*',
+  "' or '1'='1' or 'a'='",
+  '\r\nX-Injected: 1',
+  'x\nINFO forged log entry',
+];
 const SPECIAL_BYTES = ['00', 'ff', '7f', '80', 'c3', 'fe', 'ef', '0a', '25', '27'];
 
-export function mutateValue(value: FuzzValue, rng: Rng, depth = 0): FuzzValue {
+export function mutateValue(value: FuzzValue, rng: Rng, depth = 0, strings: readonly string[] = SPECIAL_STRINGS): FuzzValue {
   // Now and then a value of another type: code that trusts its annotations breaks on these.
   if (rng() < 0.06) return pick(rng, typeConfusions(value));
   switch (value.type) {
@@ -41,7 +59,7 @@ export function mutateValue(value: FuzzValue, rng: Rng, depth = 0): FuzzValue {
     case 'float':
       return { type: 'float', value: mutateFloat(value.value, rng) };
     case 'str':
-      return { type: 'str', value: mutateString(value.value, rng) };
+      return { type: 'str', value: mutateString(value.value, rng, strings) };
     case 'bytes':
       return { type: 'bytes', hex: mutateBytes(value.hex, rng) };
     case 'bool':
@@ -49,9 +67,9 @@ export function mutateValue(value: FuzzValue, rng: Rng, depth = 0): FuzzValue {
     case 'none':
       return pick(rng, typeConfusions(value));
     case 'list':
-      return { type: 'list', items: mutateList(value.items, rng, depth) };
+      return { type: 'list', items: mutateList(value.items, rng, depth, strings) };
     case 'dict':
-      return { type: 'dict', entries: mutateDict(value.entries, rng, depth) };
+      return { type: 'dict', entries: mutateDict(value.entries, rng, depth, strings) };
   }
 }
 
@@ -96,11 +114,11 @@ function insertAt(text: string, rng: Rng, piece: string): string {
   return text.slice(0, at) + piece + text.slice(at);
 }
 
-function mutateString(s: string, rng: Rng): string {
+function mutateString(s: string, rng: Rng, strings: readonly string[]): string {
   const ops: (() => string)[] = [
-    () => insertAt(s, rng, pick(rng, SPECIAL_STRINGS)),
-    () => insertAt(s, rng, pick(rng, SPECIAL_STRINGS)),
-    () => pick(rng, SPECIAL_STRINGS),
+    () => insertAt(s, rng, pick(rng, strings)),
+    () => insertAt(s, rng, pick(rng, strings)),
+    () => pick(rng, strings),
     () => pick(rng, ['../', '../../', '../../../../']) + s,
     () => (s.length === 0 ? 'A'.repeat(1024) : s.repeat(Math.min(4096, Math.ceil(4096 / s.length)))),
     () => s.slice(0, Math.floor(rng() * s.length)),
@@ -132,16 +150,16 @@ function flipByte(hex: string, rng: Rng): string {
 
 const MAX_DEPTH = 4;
 
-function mutateList(items: FuzzValue[], rng: Rng, depth: number): FuzzValue[] {
+function mutateList(items: FuzzValue[], rng: Rng, depth: number, strings: readonly string[]): FuzzValue[] {
   const ops: (() => FuzzValue[])[] = [
     () => [],
     () => items.slice(1),
     () => [...items, ...items],
-    () => (items.length > 0 ? [...items, mutateValue(pick(rng, items), rng, depth + 1)] : [{ type: 'none' }]),
+    () => (items.length > 0 ? [...items, mutateValue(pick(rng, items), rng, depth + 1, strings)] : [{ type: 'none' }]),
     () => {
       if (items.length === 0 || depth >= MAX_DEPTH) return [{ type: 'list', items: [] }];
       const index = Math.floor(rng() * items.length);
-      return items.map((item, i) => (i === index ? mutateValue(item, rng, depth + 1) : item));
+      return items.map((item, i) => (i === index ? mutateValue(item, rng, depth + 1, strings) : item));
     },
     () => (depth >= MAX_DEPTH ? items : [{ type: 'list', items }]),
     () => Array.from({ length: 1000 }, () => items[0] ?? { type: 'int', value: '0' }),
@@ -149,15 +167,15 @@ function mutateList(items: FuzzValue[], rng: Rng, depth: number): FuzzValue[] {
   return pick(rng, ops)();
 }
 
-function mutateDict(entries: { key: string; value: FuzzValue }[], rng: Rng, depth: number): { key: string; value: FuzzValue }[] {
+function mutateDict(entries: { key: string; value: FuzzValue }[], rng: Rng, depth: number, strings: readonly string[]): { key: string; value: FuzzValue }[] {
   const ops: (() => { key: string; value: FuzzValue }[])[] = [
     () => [],
     () => entries.slice(1),
-    () => [...entries, { key: pick(rng, SPECIAL_STRINGS), value: { type: 'str', value: pick(rng, SPECIAL_STRINGS) } }],
+    () => [...entries, { key: pick(rng, strings), value: { type: 'str', value: pick(rng, strings) } }],
     () => {
       if (entries.length === 0 || depth >= MAX_DEPTH) return [{ key: 'key', value: { type: 'none' } }];
       const index = Math.floor(rng() * entries.length);
-      return entries.map((e, i) => (i === index ? { key: e.key, value: mutateValue(e.value, rng, depth + 1) } : e));
+      return entries.map((e, i) => (i === index ? { key: e.key, value: mutateValue(e.value, rng, depth + 1, strings) } : e));
     },
     () => entries.map((e): { key: string; value: FuzzValue } => ({ key: e.key, value: { type: 'none' } })),
   ];
@@ -169,20 +187,36 @@ function caseKey(args: FuzzValue[]): string {
   return JSON.stringify(args);
 }
 
+export interface DeriveOptions {
+  /** Inputs over this many characters of JSON are dropped. */
+  maxChars?: number;
+  /** Which arguments may change (an attacker's); all when empty. */
+  mutable?: readonly boolean[];
+  /** The dictionary string mutations draw from. */
+  strings?: readonly string[];
+  /** Inputs worth building on (they reached lines first or most cheaply): three in four new inputs derive from one of them when given. */
+  parents?: readonly FuzzCase[];
+  /** Inputs already run: never derived again, and ids continue after theirs. */
+  existing?: readonly FuzzCase[];
+}
+
 /**
- * Derives `count` new inputs from the seeds: each takes a seed and mutates one or two of its
- * arguments, among those `mutable` allows (an attacker's; the caller's configuration stays as seeded). Duplicates of the seeds or of each other are dropped, and so are inputs whose
- * arguments take more than `maxChars` characters of JSON (bounded retries, so a tiny input
- * space ends early instead of spinning).
+ * Derives `count` new inputs from the seeds (or the parents): each takes one and mutates one or
+ * two of its arguments, among those `mutable` allows (an attacker's; the caller's configuration
+ * stays as seeded). Duplicates of the seeds, of existing inputs or of each other are dropped, and
+ * so are inputs over `maxChars` (bounded retries, so a tiny input space ends early instead of
+ * spinning).
  */
-export function deriveInputs(seeds: FuzzCase[], count: number, seed: number, maxChars = Number.POSITIVE_INFINITY, mutable: readonly boolean[] = []): FuzzCase[] {
+export function deriveInputs(seeds: FuzzCase[], count: number, seed: number, options: DeriveOptions = {}): FuzzCase[] {
   if (seeds.length === 0 || count === 0) return [];
+  const { maxChars = Number.POSITIVE_INFINITY, mutable = [], strings = SPECIAL_STRINGS, parents = [], existing = [] } = options;
   const rng = createRng(seed);
-  const seen = new Set(seeds.map((s) => caseKey(s.args)));
+  const seen = new Set([...seeds, ...existing].map((s) => caseKey(s.args)));
+  const firstId = existing.filter((c) => c.id.startsWith('m')).length + 1;
   const derived: FuzzCase[] = [];
   const maxTries = count * 20;
   for (let tries = 0; derived.length < count && tries < maxTries; tries++) {
-    const base = pick(rng, seeds);
+    const base = parents.length > 0 && rng() < 0.75 ? pick(rng, parents) : pick(rng, seeds);
     let args = base.args;
     // The arguments an attacker sets (all, when none is marked).
     const open = args.map((_, i) => i).filter((i) => mutable[i] !== false);
@@ -190,13 +224,13 @@ export function deriveInputs(seeds: FuzzCase[], count: number, seed: number, max
       const edits = rng() < 0.7 ? 1 : 2;
       for (let e = 0; e < edits; e++) {
         const index = pick(rng, open);
-        args = args.map((arg, i) => (i === index ? mutateValue(arg, rng) : arg));
+        args = args.map((arg, i) => (i === index ? mutateValue(arg, rng, 0, strings) : arg));
       }
     }
     const key = caseKey(args);
     if (seen.has(key) || key.length > maxChars) continue;
     seen.add(key);
-    derived.push({ id: `m${derived.length + 1}`, args });
+    derived.push({ id: `m${firstId + derived.length}`, args });
   }
   return derived;
 }

@@ -76,27 +76,53 @@ function typicalValues(type: PyType, name: string): FuzzValue[] {
 }
 
 /**
- * Functions worth fuzzing: plain functions with parameters, and Flask route handlers that read
- * request parts. Other decorated functions may not be callable as written.
+ * Functions worth fuzzing: plain functions and methods with parameters, and Flask route handlers.
+ * Other decorated functions may not be callable as written.
  */
 export function fuzzableFunctions(functions: FunctionInfo[]): FunctionInfo[] {
-  return functions.filter((f) => !f.name.startsWith('_') && (f.route !== null || f.decorators.length === 0) && f.params.some((p) => p.kind === 'positional'));
+  return callable(functions).filter((f) => f.params.some((p) => p.kind === 'positional'));
 }
 
-/** Without an LLM to choose: the last plain function (helpers usually come first), else the last route. */
+function callable(functions: FunctionInfo[]): FunctionInfo[] {
+  return functions.filter((f) => !f.name.startsWith('_') && (f.route !== null || f.decorators.length === 0));
+}
+
+/** The name the harness runs a whole module by, as a program (entry 'module'). */
+export const MODULE_TARGET = '<module>';
+
+/**
+ * When nothing takes input: a module with statements of its own runs as a program, with argv and
+ * stdin as its input (its main() reads them there); else a function with no parameters runs as
+ * it is. Either way the code is still executed.
+ */
+export function fallbackTargets(functions: FunctionInfo[], moduleCode: boolean): FunctionInfo[] {
+  const param = (name: string, annotation: string) => ({ name, annotation, defaultRepr: null, kind: 'positional' as const });
+  if (moduleCode) return [{ name: MODULE_TARGET, line: 1, params: [param('argv', 'List[str]'), param('stdin', 'str')], decorators: [], route: null }];
+  // A keyword-only parameter without a literal default may be required: such a call would only fail.
+  return callable(functions).filter((f) => f.route === null && f.params.every((p) => p.kind !== 'positional' && (p.kind !== 'keyword-only' || p.defaultRepr !== null)));
+}
+
+/** Without an LLM to choose: the last plain function (helpers usually come first), else the last method, else the last route. */
 export function defaultTarget(candidates: FunctionInfo[]): FunctionInfo | undefined {
-  const plain = candidates.filter((f) => f.route === null);
-  return (plain.length > 0 ? plain : candidates).at(-1);
+  const functions = candidates.filter((f) => f.route === null && !f.name.includes('.'));
+  const methods = candidates.filter((f) => f.route === null && f.name.includes('.'));
+  return [functions, methods, candidates].find((group) => group.length > 0)?.at(-1);
 }
 
-export function seedsFromSignature(fn: FunctionInfo): FuzzTarget {
-  const params = fn.params.filter((p) => p.kind === 'positional').map((p) => ({ name: p.name, type: inferParamType(p) }));
+/** A list annotated as holding strings (argv, names) gets strings to mutate, not numbers. */
+const STRING_ITEMS = /^(list|List|Sequence|Iterable|tuple|Tuple)\[str\]$/;
+
+/** `stringItems`: seeds lists annotated as holding strings with strings (audits from before seeded numbers). */
+export function seedsFromSignature(fn: FunctionInfo, stringItems: boolean): FuzzTarget {
+  const positional = fn.params.filter((p) => p.kind === 'positional');
+  const params = positional.map((p) => ({ name: p.name, type: inferParamType(p) }));
   const seeds = [0, 1].map((variant) => ({
     id: `s${variant + 1}`,
-    args: params.map((p) => {
-      const values = typicalValues(p.type, p.name);
+    args: params.map((p, i) => {
+      const strings = stringItems && STRING_ITEMS.test(positional[i]?.annotation?.trim() ?? '');
+      const values: FuzzValue[] = strings ? typicalValues('str', p.name).map((item) => ({ type: 'list', items: [item] })) : typicalValues(p.type, p.name);
       return values[variant] ?? values[0] ?? { type: 'none' as const };
     }),
   }));
-  return { function: fn.name, entry: fn.route ? 'route' : 'call', params, seeds };
+  return { function: fn.name, entry: fn.route ? 'route' : fn.name === MODULE_TARGET ? 'module' : 'call', params, seeds };
 }

@@ -22,6 +22,8 @@ export const RECORDED: Record<string, HardenRequestInput> = {
   'static-repair': { prompt: LIST_TASK, source: 'list_directory.py', llm: { model: 'scripted' }, fuzz: { mutations: 40 } },
   'fuzz-repair': { code: AVERAGE_FRAGILE, source: 'average.py', llm: { model: 'scripted' }, fuzz: { mutations: 40 } },
   audit: { code: AVERAGE_FRAGILE, source: 'average.py', llm: null, fuzz: { mutations: 40 } },
+  // No function takes input: the module runs as a program, in coverage-guided rounds.
+  script: { code: 'import os\nimport sys\n\nfor name in sys.argv[1:]:\n    os.system("echo " + name)\n', source: 'script.py', llm: null, fuzz: { mutations: 30 } },
 };
 
 const llm = await ScriptedLlm.start(securityAwareModel);

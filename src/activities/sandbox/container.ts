@@ -110,6 +110,7 @@ export async function runBatchInContainer(docker: Docker, image: string, input: 
   const outcomes = new Map<string, FuzzOutcome>();
   const expected = new Set(input.cases.map((c) => c.id));
   let loadError: string | null = null;
+  let loaded = { stubbed: [] as string[], coverable: [] as number[] };
   let endReason: string | null = null;
   let done: number | null = null;
   const kill = (reason: string) => {
@@ -134,6 +135,7 @@ export async function runBatchInContainer(docker: Docker, image: string, input: 
       const line = parseLine(text);
       if (line === null || done !== null) return;
       if ('fatal' in line) loadError ??= line.fatal;
+      else if ('loaded' in line) loaded = line.loaded;
       else if ('done' in line) done = line.outcomes;
       else if (expected.has(line.id) && !outcomes.has(line.id)) {
         const { id, ...outcome } = line;
@@ -181,6 +183,7 @@ export async function runBatchInContainer(docker: Docker, image: string, input: 
     outcomes: input.cases.map((c) => ({ id: c.id, outcome: outcomes.get(c.id) ?? { status: 'not-run', reason, events: [] } })),
     loadError,
     incomplete: loadError === null ? incompleteReason(input.cases, outcomes, done, endReason) : null,
+    ...loaded,
     wallMs: Date.now() - started,
   };
 }

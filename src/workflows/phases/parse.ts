@@ -1,4 +1,4 @@
-import type { InspectResult } from '../../common/schemas.js';
+import { InspectResultSchema, type InspectResult } from '../../common/schemas.js';
 import { analysis, type RunContext } from '../steps.js';
 
 /** Parses the code with Python's own parser (never running it): its syntax error, its functions. */
@@ -8,6 +8,8 @@ export function parse({ ledger }: RunContext, code: string, action: string): Pro
     action,
     activity: analysis.inspectCode,
     args: [code],
+    // Parses recorded before the module flag read without it.
+    result: InspectResultSchema,
     describe: (r) => (r.syntaxError ? `syntax error at line ${r.syntaxError.line ?? '?'}` : `${r.functions.length} function(s)`),
   });
 }

@@ -17,6 +17,13 @@ export interface Phases {
   repaired: FuzzRepairOutcome;
 }
 
+/** How many of the target's lines any input reached, of those that can run (null when none were reported). */
+function lineCoverage({ coverage }: FirstPass['pass']): { reached: number; coverable: number } | null {
+  if (coverage.coverable.length === 0) return null;
+  const reached = new Set(Object.values(coverage.reached).flat());
+  return { reached: coverage.coverable.filter((line) => reached.has(line)).length, coverable: coverage.coverable.length };
+}
+
 /** Phase 5: what the phases found, the verdict it adds up to, and the run's searchable summary. */
 export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repaired }: Phases): HardenResult {
   const { ledger, agents, request } = ctx;
@@ -40,7 +47,10 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
   const incomplete = fuzzed.skippedReason ? null : repaired.incomplete;
   if (incomplete) reasons.push(`fuzzing incomplete: ${incomplete}`);
   if (analysed.incomplete) reasons.push(`static analysis incomplete: ${analysed.incomplete}`);
-  const unverified = fuzzed.skippedReason !== null || incomplete !== null || analysed.incomplete !== null;
+  const stubbed = fuzzed.skippedReason ? [] : fuzzed.pass.stubbed;
+  if (stubbed.length > 0) reasons.push(`fuzzing ran with stand-ins for modules the sandbox lacks or cannot reach (${stubbed.join(', ')}): their calls returned placeholders, so what happens inside them was not tested`);
+  // Code that ran against stand-ins was not tested whole: no evidence is not enough to clear it.
+  const unverified = fuzzed.skippedReason !== null || incomplete !== null || analysed.incomplete !== null || stubbed.length > 0;
   // Only security evidence makes code vulnerable; crashes are robustness, reported beside it.
   const verdict: Verdict = byKind.security > 0 ? 'vulnerable' : unverified ? 'could-not-verify' : 'secure';
   if (agents.caveat) reasons.push(agents.caveat);
@@ -73,6 +83,8 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
       target: target ? { function: target.function, entry: target.entry, params: target.params } : null,
       skippedReason: fuzzed.skippedReason,
       incomplete: fuzzed.pass.incomplete,
+      stubbed: fuzzed.pass.stubbed,
+      coverage: lineCoverage(fuzzed.pass),
       firstPassExecuted: fuzzed.pass.executed,
       failures: keptFailures(fuzzed.pass.failures),
       failureSummary: summariseFailures(fuzzed.pass.failures),
