@@ -68,6 +68,27 @@ LDAP_SYNTAX = re.compile(r"[*()|&\\\x00]")
 XPATH_SYNTAX = re.compile(r"['\"\[\]|()]")
 # The file the XXE probe among the attack strings names, and a line only that file holds.
 XXE_CANARY = "root:x:0:0"
+# What code does to files besides opening them (CPython 3.11 audit events): each path argument
+# as (its position, what the code does there, the position of its dir_fd or None). os.unlink
+# raises os.remove, os.replace os.rename, os.makedirs one os.mkdir per level, shutil.copy and
+# shutil.copy2 shutil.copyfile; os.walk and glob raise os.scandir.
+PATH_EVENTS = {
+    "os.remove": [(0, "removes", 1)],  # (path, dir_fd)
+    "os.rmdir": [(0, "removes the directory", 1)],  # (path, dir_fd)
+    "os.mkdir": [(0, "creates the directory", 2)],  # (path, mode, dir_fd)
+    "os.rename": [(0, "moves", 2), (1, "moves a file to", 3)],  # (src, dst, src_dir_fd, dst_dir_fd)
+    "os.link": [(0, "links to", 2), (1, "creates a hard link at", 3)],  # (src, dst, src_dir_fd, dst_dir_fd)
+    "os.chmod": [(0, "changes the mode of", 2)],  # (path, mode, dir_fd)
+    "os.chown": [(0, "changes the owner of", 3)],  # (path, uid, gid, dir_fd)
+    "os.utime": [(0, "changes the times of", 3)],  # (path, times, ns, dir_fd)
+    "os.truncate": [(0, "truncates", None)],  # (path, length)
+    "os.listdir": [(0, "lists", None)],  # (path,)
+    "os.scandir": [(0, "lists", None)],  # (path,)
+    "shutil.rmtree": [(0, "removes the tree", 1)],  # (path, dir_fd)
+    "shutil.copyfile": [(0, "copies", None), (1, "copies a file to", None)],  # (src, dst)
+    "shutil.copytree": [(0, "copies the tree", None), (1, "copies a tree to", None)],  # (src, dst)
+    "shutil.move": [(0, "moves", None), (1, "moves a file to", None)],  # (src, dst)
+}
 INTERNAL_HOST = re.compile(r"^(localhost|127\.|0\.0\.0\.0|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|::1$|\[::1\]|metadata)", re.I)
 
 
@@ -116,9 +137,15 @@ def fragments(texts):
     return [text[:64] for text in texts if len(text) >= 3]
 
 
-def resolve(path):
-    """Where a path the code opens leads, from the work dir it runs in."""
-    return os.path.realpath(os.path.join(WORK_DIR, os.fsdecode(path)))
+def resolve(path, base=WORK_DIR):
+    """Where a path the code uses leads, from the directory it is relative to (the work dir the
+    code runs in, unless a dir_fd or a link says otherwise)."""
+    return os.path.realpath(os.path.join(base, os.fsdecode(path)))
+
+
+def fd_dir(dir_fd):
+    """The directory a path given with this dir_fd is relative to (negative or None: none given)."""
+    return WORK_DIR if dir_fd is None or dir_fd < 0 else os.readlink("/proc/self/fd/%d" % dir_fd)
 
 
 def inside(path, base):
@@ -247,6 +274,23 @@ class Oracle:
                 continue
         return None
 
+    def check_path(self, path, action, base=WORK_DIR, how=""):
+        """A path the code acts on (`action`: "opens", "removes"...) that a piece of the input with
+        "../" or a leading "/" leads outside the work dir, /tmp and every trusted base directory.
+        A function may act on exactly the path it was handed."""
+        if not isinstance(path, (str, bytes, os.PathLike)):
+            return  # a descriptor, or no path (os.listdir())
+        path = os.fsdecode(path)
+        hit = self.tainted(path)
+        # The import machinery lists and reads library directories whose names may hold a short
+        # input ("/lib"): that is no use of the input.
+        if hit is None or not ("../" in hit or hit.startswith("/")) or importing():
+            return
+        resolved = resolve(path, base)
+        allowed = [WORK_DIR, "/tmp"] + self.trusted_dirs
+        if not any(inside(resolved, allowed_base) for allowed_base in allowed) and path not in self.given_paths:
+            self.add("path", "CWE-22", "%s %s%s outside the work dir and every trusted base directory, from the input %r" % (action, resolved, how, hit))
+
     def add(self, kind, cwe, detail):
         key = (kind, cwe)
         if key in self.seen or len(self.events) >= MAX_EVENTS:
@@ -281,17 +325,15 @@ class Oracle:
                 if hit is not None:
                     self.add("argument", "CWE-88", "the input passes an option to %s: %r" % (program, hit))
         elif event == "open":
-            path, mode = args[0], args[1]
-            if isinstance(path, int):
-                return
-            path = os.fsdecode(path)
-            hit = self.tainted(path)
-            if hit is None or not ("../" in hit or hit.startswith("/")):
-                return
-            resolved = resolve(path)
-            allowed = [WORK_DIR, "/tmp"] + self.trusted_dirs
-            if not any(inside(resolved, base) for base in allowed) and path not in self.given_paths:
-                self.add("path", "CWE-22", "opens %s (mode %s) outside the work dir and every trusted base directory, from the input %r" % (resolved, mode, hit))
+            self.check_path(args[0], "opens", how=" (mode %s)" % (args[1],))
+        elif event in PATH_EVENTS:
+            for position, action, dir_fd in PATH_EVENTS[event]:
+                self.check_path(args[position], action, WORK_DIR if dir_fd is None else fd_dir(args[dir_fd]))
+        elif event == "os.symlink":
+            # (src, dst, dir_fd): the link's target is relative to the link's own directory.
+            link = resolve(args[1], fd_dir(args[2]))
+            self.check_path(args[1], "creates a link at", fd_dir(args[2]))
+            self.check_path(args[0], "creates a link to", os.path.dirname(link))
         elif event in ("socket.connect", "socket.sendto"):
             address = args[1] if event == "socket.connect" else args[2]
             host = str(address[0]) if isinstance(address, tuple) else str(address)

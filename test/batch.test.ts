@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -108,6 +108,7 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
   after(async () => {
     await stack.stop();
     await llm.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('audits SALLM samples through the CLI: skips a bad line, continues as new, re-attaches, writes JSONL, SARIF and Markdown', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -49,8 +49,9 @@ describe('hardening with an LLM (scripted endpoint)', () => {
     assert.ok(result.steps.every((s, i) => s.index === i + 1 && s.summary.length > 0));
   });
 
-  it('asc audit writes the full trail: prompts, answers, findings, code changes, tokens', async () => {
+  it('asc audit writes the full trail: prompts, answers, findings, code changes, tokens', async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'asc-audit-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
     const run = await runCli(['audit', 'e2e-static-repair', '--out', dir], { TEMPORAL_ADDRESS: suite.stack.testEnv.address, TEMPORAL_NAMESPACE: suite.stack.testEnv.namespace ?? 'default' });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /14 steps of e2e-static-repair \(COMPLETED\) written to/);

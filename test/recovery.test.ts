@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -47,8 +47,10 @@ describe('crash recovery (real dev server and worker processes)', () => {
   let onReview: (() => void) | null = null;
   let workerEnv: Record<string, string>;
 
+  let dir: string;
+
   before(async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'asc-recovery-'));
+    dir = await mkdtemp(join(tmpdir(), 'asc-recovery-'));
     server = new DevServer(join(dir, 'temporal.db'), await freePort());
     await server.start();
     llm = await ScriptedLlm.start((req: ChatRequest): Reply => {
@@ -71,6 +73,7 @@ describe('crash recovery (real dev server and worker processes)', () => {
     await connection.close();
     await server.stop();
     await llm.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
   async function run(request: HardenRequestInput, id: string): Promise<{ result: HardenResult; ms: number; requests: number }> {

@@ -175,6 +175,7 @@ const ORACLES = `
 import marshal
 import os
 import pickle
+import shutil
 import subprocess
 import yaml
 
@@ -222,6 +223,14 @@ def target(kind, value):
     elif kind == "readgiven":
         with open(value) as f:
             return f.read(20)
+    elif kind == "mkdir":
+        os.mkdir("/tmp/" + value)
+    elif kind == "remove":
+        os.remove(os.path.join("/tmp/uploads", value))
+    elif kind == "removegiven":
+        os.remove(value)
+    elif kind == "move":
+        shutil.move("/tmp/report.txt", os.path.join("/tmp/archive", value))
     elif kind == "pickle":
         return pickle.loads(bytes.fromhex(value))
     elif kind == "marshal":
@@ -259,6 +268,12 @@ describe('sandbox: security oracles (audit hooks) flag what the input made the c
       act('read', 'read', '../../etc/passwd'),
       act('read-benign', 'read', 'report.txt'),
       act('readgiven', 'readgiven', '/etc/passwd'),
+      act('mkdir', 'mkdir', '../etc/x'),
+      act('mkdir-benign', 'mkdir', 'uploads'),
+      act('remove', 'remove', '../../etc/passwd'),
+      act('remove-tmp', 'remove', '../report.txt'),
+      act('removegiven', 'removegiven', '/etc/passwd'),
+      act('move', 'move', '../../etc/cron.d/job'),
       act('fetch', 'fetch', 'http://169.254.169.254/latest/meta-data/'),
       act('fetchfixed', 'fetchfixed', 'report'),
       act('fetchname', 'fetch', 'http://localhost:8080/admin'),
@@ -287,6 +302,16 @@ describe('sandbox: security oracles (audit hooks) flag what the input made the c
     assert.match(events(byId, 'read')[0]?.detail ?? '', /opens \/etc\/passwd/);
     assert.deepEqual(cwes('read-benign'), []);
     assert.deepEqual(cwes('readgiven'), [], 'a function asked to open a path may open exactly that path');
+    assert.deepEqual(cwes('mkdir'), ['CWE-22']);
+    assert.match(events(byId, 'mkdir')[0]?.detail ?? '', /creates the directory \/etc\/x/);
+    assert.equal(outcome(byId, 'mkdir').status, 'exception', 'the read-only root refused it after the audit hook saw it');
+    assert.deepEqual(cwes('mkdir-benign'), [], 'a name with no "../" stays in /tmp');
+    assert.deepEqual(cwes('remove'), ['CWE-22']);
+    assert.match(events(byId, 'remove')[0]?.detail ?? '', /removes \/etc\/passwd/);
+    assert.deepEqual(cwes('remove-tmp'), [], 'a "../" that stays inside /tmp is no traversal');
+    assert.deepEqual(cwes('removegiven'), [], 'a function asked to remove a path may remove exactly that path');
+    assert.deepEqual(cwes('move'), ['CWE-22'], 'the destination of a move counts too');
+    assert.match(events(byId, 'move')[0]?.detail ?? '', /moves a file to \/etc\/cron\.d\/job/);
     assert.deepEqual(cwes('fetch'), ['CWE-918'], 'a URL from the input names the host the code connects to');
     assert.deepEqual(cwes('fetchfixed'), [], 'a host of the code\'s own, with the input in its path, is no SSRF');
     assert.deepEqual(cwes('fetchname'), ['CWE-918'], 'a library resolving an internal name from the input is about to connect');

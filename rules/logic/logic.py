@@ -30,7 +30,7 @@ def host_regexes(url):
     # ok: incomplete-hostname-regexp
     g = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*://')
     # ok: incomplete-hostname-regexp
-    h = re.compile('[a-zA-Z]+.[a-zA-Z]+')
+    h = re.compile('[a-zA-Z]+.html')
     # ruleid: incomplete-hostname-regexp
     i = re.findall(r"https://example.(com|org)/\w+", url)
     # ok: incomplete-hostname-regexp
@@ -62,6 +62,16 @@ def origin_ok(origin):
 def check_url(target_url):
     # ruleid: incomplete-url-substring-sanitization
     return target_url.endswith("example.com/")
+
+
+def is_commercial_site(target_url):
+    # ruleid: incomplete-url-substring-sanitization
+    a = target_url.endswith(".com/")
+    # ruleid: incomplete-url-substring-sanitization
+    b = target_url.endswith(".example.org/")
+    # ok: incomplete-url-substring-sanitization
+    c = (urlsplit(target_url).hostname or "").endswith(".com")
+    return a or b or c
 
 
 def check_host(url):
@@ -194,3 +204,52 @@ def refresh(token_type, mac_address, token, sig):
 def count(values, hash):
     # ok: timing-unsafe-comparison
     return sum(1 for v in values if v == hash)
+
+
+def name_patterns(value):
+    # ruleid: unescaped-dot-between-name-parts
+    a = re.compile('[a-zA-Z]+.[a-zA-Z]+.[a-zA-Z]+')
+    # ruleid: unescaped-dot-between-name-parts
+    b = re.match(r'^\d+.\d+$', value)
+    # ok: unescaped-dot-between-name-parts
+    c = re.compile(r'[a-zA-Z]+\.[a-zA-Z]+\.[a-zA-Z]+')
+    # ok: unescaped-dot-between-name-parts
+    d = re.fullmatch(r'[a-z]+[.][a-z]+', value)
+    # ok: unescaped-dot-between-name-parts
+    e = re.compile(r'[a-z]+.*')
+    # ok: unescaped-dot-between-name-parts
+    f = re.findall(r'\w+.\w+', value)
+    # ok: unescaped-dot-between-name-parts
+    g = re.compile(r'[\w.]+@[\w.]+')
+    return a or b or c or d or e or f or g
+
+
+def tag_filters(content):
+    # ruleid: bad-html-tag-filter
+    a = re.sub(r'<script.*?>.*?</script>', '', content, flags=re.DOTALL)
+    # ruleid: bad-html-tag-filter
+    b = re.sub(r'<script[^>]*>', '', content)
+    # ruleid: bad-html-tag-filter
+    c = re.compile(r'<script\b[^>]*>(.*?)</script>', re.IGNORECASE | re.DOTALL)
+    # ok: bad-html-tag-filter
+    d = re.compile(r'</?script\b[^>]*>?', re.IGNORECASE)
+    # ok: bad-html-tag-filter
+    e = re.sub(r'(?i)</?script\b[^>]*>', '', content)
+    # ok: bad-html-tag-filter
+    f = re.sub(r'<b>', '', content)
+    return a, b, c, d, e, f
+
+
+def normalised(text):
+    import unicodedata
+    from markupsafe import escape
+    # ruleid: unicode-normalization-after-escaping
+    a = unicodedata.normalize('NFKC', escape(text))
+    safe = escape(text)
+    # ruleid: unicode-normalization-after-escaping
+    b = unicodedata.normalize('NFKD', safe)
+    # ok: unicode-normalization-after-escaping
+    c = escape(unicodedata.normalize('NFKC', text))
+    # ok: unicode-normalization-after-escaping
+    d = unicodedata.normalize('NFC', escape(text))
+    return a, b, c, d

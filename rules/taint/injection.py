@@ -111,6 +111,37 @@ def parse_xml():
     root = etree.fromstring(data)
     # ok: xml-external-entities
     root2 = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    # ruleid: xml-external-entities
+    root3 = etree.fromstring(data, etree.XMLParser(remove_blank_text=True))
     # ruleid: xml-entity-expansion
     doc = minidom.parseString(data)
     return str(root) + str(root2) + str(doc)
+
+
+def parse_xml_file(file_path):
+    parser = etree.XMLParser()
+    # ruleid: xml-external-entities
+    tree = etree.parse(file_path, parser)
+    safe_parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    # ok: xml-external-entities
+    safe_tree = etree.parse(file_path, safe_parser)
+    return tree, safe_tree
+
+
+@app.route("/remote")
+def remote():
+    import paramiko
+    client = paramiko.SSHClient()
+    command = request.args.get("command")
+    # ruleid: command-injection-shell
+    client.exec_command(command)
+    # ok: command-injection-shell
+    client.exec_command("uptime")
+    if command not in REMOTE_COMMANDS:
+        return "refused", 400
+    # ok: command-injection-shell
+    client.exec_command(command)
+    return "ok"
+
+
+REMOTE_COMMANDS = frozenset({"date", "uptime"})

@@ -118,6 +118,21 @@ def greet():
     return "<h1>Hello " + escape(name) + "</h1>"
 
 
+@app.route("/card")
+def card():
+    name = request.args.get("name", "")
+    page = "<p>Hello {{ name }}</p>"
+    if name == "x":
+        # ruleid: reflected-xss
+        response = make_response(page.replace("{{ name }}", name))
+        return response
+    if name == "y":
+        # ok: reflected-xss
+        return make_response(page.replace("{{ name }}", str(escape(name))))
+    # ok: reflected-xss
+    return Response(name.replace("-", " "), mimetype="text/plain")
+
+
 @app.route("/export")
 def export():
     name = request.args.get("name", "")

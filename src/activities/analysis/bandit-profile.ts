@@ -9,6 +9,10 @@ export const BANDIT_PROFILE: Readonly<Record<string, { reason: string }>> = {
     reason:
       'B413 flags every import of `Crypto`, for the dead PyCrypto; the sandbox image resolves `Crypto` to PyCryptodome (docker/sandbox), a maintained library with the same API. Measured: it flagged 3 of 100 secure counterparts (their only static finding) and the same 3 imports in the insecure samples, never the weak mode or key they use',
   },
+  B601: {
+    reason:
+      'B601 flags every paramiko `exec_command` call, whatever string reaches it. The Semgrep rule command-injection-shell (rules/taint/injection.yaml) reports the calls that request or caller data reaches unchecked. Measured: B601 flagged 1 of 100 secure counterparts (a command checked against an allowlist) and its insecure twin, which the taint rule still reports',
+  },
 };
 
 /** Whether the profile drops a Bandit test's findings. */

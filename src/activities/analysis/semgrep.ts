@@ -39,8 +39,10 @@ const SEVERITIES: Record<string, Severity> = { ERROR: 'HIGH', WARNING: 'MEDIUM',
 export async function semgrepFindings(setup: SemgrepSetup, code: string, minSeverity: Severity): Promise<AnalyserReport> {
   return withCodeFile(code, async (file, dir) => {
     const fix = 'run scripts/setup.sh to install it, or set ASC_SEMGREP (and ASC_RULES)';
-    // semgrep execs pysemgrep from its own directory, and keeps its settings under HOME.
-    const env = { ...process.env, PATH: `${dirname(setup.program)}:${process.env.PATH ?? ''}`, HOME: dir, SEMGREP_SEND_METRICS: 'off', SEMGREP_ENABLE_VERSION_CHECK: '0' };
+    // semgrep execs pysemgrep from its own directory, and keeps its settings under HOME. It
+    // also leaves a copy of the rules per rule file in TMPDIR on every scan: the call's own
+    // directory, removed with it, keeps a long-lived worker's /tmp from filling up.
+    const env = { ...process.env, PATH: `${dirname(setup.program)}:${process.env.PATH ?? ''}`, HOME: dir, TMPDIR: dir, SEMGREP_SEND_METRICS: 'off', SEMGREP_ENABLE_VERSION_CHECK: '0' };
     // No size limit of Semgrep's own: the request bounds the code already, and a skipped file would read as clean.
     const args = ['scan', '--config', setup.rules, '--metrics=off', '--disable-version-check', '--disable-nosem', '--max-target-bytes', '0', '--json', '--quiet', '--jobs', '1', file];
     const run = await runAnalyser({ program: setup.program, fix, env }, args, '', ANALYSER_DEADLINE_MS);
