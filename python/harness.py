@@ -1,10 +1,11 @@
 """Fuzz harness baked into the sandbox image.
 
 Reads one JSON batch from stdin (HarnessRequestSchema in src/common/sandbox.ts, with the limits):
-  {"code", "function", "entry": "call" | "route", "params": [names],
+  {"code", "function", "entry": "call" | "route" | "module" | "test", "params": [names],
    "roles": ["attacker" | "trusted" per param: only attacker values are taint], "inputs": [{"id", "args"}],
    "timeoutMs", "backstopMs", "loadTimeoutMs", "maxRunnerStarts", "stopAfterHangs", "textLimit",
-   "outputCap", "childMemoryHeadroom", "coverage": report the lines each input reaches}
+   "outputCap", "childMemoryHeadroom", "coverage": report the lines each input reaches,
+   "tests": the behaviour tests' source, for "entry": "test"}
 and writes one JSON line per input to stdout, then {"done": true, "outcomes": N}; or
 {"fatal": reason} when the code cannot be loaded.
 
@@ -33,7 +34,8 @@ from the input.
 arguments). "entry": "route" drives a Flask route handler through Flask's test client: params
 name the request parts ("args.q", "form.user", "headers.X-Token", "cookies.s", "path.id",
 "json", "data"). "entry": "module" runs the whole module as a program per input, its params
-being "argv" (a list) and "stdin".
+being "argv" (a list) and "stdin". "entry": "test" runs behaviour tests (the request's "tests"
+source) against the code: each input names one test, and "ok" means it passed.
 
 A module the code under test imports that the sandbox lacks loads as a recording stub (named in
 a {"stubbed": [...]} line), so the rest of the code still runs.
@@ -51,6 +53,7 @@ import time
 import traceback
 
 TARGET_FILE = "target.py"
+TESTS_FILE = "tests.py"
 WORK_DIR = os.environ.get("ASC_WORK_DIR", "/work")
 MAX_EVENTS = 20
 MAX_LINES = 2000
@@ -833,7 +836,8 @@ def run_child(call, item, index, report, batch, source_lines):
         report({"i": index, "unbuildable": "%s: %s" % (type(exc).__name__, exc)})
         os._exit(0)
     roles = list(batch.get("roles") or [])
-    oracle = Oracle(args, roles, batch["entry"], batch["code"])
+    # A test's name is no attacker input: behaviour tests carry no taint.
+    oracle = Oracle(args if batch["entry"] != "test" else [], roles, batch["entry"], batch["code"])
     args = [live_object(name, value) if role == "trusted" else value for name, role, value in zip(batch["params"] + [""] * len(args), roles + ["attacker"] * len(args), args)]
     sys.addaudithook(oracle.hook)
     reached = set()
@@ -1094,6 +1098,12 @@ def load_target(batch):
         return (lambda args: run_module(compiled, args)), compiled
     namespace = target_namespace("target")
     exec(compiled, namespace)
+    if batch["entry"] == "test":
+        # The tests see the code's names, as HumanEval's check(candidate) and a module that did
+        # `from target import *` would.
+        tests = dict(namespace, __name__="tests", __file__=os.path.join(WORK_DIR, TESTS_FILE))
+        exec(compile(batch.get("tests") or "", TESTS_FILE, "exec"), tests)
+        return (lambda args: run_test(tests, name, args[0], batch.get("tests") or "")), None
     if batch["entry"] == "route":
         app = find_flask_app(namespace)
         if app is None:
@@ -1116,6 +1126,41 @@ def load_target(batch):
     if not callable(func):
         raise LookupError("no function named %r in the code" % name)
     return (lambda args: func(*args)), getattr(func, "__code__", None)
+
+
+def run_test(tests, entry_point, name, source):
+    """One behaviour test: HumanEval's check(candidate) ("check"), the docstring examples of a
+    function ("doctest:NAME"), or a test function of the tests' own ("test_x"). It passes when it
+    returns; a bare failed assert says which line of the tests failed."""
+    try:
+        if name == "check":
+            tests["check"](tests[entry_point])
+        elif name.startswith("doctest:"):
+            run_doctests(tests, name[len("doctest:"):])
+        else:
+            tests[name]()
+    except AssertionError as exc:
+        if str(exc):
+            raise
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == TESTS_FILE]
+        lines = source.splitlines()
+        where = frames[-1].lineno if frames else None
+        text = lines[where - 1].strip() if where and where <= len(lines) else "an assertion"
+        raise AssertionError("failed at line %s of the tests: %s" % (where, text)) from None
+
+
+def run_doctests(namespace, name):
+    import doctest
+
+    obj = namespace.get(name)
+    if obj is None:
+        raise LookupError("the code no longer defines %r, whose docstring examples are tests" % name)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    report = []
+    for test in doctest.DocTestFinder(recurse=False).find(obj, name, globs=dict(namespace)):
+        runner.run(test, out=report.append)
+    if runner.failures:
+        raise AssertionError("".join(report).strip())
 
 
 def runner_main(batch, nonce, commands, results):

@@ -6,12 +6,13 @@ import { after, before, describe, it } from 'node:test';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { collectTasks, startBatch } from '../src/client/batch.js';
-import { startHarden } from '../src/client/client.js';
+import { answerApproval, startHarden } from '../src/client/client.js';
 import { BatchOutcomeSchema } from '../src/common/batch-schemas.js';
 import { SEARCH_ATTRIBUTES } from '../src/common/search-attributes.js';
 import { HardenResultSchema, type HardenRequestInput, type HardenResult } from '../src/common/schemas.js';
 import { SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
 import { dockerFromEnv } from '../src/workers/create.js';
+import { awaitingApproval } from './support/approval.js';
 import { DevServer, freePort, WorkerProcess } from './support/processes.js';
 import { ScriptedLlm, type ChatRequest, type Reply } from './support/scripted-llm.js';
 import { AVERAGE_FRAGILE, LIST_TASK, securityAwareModel } from './support/scenarios.js';
@@ -157,6 +158,20 @@ describe('crash recovery (real dev server and worker processes)', () => {
     assert.deepEqual(runs.map((r) => r.id).sort(), ['slow-0', 'slow-1', 'slow-2']);
     assert.ok(runs.every((r) => r.status === 'completed'));
     assert.deepEqual(await dockerFromEnv().listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } }), [], 'no container of the batch is left');
+  });
+
+  it('a worker killed while the run waits for approval: the run still waits, and the approval lands', async () => {
+    const id = 'recovery-approval';
+    await startHarden(client, { code: AVERAGE_FRAGILE, source: 'average.py', llm: null, fuzz: { mutations: 20 }, approval: { mode: 'final', timeoutMs: null } }, id);
+    await awaitingApproval(client, id);
+    await replaceWorkers();
+    // The new workers rebuild the waiting run from its history: it answers the query and takes the update.
+    assert.equal((await awaitingApproval(client, id)).label, 'the final code');
+    const decision = await answerApproval(client, id, 'approve', { by: 'alice', reason: 'after the crash' });
+    assert.equal(decision.decision, 'approved');
+    const result = HardenResultSchema.parse(await client.workflow.getHandle(id).result());
+    assert.equal(result.accepted, true);
+    assert.deepEqual(result.approvals.map((d) => d.by), ['alice']);
   });
 
   it('the dev server stopped and restarted on the same database mid-run: the run finishes', async () => {

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { BatchTaskSchema, type BatchTask, type SkippedLine } from '../common/batch-schemas.js';
+import { behaviourTests } from './tests-input.js';
 
 /**
  * Reads a batch file: JSON Lines in the SALLM (`id`, `prompt`, `insecure_code`), SecurityEval
- * (`ID`, `Prompt`, `Insecure_code`) or plain (`{id, prompt}` / `{id, code}`) shape. A bad line
+ * (`ID`, `Prompt`, `Insecure_code`), HumanEval (`task_id`, `prompt`, `test`, `entry_point`) or
+ * plain (`{id, prompt}` / `{id, code}`, with `tests` optional) shape. A bad line
  * is reported with its number and skipped; duplicate ids refuse the whole file, since ids name
  * the runs and their results.
  */
@@ -15,6 +17,12 @@ const LineSchema = z
   .object({
     id: z.union([z.string(), z.number()]).optional(),
     ID: z.union([z.string(), z.number()]).optional(),
+    task_id: z.string().optional(),
+    /** HumanEval's check(candidate), with the function it is called with. */
+    test: z.string().optional(),
+    entry_point: z.string().optional(),
+    /** Test functions, or "doctest". */
+    tests: z.string().optional(),
     prompt: z.string().optional(),
     Prompt: z.string().optional(),
     code: z.string().optional(),
@@ -44,19 +52,21 @@ function taskFromLine(text: string, source: TaskSource): BatchTask | string {
   const parsed = LineSchema.safeParse(json);
   if (!parsed.success) return `not a task object: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'line'} ${i.message}`).join('; ')}`;
   const line = parsed.data;
-  const rawId = line.id ?? line.ID;
-  if (rawId === undefined || String(rawId).trim() === '') return 'no id (give "id" or "ID")';
+  const rawId = line.id ?? line.ID ?? line.task_id;
+  if (rawId === undefined || String(rawId).trim() === '') return 'no id (give "id", "ID" or "task_id")';
   const id = String(rawId).trim();
   const prompt = nonEmpty(line.prompt, line.Prompt);
   const code = nonEmpty(line.code, line.insecure_code, line.Insecure_code);
-  let task: unknown;
+  let given: { prompt: string } | { code: string };
   if (source === 'code') {
     if (code === undefined) return `task ${id} has no code to analyse (give "code", "insecure_code" or "Insecure_code"), or drop --audit/--use-code to generate from the prompt`;
-    task = { id, code };
-  } else if (prompt !== undefined) task = { id, prompt };
-  else if (code !== undefined) task = { id, code };
+    given = { code };
+  } else if (prompt !== undefined) given = { prompt };
+  else if (code !== undefined) given = { code };
   else return `task ${id} has neither a prompt ("prompt"/"Prompt") nor code ("code")`;
-  const checked = BatchTaskSchema.safeParse(task);
+  const testsSource = nonEmpty(line.tests, line.test);
+  const tests = testsSource === undefined ? {} : { tests: behaviourTests(testsSource, line.entry_point, 'code' in given ? given.code : given.prompt) };
+  const checked = BatchTaskSchema.safeParse({ id, ...given, ...tests });
   return checked.success ? checked.data : `task ${id}: ${checked.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`;
 }
 

@@ -190,6 +190,11 @@ export function batchMarkdown(s: SummaryInput): string {
   out.push('## Tasks by verdict', '', ...table(['verdict', 'tasks'], [['secure', t.secure], ['vulnerable', t.vulnerable], ['could not verify', t.couldNotVerify], ['failed (run error)', t.failed], ['cancelled', t.cancelled], ['not started', s.total - t.started]]), '');
   const withKind = (kind: 'robustness' | 'contract') => s.tasks.filter((task) => (task.result?.remainingByKind[kind] ?? 0) > 0).length;
   out.push(`Beside the verdicts: ${withKind('robustness')} task(s) with robustness issues (crashes, hangs or kills on inputs within the parameter types), ${withKind('contract')} with failures outside them (contract failures, no weakness).`, '');
+  const f = t.functional;
+  if (f.tasks > 0) {
+    const rate = (n: number) => `${n}/${f.tasks} (${((100 * n) / f.tasks).toFixed(1)}%)`;
+    out.push('## Behaviour tests', '', `Tasks whose behaviour tests all pass: ${rate(f.passedBefore)} with the first code, ${rate(f.passedAfter)} with the final code (a repair that breaks a passing test is refused).`, '');
+  }
   const cwes = [...new Set([...Object.keys(t.findingsBefore), ...Object.keys(t.findingsAfter)])].sort((a, b) => (t.findingsBefore[b] ?? 0) - (t.findingsBefore[a] ?? 0) || a.localeCompare(b));
   out.push('## Findings by CWE', '', cwes.length === 0 ? 'None.' : table(['CWE', 'before', 'after'], cwes.map((c) => [c, t.findingsBefore[c] ?? 0, t.findingsAfter[c] ?? 0])).join('\n'), '');
   const events = Object.entries(t.fuzzEvents).sort((a, b) => b[1] - a[1]);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { mkdir, writeFile } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
@@ -7,14 +8,17 @@ import { ENCRYPTED_ENCODING } from '../codec/aes-gcm.js';
 import { BATCH_WORKFLOW_TYPE } from '../common/queues.js';
 import { llmConfigured, loadEnv, type Env } from '../common/config.js';
 import { REQUEST_DEFAULTS } from '../common/defaults.js';
-import type { HardenRequestInput } from '../common/schemas.js';
+import type { ApprovalSettings, HardenRequestInput } from '../common/schemas.js';
+import { describeDecision } from '../common/approvals.js';
+import { unifiedDiff } from './diff.js';
 import { auditMarkdown, buildAuditTrail } from './audit.js';
 import { BATCH_USAGE, batchCommand, progressLine } from './batch-cli.js';
 import { batchCounts, batchState, cancelRun } from './batch.js';
 import { codecToken, serveCodecEndpoint } from './codec-endpoint.js';
 import { exitWhenFlushed, jsonText, say, warn } from './terminal.js';
-import { MAX_CODE_FILE_BYTES, oneOf, readInputFile, UsageError, wholeNumber } from './usage.js';
-import { connectClient, readRun, runFailureMessage, runResult, runStatus, startHarden, uiLink } from './client.js';
+import { duration, MAX_CODE_FILE_BYTES, oneOf, readInputFile, UsageError, wholeNumber } from './usage.js';
+import { behaviourTests } from './tests-input.js';
+import { answerApproval, connectClient, readRun, runFailureMessage, runResult, runStatus, startHarden, uiLink } from './client.js';
 import { runDevStack } from './dev.js';
 import { FAIL_ON, formatReport, verdictExitCode, type FailOn } from './report.js';
 
@@ -30,12 +34,23 @@ commands:
       --seed N                seed of the mutation PRNG (default ${REQUEST_DEFAULTS.fuzz.seed})
       --unguided              derive every fuzz input from the seeds at once, without coverage guidance
       --security-only         repair security findings only; crashes and hangs (robustness) are reported, not repaired
+      --tests FILE            behaviour tests every repair must keep passing: test functions (def test_x():),
+                              HumanEval's check(candidate), or the word doctest (the docstring examples)
+      --entry-point NAME      the function check(candidate) is called with (default: the code's first function)
+      --approval WHEN         a person approves: final (the final code before it is accepted) or each-repair
+                              (each repair before it is applied); the run waits, visibly, for asc approve/reject
+      --approval-timeout D    how long to wait for a decision (e.g. 72h); past it the code is not accepted
       --fail-on KIND          what exits 1: security (default: a vulnerable verdict) or robustness (also crashes and hangs)
       --id ID                 workflow id (default: harden-<file>-<time>)
       --no-wait               print the run id and return at once
       --json                  print the result as JSON
   status ID                   progress of a run (also one started elsewhere or before a crash)
   result ID [--json] [--fail-on KIND]   wait for a run and print its report
+  approve ID [--by NAME] [--reason TEXT]
+                              approve what a run waits for (the final code, or a repair)
+  reject ID --reason TEXT [--by NAME]
+                              reject it: a repair goes back to the Coding agent with the reason; the
+                              final code is not accepted
   audit ID [--out DIR]        write the full trail of a run (every agent step: prompt, answer,
                               findings, code change, tokens, timing) as DIR/ID.audit.md and .json
 ${BATCH_USAGE}
@@ -49,7 +64,7 @@ verdicts: vulnerable means security evidence (a security CWE from an analyser, o
 event); crashes, hangs and kills on inputs within a function's parameter types are robustness
 issues and inputs outside them contract failures, both reported beside the verdict.
 exit codes: 0 secure, 1 vulnerable (with --fail-on robustness: or robustness issues), 3 could not
-verify, 2 error (a batch: 1 if any task fails so, 3 if any could not be verified, failed or was
+verify, 4 the final code was not approved, 2 error (a batch: 1 if any task fails so, 3 if any could not be verified, failed or was
 cancelled, else 0)`;
 
 
@@ -66,6 +81,10 @@ async function harden(args: string[], env: Env): Promise<number> {
       seed: { type: 'string' },
       unguided: { type: 'boolean', default: false },
       'security-only': { type: 'boolean', default: false },
+      tests: { type: 'string' },
+      'entry-point': { type: 'string' },
+      approval: { type: 'string' },
+      'approval-timeout': { type: 'string' },
       'fail-on': { type: 'string' },
       id: { type: 'string' },
       'no-wait': { type: 'boolean', default: false },
@@ -79,6 +98,8 @@ async function harden(args: string[], env: Env): Promise<number> {
   const file = promptFile ?? codeFile ?? '';
   const text = await readInputFile(file, `${promptFile !== undefined ? '--prompt-file' : '--code-file'} ${file}`, MAX_CODE_FILE_BYTES);
   const useLlm = llmConfigured(env) && !values['no-llm'];
+  const testsFile = values.tests;
+  const testsSource = testsFile === undefined || testsFile === 'doctest' ? testsFile : await readInputFile(testsFile, `--tests ${testsFile}`, MAX_CODE_FILE_BYTES);
   const request: HardenRequestInput = {
     ...(promptFile !== undefined ? { prompt: text } : { code: text }),
     source: basename(file),
@@ -86,6 +107,8 @@ async function harden(args: string[], env: Env): Promise<number> {
     maxStaticRounds: wholeNumber('max-static-rounds', values['max-static-rounds']),
     securityOnly: values['security-only'] || undefined,
     fuzz: { mutations: wholeNumber('mutations', values.mutations), seed: wholeNumber('seed', values.seed), coverageGuided: values.unguided ? false : undefined },
+    tests: testsSource === undefined ? undefined : behaviourTests(testsSource, values['entry-point'], text),
+    approval: approvalSettings(values.approval, values['approval-timeout']),
   };
   if (!useLlm) {
     if (promptFile !== undefined) throw new UsageError('--prompt-file needs an LLM to write the code: set OPENAI_BASE_URL (and OPENAI_API_KEY), or use --code-file to audit existing code');
@@ -100,6 +123,34 @@ async function harden(args: string[], env: Env): Promise<number> {
     return 0;
   }
   return printResult(env, workflowId, values.json, failOn);
+}
+
+function approvalSettings(when: string | undefined, timeout: string | undefined): ApprovalSettings | undefined {
+  const mode = oneOf('approval', when, APPROVAL_MODES);
+  const timeoutMs = duration('approval-timeout', timeout) ?? null;
+  if (mode === undefined) {
+    if (timeoutMs !== null) throw new UsageError('--approval-timeout needs --approval final or --approval each-repair');
+    return undefined;
+  }
+  return { mode, timeoutMs };
+}
+
+const APPROVAL_MODES = ['final', 'each-repair'] as const;
+
+/** Who decides, as the audit trail records it: --by, else the local user at this host. */
+function decider(by: string | undefined): string {
+  return by ?? `${userInfo().username}@${hostname()}`;
+}
+
+async function decide(args: string[], env: Env, update: 'approve' | 'reject'): Promise<number> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { by: { type: 'string' }, reason: { type: 'string' } } });
+  const id = positionals[0];
+  if (!id) throw new UsageError(`${update} needs a run id: asc ${update} ID${update === 'reject' ? ' --reason TEXT' : ''} [--by NAME]`);
+  if (update === 'reject' && !values.reason?.trim()) throw new UsageError('reject needs a reason: asc reject ID --reason "what is wrong" (the Coding agent and the audit trail are told)');
+  const client = await connectClient(env);
+  const decision = await answerApproval(client, id, update, { by: decider(values.by), ...(values.reason !== undefined ? { reason: values.reason } : {}) });
+  say(`${id}: ${describeDecision(decision)}`);
+  return 0;
 }
 
 async function printResult(env: Env, workflowId: string, json: boolean, failOn: FailOn): Promise<number> {
@@ -130,6 +181,11 @@ async function status(args: string[], env: Env): Promise<number> {
     const counts = batchCounts(batch);
     if (counts) say(`  ${progressLine(counts, batch.closedAtMs ?? Date.now())}`);
     say(`  follow it: asc batch --attach ${id}`);
+  }
+  if (progress?.awaiting) {
+    const { awaiting } = progress;
+    say(`  waiting for approval of ${awaiting.label} since ${new Date(awaiting.sinceMs).toISOString()}: asc approve ${id} [--reason TEXT], or asc reject ${id} --reason TEXT`);
+    say((unifiedDiff(awaiting.code, awaiting.candidate) || '(no change to the code)').replace(/^/gm, '    '));
   }
   if (progress) {
     say(`  phase: ${progress.phase}; static round ${progress.staticRound}; fuzz repair round ${progress.fuzzRepairRound}`);
@@ -194,6 +250,9 @@ async function main(argv: string[]): Promise<number> {
       return result(rest, env);
     case 'audit':
       return audit(rest, env);
+    case 'approve':
+    case 'reject':
+      return decide(rest, env, command);
     case 'batch':
       return batchCommand(rest, env);
     case 'cancel':

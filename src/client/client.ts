@@ -1,8 +1,8 @@
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
 import type { Env } from '../common/config.js';
-import { PROGRESS_QUERY, TASK_QUEUES, WORKFLOW_TYPE } from '../common/queues.js';
-import { HardenResultSchema, ProgressSchema, type HardenRequestInput, type HardenResult, type Progress } from '../common/schemas.js';
+import { APPROVE_UPDATE, PROGRESS_QUERY, REJECT_UPDATE, TASK_QUEUES, WORKFLOW_TYPE } from '../common/queues.js';
+import { ApprovalDecisionSchema, HardenResultSchema, ProgressSchema, type ApprovalDecision, type ApproveInput, type HardenRequestInput, type HardenResult, type Progress, type RejectInput } from '../common/schemas.js';
 import { resolveHardenRequest } from './request.js';
 
 /** Typed helpers over the Temporal client: start a run, read its progress and its result. */
@@ -44,6 +44,19 @@ export async function readRun<T>(workflowId: string, read: () => Promise<T>): Pr
     return await read();
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw new Error(`no run with id ${workflowId}: check the id (\`temporal workflow list\` or the UI lists runs)`);
+    throw error;
+  }
+}
+
+/** Answers what a run waits for: `approve` or `reject` (with who and why); the run's validator refuses one it is not waiting for. */
+export async function answerApproval(client: Client, workflowId: string, update: 'approve' | 'reject', input: ApproveInput | RejectInput): Promise<ApprovalDecision> {
+  const handle = client.workflow.getHandle(workflowId);
+  const { status } = await readRun(workflowId, () => handle.describe());
+  if (status.name !== 'RUNNING') throw new Error(`${update} refused: run ${workflowId} is ${status.name.toLowerCase()}: nothing waits for approval`);
+  try {
+    return ApprovalDecisionSchema.parse(await handle.executeUpdate(update === 'approve' ? APPROVE_UPDATE : REJECT_UPDATE, { args: [input] }));
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw new Error(`${update} refused: ${error.cause?.message ?? error.message}`);
     throw error;
   }
 }

@@ -1,3 +1,4 @@
+import { describeDecision } from '../common/approvals.js';
 import { renderFuzzValue } from '../common/fuzz-value.js';
 import type { FuzzCase, FuzzOutcome } from '../common/sandbox.js';
 import { findingOrigin, robustnessIssues, verdictLine } from '../workflows/findings.js';
@@ -52,12 +53,14 @@ export function formatReport(result: HardenResult, link: string | null): string 
   const lines: string[] = [];
   lines.push(`AutoSafeCoder: ${result.source} (${result.mode === 'audit' ? 'audit, no repair' : `hardened with ${result.model}`})`);
   lines.push(`Verdict: ${verdictLine(result.verdict.toUpperCase(), robustnessIssues(result.remainingFindings, result.remainingFailureSummary.groups))}`);
+  if (!result.accepted) lines.push('NOT ACCEPTED: the final code was not approved; do not ship it');
   const k = result.remainingByKind;
   lines.push(`  remaining: ${k.security} security, ${k.robustness} robustness, ${k.contract} contract (static findings and failing inputs)`);
   for (const reason of result.reasons) lines.push(`  - ${reason}`);
   lines.push('Static rounds:');
   for (const round of result.staticRounds) {
-    lines.push(`  round ${round.round}: ${round.findings.length} finding(s)${round.repaired ? ', repaired by the Coding agent' : ''}`);
+    const refused = [round.brokenTests.length > 0 ? `broke ${round.brokenTests.map((t) => t.name).join(', ')}` : null, round.approval && round.approval.decision !== 'approved' ? describeDecision(round.approval) : null].filter((r) => r !== null);
+    lines.push(`  round ${round.round}: ${round.findings.length} finding(s)${round.repaired ? ', repaired by the Coding agent' : ''}${refused.length > 0 ? `; repair refused: ${refused.join('; ')}` : ''}`);
     for (const f of round.findings) lines.push(finding(f));
   }
   const fuzz = result.fuzz;
@@ -73,7 +76,8 @@ export function formatReport(result: HardenResult, link: string | null): string 
     // Results from before failures were grouped list their first inputs instead.
     if (groups.length === 0) for (const f of fuzz.failures.slice(0, 5)) lines.push(failure(fn, f));
     for (const r of fuzz.repairRounds) {
-      lines.push(`  repair round ${r.round}: candidate ${r.accepted ? 'accepted' : 'rejected'}: ${r.candidateFailureSummary.inputs} of ${r.candidateExecuted} input(s) failing, ${r.candidateStaticFindings.length} static finding(s)`);
+      const refused = [r.brokenTests.length > 0 ? `broke ${r.brokenTests.map((t) => t.name).join(', ')}` : null, r.changedReturns.length > 0 ? `changed the result of ${r.changedReturns[0]?.input ?? ''} (${r.changedReturns[0]?.before ?? ''}; now ${r.changedReturns[0]?.after ?? ''})` : null, r.approval ? describeDecision(r.approval) : null].filter((x) => x !== null);
+      lines.push(`  repair round ${r.round}: candidate ${r.accepted ? 'accepted' : 'rejected'}: ${r.candidateFailureSummary.inputs} of ${r.candidateExecuted} input(s) failing, ${r.candidateStaticFindings.length} static finding(s)${refused.length > 0 ? `; ${refused.join('; ')}` : ''}`);
     }
   }
   if (fuzz.skippedReason) lines.push(`Fuzzing skipped: ${fuzz.skippedReason}`);
@@ -93,8 +97,9 @@ export function failsOn(result: HardenResult, failOn: FailOn): boolean {
   return result.verdict === 'vulnerable' || (failOn === 'robustness' && result.remainingByKind.robustness > 0);
 }
 
-/** Exit codes: 0 secure, 1 vulnerable (or, with --fail-on robustness, robustness issues), 3 could not verify (2 is kept for errors). */
+/** Exit codes: 0 secure, 1 vulnerable (or, with --fail-on robustness, robustness issues), 3 could not verify, 4 not approved (2 is kept for errors). */
 export function verdictExitCode(result: HardenResult, failOn: FailOn = 'security'): number {
+  if (!result.accepted) return 4;
   if (failsOn(result, failOn)) return 1;
   return result.verdict === 'secure' ? 0 : 3;
 }

@@ -40,3 +40,14 @@ export async function readInputFile(path: string, label: string, maxBytes: numbe
   }
   return text;
 }
+
+const DURATION_UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration flag such as 90s, 30m, 72h or 7d, in milliseconds (undefined when not given). */
+export function duration(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)([smhd])$/.exec(value);
+  const ms = match ? Number(match[1]) * (DURATION_UNITS[match[2] ?? ''] ?? 0) : 0;
+  if (ms <= 0) throw new UsageError(`--${flag} ${value}: expected a positive duration such as 90s, 30m, 72h or 7d`);
+  return ms;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CountsSchema, HardenSettingsSchema, TokenUsageSchema, VerdictSchema, isRecord, withSettingsDefaults, type HardenSettingsInput, type RequestDefaults } from './schemas.js';
+import { BehaviourTestsSchema, CountsSchema, testsProblem, HardenSettingsSchema, TokenUsageSchema, VerdictSchema, isRecord, withSettingsDefaults, type HardenSettingsInput, type RequestDefaults } from './schemas.js';
 
 /** One task of a batch: what the child run hardens. Ids name the child run, so they are unique. */
 export const BatchTaskSchema = z
@@ -7,8 +7,14 @@ export const BatchTaskSchema = z
     id: z.string().min(1).max(200),
     prompt: z.string().optional(),
     code: z.string().optional(),
+    /** Behaviour tests every repair of this task must keep passing. */
+    tests: BehaviourTestsSchema.optional(),
   })
-  .refine((t) => (t.prompt === undefined) !== (t.code === undefined), { message: 'give exactly one of prompt or code' });
+  .refine((t) => (t.prompt === undefined) !== (t.code === undefined), { message: 'give exactly one of prompt or code' })
+  .superRefine((t, ctx) => {
+    const problem = t.tests ? testsProblem(t.tests, t.prompt ?? t.code ?? '') : null;
+    if (problem) ctx.addIssue({ code: 'custom', path: ['tests'], message: problem });
+  });
 export type BatchTask = z.infer<typeof BatchTaskSchema>;
 
 
@@ -26,6 +32,8 @@ export const TaskSummarySchema = z.object({
   findingsAfter: CountsSchema,
   fuzzEvents: CountsSchema,
   usage: TokenUsageSchema,
+  /** Whether every behaviour test passed with the first and with the final code; null without tests. */
+  tests: z.object({ before: z.boolean(), after: z.boolean() }).nullable().default(null),
 });
 export type TaskSummary = z.infer<typeof TaskSummarySchema>;
 
@@ -51,6 +59,8 @@ export const BatchTotalsSchema = z.object({
   /** Failing inputs of the first fuzzing pass, by kind (security event, exception or status). */
   fuzzEvents: CountsSchema,
   usage: z.object({ prompt: z.number().int(), completion: z.number().int() }),
+  /** Tasks with behaviour tests, and of them how many passed all with the first and the final code (pass@1 before and after hardening). */
+  functional: z.object({ tasks: z.number().int(), passedBefore: z.number().int(), passedAfter: z.number().int() }).default({ tasks: 0, passedBefore: 0, passedAfter: 0 }),
   /** The first failed tasks and why (capped, so a broken endpoint cannot bloat the history). */
   failures: z.array(z.object({ id: z.string(), error: z.string() })),
   /** Workflow time the batch began, for rates and ETAs. */

@@ -76,6 +76,9 @@ export type FuzzCase = z.infer<typeof FuzzCaseSchema>;
 export const EntrySchema = z.enum(['call', 'route', 'module']);
 export type Entry = z.infer<typeof EntrySchema>;
 
+/** What a batch runs: a fuzz target's entry, or "test": behaviour tests, one per input, each named by its only argument. */
+export const BatchEntrySchema = z.enum([...EntrySchema.options, 'test']);
+
 /** Something the input made the code do that a security oracle flags. */
 export const SecurityEventSchema = z.object({
   kind: z.enum(['shell', 'process', 'argument', 'path', 'network', 'eval', 'template', 'sql', 'deserialize', 'library', 'redirect', 'xss', 'header', 'log', 'regex', 'ldap', 'xpath', 'xxe']),
@@ -121,7 +124,7 @@ export const FAILURE_STATUSES = ['exception', 'timeout', 'killed', 'exited'] as 
 export const RunBatchInputSchema = z.object({
   code: z.string(),
   function: z.string(),
-  entry: EntrySchema.default('call'),
+  entry: BatchEntrySchema.default('call'),
   /** Parameter names: for a route, the request parts ("args.q", "form.user", "json"). */
   params: z.array(z.string()).default([]),
   /** Who sets each parameter: only attacker values are taint; trusted strings are base directories. */
@@ -132,6 +135,8 @@ export const RunBatchInputSchema = z.object({
   label: z.string(),
   /** Report the lines each input reaches (coverage-guided rounds ask; re-checks need not). */
   coverage: z.boolean().default(false),
+  /** The behaviour tests' source, for entry "test" (HumanEval's check, or test functions). */
+  tests: z.string().default(''),
 });
 export type RunBatchInput = z.infer<typeof RunBatchInputSchema>;
 
@@ -155,7 +160,7 @@ export type RunBatchResult = z.infer<typeof RunBatchResultSchema>;
 export const HarnessRequestSchema = z.object({
   code: z.string(),
   function: z.string(),
-  entry: EntrySchema,
+  entry: BatchEntrySchema,
   params: z.array(z.string()),
   roles: z.array(z.enum(['attacker', 'trusted'])),
   inputs: z.array(FuzzCaseSchema),
@@ -168,6 +173,7 @@ export const HarnessRequestSchema = z.object({
   outputCap: z.number().int().positive(),
   childMemoryHeadroom: z.number().int().positive(),
   coverage: z.boolean(),
+  tests: z.string(),
 });
 export type HarnessRequest = z.infer<typeof HarnessRequestSchema>;
 
@@ -188,6 +194,7 @@ export function harnessRequest(batch: RunBatchInput, limits: SandboxLimits): Har
     outputCap: limits.outputCapBytes,
     childMemoryHeadroom: limits.childMemoryHeadroomBytes,
     coverage: batch.coverage,
+    tests: batch.tests,
   };
 }
 

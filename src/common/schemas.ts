@@ -185,9 +185,47 @@ export type AgentCallMeta = z.infer<typeof AgentCallMetaSchema>;
 export const GenerateCodeInputSchema = z.object({ model: ModelSchema, prompt: z.string() });
 export type GenerateCodeInput = z.infer<typeof GenerateCodeInputSchema>;
 
+// ---- behaviour tests ----
+
+const IdentifierSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not a Python identifier');
+/** Kept as given (not trimmed): failures name lines of it. */
+const TestsSourceSchema = z.string().refine((s) => s.trim().length > 0, 'is empty');
+
+/**
+ * The behaviour a repair must keep: HumanEval's `check(candidate)` called with the entry point,
+ * test functions of the tests' own (`def test_x():` with asserts, pytest style), or the doctest
+ * examples in the code's docstrings. They run in the sandbox, isolated as fuzzing is.
+ */
+export const BehaviourTestsSchema = z.discriminatedUnion('style', [
+  z.object({ style: z.literal('check'), source: TestsSourceSchema, entryPoint: IdentifierSchema.describe('the function check(candidate) is called with') }),
+  z.object({ style: z.literal('functions'), source: TestsSourceSchema }),
+  z.object({ style: z.literal('doctest') }),
+]);
+export type BehaviourTests = z.infer<typeof BehaviourTestsSchema>;
+
+export const TestFailureSchema = z.object({ name: z.string(), message: z.string() });
+export type TestFailure = z.infer<typeof TestFailureSchema>;
+
+/** One run of the behaviour tests against one version of the code. */
+export const TestRunSchema = z.object({
+  passed: z.array(z.string()),
+  failed: z.array(TestFailureSchema),
+});
+export type TestRun = z.infer<typeof TestRunSchema>;
+
+/** Tests that passed before a repair and fail after it: the repair is rejected for them. */
+const BrokenTestsSchema = z.array(TestFailureSchema).default([]);
+/** An input whose result a repair changed: the code before it returned normally, the candidate does otherwise. */
+export const ReturnChangeSchema = z.object({ input: z.string(), before: z.string(), after: z.string() });
+export type ReturnChange = z.infer<typeof ReturnChangeSchema>;
+
+/** Why a person rejected the previous repair, to be heeded by the next. */
+const ReviewerRejectionSchema = z.object({ by: z.string(), reason: z.string() }).nullable().default(null);
+export type ReviewerRejection = z.infer<typeof ReviewerRejectionSchema>;
+
 export const RepairFeedbackSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('static'), findings: z.array(FindingSchema) }),
-  z.object({ kind: z.literal('fuzz'), functionName: z.string(), failures: z.array(FuzzFailureSchema) }),
+  z.object({ kind: z.literal('static'), findings: z.array(FindingSchema), brokenTests: BrokenTestsSchema, rejectedBy: ReviewerRejectionSchema }),
+  z.object({ kind: z.literal('fuzz'), functionName: z.string(), failures: z.array(FuzzFailureSchema), brokenTests: BrokenTestsSchema, rejectedBy: ReviewerRejectionSchema, changedReturns: z.array(ReturnChangeSchema).default([]) }),
   z.object({ kind: z.literal('syntax'), line: z.number().int().nullable(), message: z.string() }),
 ]);
 export type RepairFeedback = z.infer<typeof RepairFeedbackSchema>;
@@ -218,6 +256,41 @@ export type WriteSeedsInput = z.infer<typeof WriteSeedsInputSchema>;
 
 export const SeedsResultSchema = z.object({ target: FuzzTargetSchema, meta: AgentCallMetaSchema });
 export type SeedsResult = z.infer<typeof SeedsResultSchema>;
+
+// ---- approvals: a person accepts what ships ----
+
+/**
+ * `final`: the run waits for a person to approve the final code before it accepts it;
+ * `each-repair`: before it applies each repair. `none`: the run accepts its code itself.
+ */
+export const ApprovalSettingsSchema = z.object({
+  mode: z.enum(['none', 'final', 'each-repair']),
+  /** How long a decision may take; when it passes the code is not accepted (null: wait for ever). */
+  timeoutMs: z.number().int().positive().nullable(),
+});
+export type ApprovalSettings = z.infer<typeof ApprovalSettingsSchema>;
+
+const PersonSchema = z.string().trim().min(1, 'say who decides').max(200);
+
+/** The `approve` update's argument: who approves, and why if they wish. */
+export const ApproveInputSchema = z.object({ by: PersonSchema, reason: z.string().max(2_000).optional() });
+export type ApproveInput = z.infer<typeof ApproveInputSchema>;
+/** The `reject` update's argument: who rejects, and why (required: the Coding agent and the audit trail are told). */
+export const RejectInputSchema = z.object({ by: PersonSchema, reason: z.string().trim().min(1, 'a reason is required to reject').max(2_000) });
+export type RejectInput = z.infer<typeof RejectInputSchema>;
+
+/** One decision: what was asked, the answer, who gave it, when and why. */
+export const ApprovalDecisionSchema = z.object({
+  subject: z.enum(['final', 'repair']),
+  /** What was to be approved, e.g. "static round 1 repair" or "the final code". */
+  label: z.string(),
+  decision: z.enum(['approved', 'rejected', 'timed-out']),
+  by: z.string().nullable(),
+  reason: z.string().nullable(),
+  askedAtMs: z.number(),
+  decidedAtMs: z.number(),
+});
+export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
 
 // ---- the workflow ----
 
@@ -251,6 +324,8 @@ export const HardenSettingsSchema = z.object({
    * started before the setting existed repaired every failure, so it reads as false for them.
    */
   securityOnly: z.boolean().default(false),
+  /** Who accepts the code; runs started before approvals existed accepted it themselves. */
+  approval: z.lazy(() => ApprovalSettingsSchema).default({ mode: 'none', timeoutMs: null }),
 });
 export type HardenSettings = z.infer<typeof HardenSettingsSchema>;
 
@@ -261,6 +336,8 @@ export const HardenRequestSchema = HardenSettingsSchema.extend({
   code: z.string().optional(),
   /** File name or dataset id, for reports. */
   source: z.string(),
+  /** Behaviour a repair must keep; runs from before tests existed have none. */
+  tests: BehaviourTestsSchema.nullable().default(null),
 }).superRefine((req, ctx) => {
   const given = [req.prompt, req.code].filter((v) => v !== undefined);
   if (given.length !== 1) {
@@ -275,7 +352,29 @@ export const HardenRequestSchema = HardenSettingsSchema.extend({
   if (req.prompt !== undefined && req.llm === null) {
     ctx.addIssue({ code: 'custom', path: ['llm'], message: 'writing code from a prompt needs an LLM: set OPENAI_BASE_URL / OPENAI_API_KEY and a model' });
   }
+  const problem = req.tests ? testsProblem(req.tests, text) : null;
+  if (problem) ctx.addIssue({ code: 'custom', path: ['tests'], message: problem });
 });
+
+const defines = (source: string, name: string) => new RegExp(`^\\s*(async\\s+)?def\\s+${name}\\s*\\(`, 'm').test(source);
+
+/** The test functions of a tests source, by name: its top-level `def test…(`. */
+export function testFunctionNames(source: string): string[] {
+  return [...source.matchAll(/^def\s+(test\w*)\s*\(/gm)].map((m) => m[1] ?? '').filter((n) => n.length > 0);
+}
+
+/** What makes tests unusable for this code (the prompt or code as given), or null. */
+export function testsProblem(tests: BehaviourTests, text: string): string | null {
+  switch (tests.style) {
+    case 'check':
+      if (!defines(tests.source, 'check')) return 'define check(candidate), as HumanEval tests do, or top-level test functions (def test_...():)';
+      return defines(text, tests.entryPoint) ? null : `name a function the code defines as the entry point: the code has no def ${tests.entryPoint}(...)`;
+    case 'functions':
+      return testFunctionNames(tests.source).length > 0 ? null : 'define at least one top-level test function (def test_...():)';
+    case 'doctest':
+      return text.includes('>>>') ? null : 'the code has no docstring examples (>>> lines) to run as tests';
+  }
+}
 export type HardenRequest = z.infer<typeof HardenRequestSchema>;
 
 /** What a caller may leave out of a request: the defaults fill it (src/common/defaults.ts). */
@@ -284,9 +383,10 @@ export type HardenSettingsInput = {
   maxStaticRounds?: number | undefined;
   minSeverity?: Severity | undefined;
   securityOnly?: boolean | undefined;
+  approval?: ApprovalSettings | undefined;
   fuzz?: Partial<{ [K in keyof HardenSettings['fuzz']]: HardenSettings['fuzz'][K] | undefined }> | undefined;
 };
-export type HardenRequestInput = HardenSettingsInput & { prompt?: string; code?: string; source?: string | undefined };
+export type HardenRequestInput = HardenSettingsInput & { prompt?: string; code?: string; source?: string | undefined; tests?: BehaviourTests | null | undefined };
 
 /** The values a caller's omissions take: today's (defaults.ts) at the edge, frozen ones for old runs. */
 export interface RequestDefaults {
@@ -327,7 +427,8 @@ export function withRequestDefaults(input: unknown, defaults: RequestDefaults): 
 export const AgentStepSchema = z.object({
   index: z.number().int(),
   /** `bandit`: the static tools of runs from before Semgrep joined; `analysers`: Bandit and Semgrep. */
-  agent: z.enum(['coding', 'static-analyser', 'fuzzing', 'bandit', 'analysers', 'inspector', 'sandbox']),
+  /** `person`: an approval a person gave (or that timed out), not an activity. */
+  agent: z.enum(['coding', 'static-analyser', 'fuzzing', 'bandit', 'analysers', 'inspector', 'sandbox', 'person']),
   action: z.string(),
   summary: z.string(),
   durationMs: z.number(),
@@ -342,6 +443,10 @@ export const StaticRoundSchema = z.object({
   repaired: z.boolean(),
   /** Why the round's repair was refused (a suppression comment it added), when it was. */
   repairRefusedFor: z.array(FindingSchema).default([]),
+  /** Behaviour tests the round's repair broke: it was refused for them. */
+  brokenTests: BrokenTestsSchema,
+  /** A person's decision on the round's repair (approval each-repair). */
+  approval: z.lazy(() => ApprovalDecisionSchema).nullable().default(null),
 });
 export type StaticRound = z.infer<typeof StaticRoundSchema>;
 
@@ -355,8 +460,14 @@ export const FuzzRepairRoundSchema = z.object({
   candidateFailureSummary: FailureSummarySchema,
   /** The static tools' findings in the candidate. */
   candidateStaticFindings: z.array(FindingSchema),
-  /** Fewer of the failing inputs it was to repair, no more of the others, and no new static finding: the candidate became the code. */
+  /** Fewer of the failing inputs it was to repair, no more of the others, no new static finding and no broken test: the candidate became the code. */
   accepted: z.boolean(),
+  /** Behaviour tests that passed before and fail with the candidate. */
+  brokenTests: BrokenTestsSchema,
+  /** Without behaviour tests: inputs the code handled normally whose result the candidate changed (a sample of 10; the candidate is refused for any). */
+  changedReturns: z.array(ReturnChangeSchema).default([]),
+  /** A person's decision on the candidate (approval each-repair), asked only of a candidate the checks accept. */
+  approval: z.lazy(() => ApprovalDecisionSchema).nullable().default(null),
 });
 export type FuzzRepairRound = z.infer<typeof FuzzRepairRoundSchema>;
 export const VerdictSchema = z.enum(['secure', 'vulnerable', 'could-not-verify']);
@@ -401,6 +512,12 @@ export const HardenResultSchema = z.preprocess(
     remainingFailureSummary: FailureSummarySchema,
     /** What the final code still has, by kind: static findings and failing inputs together. */
     remainingByKind: z.object({ security: z.number().int(), robustness: z.number().int(), contract: z.number().int() }).default({ security: 0, robustness: 0, contract: 0 }),
+    /** The behaviour tests against the first code and the final code; null when the run had none. */
+    tests: z.object({ style: z.enum(['check', 'functions', 'doctest']), before: TestRunSchema, after: TestRunSchema }).nullable().default(null),
+    /** Every decision a person made (or that timed out), in order; the last of subject "final" decides whether the final code was accepted. */
+    approvals: z.array(ApprovalDecisionSchema).default([]),
+    /** Whether the final code was accepted: by the run itself (no approval), or by a person; false when rejected or timed out. */
+    accepted: z.boolean().default(true),
     steps: z.array(AgentStepSchema),
     usage: TokenUsageSchema,
   }),
@@ -449,7 +566,7 @@ function renamedFields(value: unknown): unknown {
 }
 
 export const ProgressSchema = z.object({
-  phase: z.enum(['generating', 'static', 'fuzzing', 'fuzz-repair', 'done']),
+  phase: z.enum(['generating', 'static', 'fuzzing', 'fuzz-repair', 'awaiting-approval', 'done']),
   staticRound: z.number().int(),
   fuzzRepairRound: z.number().int(),
   /** Every execution so far: the first pass and each repair's re-check. */
@@ -458,6 +575,8 @@ export const ProgressSchema = z.object({
   failingInputs: z.number().int(),
   steps: z.number().int(),
   lastStep: z.string().nullable(),
+  /** What the run waits for a person to approve: the code as it stands and the candidate. */
+  awaiting: z.object({ label: z.string(), sinceMs: z.number(), code: z.string(), candidate: z.string() }).nullable().default(null),
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 

@@ -24,3 +24,6 @@ export const LLM_ACTIVITY_TIMEOUT_MS = 10 * 60_000;
 
 /** The longest ASC_LLM_TIMEOUT_S with which every request of one agent call fits its activity. */
 export const MAX_LLM_REQUEST_TIMEOUT_S = Math.floor(LLM_ACTIVITY_TIMEOUT_MS / 1000 / (MAX_REASKS + 1));
+
+/** One behaviour test (a HumanEval check, a test function, a function's doctests) in the sandbox. */
+export const BEHAVIOUR_TEST_TIMEOUT_MS = 10_000;

@@ -16,7 +16,7 @@ import {
 import { BatchInputSchema, BatchTaskRunInputSchema, type BatchInput, type BatchOutcome, type BatchProgress, type BatchTask, type BatchTaskRunInput, type BatchTotals, type TaskSummary } from '../common/batch-schemas.js';
 import { BATCH_PROGRESS_QUERY, TASK_QUEUES, WORKFLOW_TYPE } from '../common/queues.js';
 import { failure } from '../common/failures.js';
-import { describeZodError, type HardenResult } from '../common/schemas.js';
+import { describeZodError, type HardenResult, type TestRun } from '../common/schemas.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import { batchAsStarted } from './legacy.js';
 
@@ -38,6 +38,7 @@ export function emptyTotals(startedAtMs: number): BatchTotals {
     findingsAfter: {},
     fuzzEvents: {},
     usage: { prompt: 0, completion: 0 },
+    functional: { tasks: 0, passedBefore: 0, passedAfter: 0 },
     failures: [],
     startedAtMs,
     generation: 0,
@@ -57,7 +58,9 @@ export function summarise(result: HardenResult): TaskSummary {
   const { groups, byKind } = result.fuzz.failureSummary;
   const fuzzEvents: Record<string, number> = {};
   for (const g of groups) add(fuzzEvents, `${g.kind}: ${g.label}`, g.inputs);
-  return { verdict: result.verdict, findingsBefore: result.findingsBefore, findingsAfter: result.findingsAfter, fuzzEvents: groups.length > 0 ? fuzzEvents : byKind, usage: result.usage };
+  const allPass = (run: TestRun) => run.failed.length === 0;
+  const tests = result.tests && { before: allPass(result.tests.before), after: allPass(result.tests.after) };
+  return { verdict: result.verdict, findingsBefore: result.findingsBefore, findingsAfter: result.findingsAfter, fuzzEvents: groups.length > 0 ? fuzzEvents : byKind, usage: result.usage, tests };
 }
 
 /** Folds one finished task into the totals. */
@@ -70,6 +73,11 @@ export function recordSummary(totals: BatchTotals, summary: TaskSummary): void {
   for (const [kind, n] of Object.entries(summary.fuzzEvents)) add(totals.fuzzEvents, kind, n);
   totals.usage.prompt += summary.usage.prompt;
   totals.usage.completion += summary.usage.completion;
+  if (summary.tests) {
+    totals.functional.tasks++;
+    if (summary.tests.before) totals.functional.passedBefore++;
+    if (summary.tests.after) totals.functional.passedAfter++;
+  }
 }
 
 /** Why a child run failed: its own failure (which names the step), not the child wrapper's. */
@@ -126,7 +134,7 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchOutcome> {
 
   const runTask = async (task: BatchTask): Promise<void> => {
     try {
-      const request = { ...settings, ...(task.prompt !== undefined ? { prompt: task.prompt } : { code: task.code }), source: task.id };
+      const request = { ...settings, ...(task.prompt !== undefined ? { prompt: task.prompt } : { code: task.code }), ...(task.tests ? { tests: task.tests } : {}), source: task.id };
       const child = await startChild(batchTaskWorkflow, {
         workflowId: `${batchId}#${task.id}`,
         taskQueue: TASK_QUEUES.workflows,

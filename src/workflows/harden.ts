@@ -1,9 +1,11 @@
-import { defineQuery, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, setHandler } from '@temporalio/workflow';
 import { failure } from '../common/failures.js';
 import { PROGRESS_QUERY } from '../common/queues.js';
 import { describeZodError, HardenRequestSchema, type HardenRequest, type HardenResult, type Progress } from '../common/schemas.js';
 import { agentsFor } from './agents.js';
+import { Approvals } from './approval.js';
 import { requestAsStarted } from './legacy.js';
+import { behaviourBaseline, checkTestsParse } from './phases/behaviour.js';
 import { fuzzPhase } from './phases/fuzz.js';
 import { fuzzRepairPhase } from './phases/fuzz-repair.js';
 import { generatePhase } from './phases/generate.js';
@@ -24,14 +26,22 @@ export async function hardenWorkflow(input: HardenRequest): Promise<HardenResult
   const request = parsed.data;
   const ledger = new Ledger();
   setHandler(progressQuery, () => ledger.progress);
-  const ctx: RunContext = { request, ledger, agents: agentsFor(request, ledger) };
+  const ctx: RunContext = { request, ledger, agents: agentsFor(request, ledger), approvals: new Approvals(request.approval, ledger) };
 
+  await checkTestsParse(ctx);
   const written = await generatePhase(ctx);
-  const statics = await staticPhase(ctx, written.code);
+  // Which behaviour tests the first code passes: every repair must keep them passing.
+  const gate = await behaviourBaseline(ctx, written.code);
+  const statics = await staticPhase(ctx, written.code, gate);
   const fuzzed = await fuzzPhase(ctx, statics.code);
   const repaired = fuzzed.plan
-    ? await fuzzRepairPhase(ctx, { code: statics.code, plan: fuzzed.plan, failures: fuzzed.pass.failures, incomplete: fuzzed.pass.incomplete, toolFindings: [...statics.findings, ...statics.dismissed].filter((f) => f.source === 'bandit' || f.source === 'semgrep').length })
+    ? await fuzzRepairPhase(ctx, { code: statics.code, plan: fuzzed.plan, failures: fuzzed.pass.failures, incomplete: fuzzed.pass.incomplete, toolFindings: [...statics.findings, ...statics.dismissed].filter((f) => f.source === 'bandit' || f.source === 'semgrep').length, gate, returned: fuzzed.pass.returned })
     : { code: statics.code, rounds: [], failures: [], incomplete: null };
   const analysed = repaired.code === statics.code ? statics : await finalStaticCheck(ctx, repaired.code, statics);
-  return verdictPhase(ctx, { written, analysed, fuzzed, repaired });
+  const tests = gate && { style: gate.tests.style, before: gate.baseline, after: repaired.code === written.code ? gate.baseline : await gate.run(repaired.code, 'final code') };
+  const final = ctx.approvals.final ? await ctx.approvals.ask('final', 'the final code', written.code, repaired.code) : null;
+  const result = verdictPhase(ctx, { written, analysed, fuzzed, repaired, tests, accepted: final === null || final.decision === 'approved' });
+  // Every approve/reject update gets its answer before the run closes.
+  await condition(allHandlersFinished);
+  return result;
 }

@@ -5,6 +5,7 @@ import { TASK_QUEUES } from '../common/queues.js';
 import type { z } from 'zod';
 import type { AgentStep, HardenRequest, Progress, TokenUsage } from '../common/schemas.js';
 import type { Agents } from './agents.js';
+import type { Approvals } from './approval.js';
 
 /**
  * How every activity is called: its queue, timeouts and retries, and the ledger that turns each
@@ -61,7 +62,7 @@ export interface StepSpec<A extends unknown[], T> {
 export class Ledger {
   readonly steps: AgentStep[] = [];
   readonly usage: TokenUsage = { prompt: 0, completion: 0 };
-  readonly progress: Progress = { phase: 'static', staticRound: 0, fuzzRepairRound: 0, fuzzExecutions: 0, failingInputs: 0, steps: 0, lastStep: null };
+  readonly progress: Progress = { phase: 'static', staticRound: 0, fuzzRepairRound: 0, fuzzExecutions: 0, failingInputs: 0, steps: 0, lastStep: null, awaiting: null };
 
   /** Runs one activity as an audited step: its summary in the UI, its outcome in the record. */
   async step<A extends unknown[], T>(spec: StepSpec<A, T>): Promise<T> {
@@ -83,12 +84,16 @@ export class Ledger {
       this.usage.prompt += spent.prompt;
       this.usage.completion += spent.completion;
     }
-    const summary = `${action}: ${describe(result)}`;
-    this.steps.push({ index: this.steps.length + 1, agent, action, summary, durationMs: Date.now() - started, usage: spent });
+    this.record(agent, action, `${action}: ${describe(result)}`, Date.now() - started, spent);
+    return result;
+  }
+
+  /** Records a step: an activity's, or a person's decision. */
+  record(agent: AgentStep['agent'], action: string, summary: string, durationMs: number, usage: TokenUsage | null = null): void {
+    this.steps.push({ index: this.steps.length + 1, agent, action, summary, durationMs, usage });
     this.progress.steps = this.steps.length;
     this.progress.lastStep = summary;
     setCurrentDetails(`**${this.progress.phase}** · step ${this.steps.length}: ${summary}`);
-    return result;
   }
 }
 
@@ -97,4 +102,6 @@ export interface RunContext {
   request: HardenRequest;
   agents: Agents;
   ledger: Ledger;
+  /** A person's decisions on repairs and on the final code, when the request asks for them. */
+  approvals: Approvals;
 }

@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startBatch } from '../../src/client/batch.js';
-import { startHarden } from '../../src/client/client.js';
+import { answerApproval, startHarden } from '../../src/client/client.js';
+import { awaitingApproval } from './approval.js';
 import type { HardenRequestInput } from '../../src/common/schemas.js';
 import { ScriptedLlm } from './scripted-llm.js';
 import { AVERAGE_FRAGILE, LIST_TASK, securityAwareModel } from './scenarios.js';
@@ -22,6 +23,8 @@ export const RECORDED: Record<string, HardenRequestInput> = {
   'static-repair': { prompt: LIST_TASK, source: 'list_directory.py', llm: { model: 'scripted' }, fuzz: { mutations: 40 } },
   'fuzz-repair': { code: AVERAGE_FRAGILE, source: 'average.py', llm: { model: 'scripted' }, fuzz: { mutations: 40 } },
   audit: { code: AVERAGE_FRAGILE, source: 'average.py', llm: null, fuzz: { mutations: 40 } },
+  // Behaviour tests: the first code's run, each candidate's, and the final code's.
+  behaviour: { code: AVERAGE_FRAGILE, source: 'average.py', llm: { model: 'scripted' }, fuzz: { mutations: 40 }, tests: { style: 'check', source: 'def check(candidate):\n    assert candidate("a bb ccc") == 2.0\n', entryPoint: 'average_word_length' } },
   // No function takes input: the module runs as a program, in coverage-guided rounds.
   script: { code: 'import os\nimport sys\n\nfor name in sys.argv[1:]:\n    os.system("echo " + name)\n', source: 'script.py', llm: null, fuzz: { mutations: 30 } },
 };
@@ -39,6 +42,13 @@ try {
     await writeFile(`${HISTORY_DIR}${name}.json`, json);
     console.log(`recorded ${name}`);
   }
+  // A run that waits for a person's approval of its final code, and gets it (an Update in the history).
+  await startHarden(stack.testEnv.client, { code: AVERAGE_FRAGILE, source: 'average.py', llm: null, fuzz: { mutations: 20 }, approval: { mode: 'final', timeoutMs: null } }, 'history-approval');
+  await awaitingApproval(stack.testEnv.client, 'history-approval');
+  await answerApproval(stack.testEnv.client, 'history-approval', 'approve', { by: 'recorder', reason: 'a recorded approval' });
+  await stack.testEnv.client.workflow.getHandle('history-approval').result();
+  await writeFile(`${HISTORY_DIR}approval.json`, execFileSync(temporalCli(), ['workflow', 'show', '--workflow-id', 'history-approval', '--output', 'json', '--address', stack.testEnv.address], { encoding: 'utf8' }));
+  console.log('recorded approval');
   // A batch's first run: children, their results, and the continue-as-new that ends it.
   const tasks = [1, 2, 3].map((n) => ({ id: `average-${n}`, code: AVERAGE_FRAGILE }));
   await startBatch(stack.testEnv.client, { tasks, total: 3, settings: { llm: null, fuzz: { mutations: 20 } }, concurrency: 2, tasksPerRun: 2 }, 'history-batch');

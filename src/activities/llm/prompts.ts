@@ -1,5 +1,5 @@
 import { renderFuzzValue } from '../../common/fuzz-value.js';
-import type { Finding, FunctionInfo, RepairFeedback } from '../../common/schemas.js';
+import type { Finding, FunctionInfo, RepairFeedback, ReturnChange, ReviewerRejection, TestFailure } from '../../common/schemas.js';
 
 /** The three agents' instructions, after the AutoSafeCoder paper (few-shot, step by step). */
 
@@ -81,7 +81,7 @@ function describeFinding(f: Finding): string {
 export function describeFeedback(feedback: RepairFeedback): string {
   switch (feedback.kind) {
     case 'static':
-      return `Static analysis found these weaknesses:\n${feedback.findings.map(describeFinding).join('\n')}`;
+      return `Static analysis found these weaknesses:\n${feedback.findings.map(describeFinding).join('\n')}${describeRefusal(feedback)}`;
     case 'syntax':
       return `The code does not parse: ${feedback.message}${feedback.line !== null ? ` at line ${feedback.line}` : ''}.`;
     case 'fuzz':
@@ -99,8 +99,26 @@ export function describeFeedback(feedback: RepairFeedback): string {
           const events = o.events.map((e) => `\n    security: ${e.cwe} ${e.detail}`).join('');
           return `- ${feedback.functionName}(${args}) ${what}${events}`;
         })
-        .join('\n')}\nHandle such input deliberately: validate it and raise ValueError for input you reject; never let input reach a shell, a path outside the intended directory, eval, or a deserialiser.`;
+        .join('\n')}\nHandle such input deliberately: validate it and raise ValueError for input you reject; never let input reach a shell, a path outside the intended directory, eval, or a deserialiser.${describeRefusal(feedback)}${describeChangedReturns(feedback.changedReturns)}`;
   }
+}
+
+/** Inputs the previous repair changed the result of: it was refused for them. */
+function describeChangedReturns(changes: ReturnChange[]): string {
+  if (changes.length === 0) return '';
+  const listed = changes.map((c) => `- ${c.input}: ${c.before.slice(0, 200)} before, ${c.after.slice(0, 200)} with your repair`).join('\n');
+  return `\n\nYour previous repair was refused: it changed what the code does for inputs it handled correctly. Keep their results:\n${listed}`;
+}
+
+/** Why the previous repair was refused: behaviour tests it broke, or a person who rejected it. */
+function describeRefusal({ brokenTests, rejectedBy }: { brokenTests: TestFailure[]; rejectedBy: ReviewerRejection }): string {
+  const parts: string[] = [];
+  if (brokenTests.length > 0) {
+    const listed = brokenTests.map((t) => `- ${t.name}: ${t.message.slice(0, 500)}`).join('\n');
+    parts.push(`Your previous repair was refused: it broke behaviour tests that the code passed before. Keep them passing:\n${listed}`);
+  }
+  if (rejectedBy) parts.push(`Your previous repair was refused by its reviewer (${rejectedBy.by}): ${rejectedBy.reason.slice(0, 1_000)}`);
+  return parts.map((p) => `\n\n${p}`).join('');
 }
 
 export function repairPrompt(task: string | null, code: string, feedback: RepairFeedback): string {

@@ -1,8 +1,11 @@
 import { patched } from '@temporalio/workflow';
-import type { FuzzFailure, FuzzRepairRound } from '../../common/schemas.js';
+import type { FuzzFailure, FuzzRepairRound, ReturnChange, ReviewerRejection, TestFailure } from '../../common/schemas.js';
+import { changedReturns } from '../differential.js';
+import { reviewerRejection } from '../../common/approvals.js';
 import { keptFailures, summariseFailures } from '../compact.js';
 import { describeFailures } from '../findings.js';
 import type { RunContext } from '../steps.js';
+import type { BehaviourGate } from './behaviour.js';
 import { runCorpus, type FuzzPlan } from './fuzz.js';
 import { repairUntilParses } from './parse.js';
 import { refusedSuppressions, staticTools } from './static.js';
@@ -19,6 +22,10 @@ export interface FuzzRepairStart {
   incomplete: string | null;
   /** The static tools' findings in the code now: a candidate may not add to them. */
   toolFindings: number;
+  /** Behaviour tests a candidate must keep passing; null without tests. */
+  gate: BehaviourGate | null;
+  /** What the code returned for each input it handled normally: without tests, a candidate must return the same. */
+  returned: Record<string, string>;
 }
 
 export interface FuzzRepairOutcome {
@@ -34,8 +41,9 @@ export interface FuzzRepairOutcome {
 /**
  * Phase 4: the Coding agent repairs from the failing inputs it is to repair (security always,
  * robustness unless security-only); each candidate is re-run against the whole corpus and
- * re-checked by the static tools, and kept only when it fails fewer of them, no more security
- * ones, and adds no static finding.
+ * re-checked by the static tools (and the behaviour tests, if any), and kept only when it fails
+ * fewer of them, no more security ones, adds no static finding, breaks no test that passed and,
+ * without tests, returns what the code returned for every input it handled normally.
  */
 export async function fuzzRepairPhase(ctx: RunContext, start: FuzzRepairStart): Promise<FuzzRepairOutcome> {
   const { ledger, request } = ctx;
@@ -47,10 +55,17 @@ export async function fuzzRepairPhase(ctx: RunContext, start: FuzzRepairStart): 
   const repairable = (list: FuzzFailure[]) => (byKind ? list.filter((f) => f.kind === 'security' || (f.kind === 'robustness' && !request.securityOnly)) : list);
   const count = (list: FuzzFailure[], kind: FuzzFailure['kind']) => list.filter((f) => f.kind === kind).length;
   const rounds: FuzzRepairRound[] = [];
+  let brokenTests: TestFailure[] = [];
+  let rejectedBy: ReviewerRejection = null;
+  let changed: ReturnChange[] = [];
+  let { returned } = start;
+  // Without behaviour tests, the results of the inputs the code handled are its behaviour (runs
+  // from before this check replay without it).
+  const differential = start.gate === null && patched('differential-check');
   for (let round = 1; repairable(failures).length > 0 && round <= request.fuzz.maxRepairRounds; round++) {
     const label = `fuzz repair ${round}`;
     const toRepair = repairable(failures);
-    const feedback = { kind: 'fuzz' as const, functionName: start.plan.target.function, failures: keptFailures(toRepair).slice(0, SHOWN_FAILURES) };
+    const feedback = { kind: 'fuzz' as const, functionName: start.plan.target.function, failures: keptFailures(toRepair).slice(0, SHOWN_FAILURES), brokenTests, rejectedBy, changedReturns: changed.slice(0, SHOWN_FAILURES) };
     const written = await ctx.agents.repair(code, feedback, `${label}: Coding agent repairs ${describeFailures(toRepair.map((f) => f.outcome))}`);
     if (written === null) break;
     ledger.progress.fuzzRepairRound = round;
@@ -66,12 +81,19 @@ export async function fuzzRepairPhase(ctx: RunContext, start: FuzzRepairStart): 
     // Fewer of what it was asked to repair, and, of each kind it may leave alone, no more than before.
     const noWorse = !byKind || (count(rerun.failures, 'security') <= count(failures, 'security') && count(rerun.failures, 'robustness') <= count(failures, 'robustness'));
     const fewer = repairable(rerun.failures).length < toRepair.length && noWorse;
-    const accepted = !rerun.loadError && complete && fewer && staticFindings.length <= start.toolFindings;
-    rounds.push({ round, candidateExecuted: rerun.executed, candidateFailures: keptFailures(rerun.failures), candidateFailureSummary: summariseFailures(rerun.failures), candidateStaticFindings: staticFindings, accepted });
+    brokenTests = start.gate ? start.gate.broken(await start.gate.run(candidate.code, `${label} candidate`)) : [];
+    changed = differential ? changedReturns(start.plan, returned, rerun) : [];
+    const passes = !rerun.loadError && complete && fewer && staticFindings.length <= start.toolFindings && brokenTests.length === 0 && changed.length === 0;
+    // A person is asked only about a candidate the checks accept.
+    const approval = passes && ctx.approvals.eachRepair ? await ctx.approvals.ask('repair', `${label} candidate`, code, candidate.code) : null;
+    rejectedBy = approval && approval.decision !== 'approved' ? reviewerRejection(approval) : null;
+    const accepted = passes && rejectedBy === null;
+    rounds.push({ round, candidateExecuted: rerun.executed, candidateFailures: keptFailures(rerun.failures), candidateFailureSummary: summariseFailures(rerun.failures), candidateStaticFindings: staticFindings, accepted, brokenTests, changedReturns: changed.slice(0, SHOWN_FAILURES), approval });
     if (accepted) {
       code = candidate.code;
       failures = rerun.failures;
       incomplete = rerun.incomplete;
+      returned = rerun.returned;
       ledger.progress.failingInputs = failures.length;
     }
   }

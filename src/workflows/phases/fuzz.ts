@@ -27,6 +27,8 @@ export interface FuzzPass {
   stubbed: string[];
   /** The lines of the target that can run, and the lines each input reached. */
   coverage: { coverable: number[]; reached: Record<string, number[]> };
+  /** What each input that returned normally, with no security event, returned (its repr): the behaviour a repair must keep. */
+  returned: Record<string, string>;
 }
 
 export interface FirstPass {
@@ -36,7 +38,7 @@ export interface FirstPass {
   pass: FuzzPass;
 }
 
-const EMPTY_PASS: FuzzPass = { failures: [], executed: 0, loadError: null, incomplete: null, stubbed: [], coverage: { coverable: [], reached: {} } };
+const EMPTY_PASS: FuzzPass = { failures: [], executed: 0, loadError: null, incomplete: null, stubbed: [], coverage: { coverable: [], reached: {} }, returned: {} };
 
 /** Coverage-guided mutation spreads the budget over this many rounds. */
 const GUIDED_ROUNDS = 3;
@@ -154,6 +156,7 @@ function mergePasses(a: FuzzPass, b: FuzzPass): FuzzPass {
     incomplete: incomplete === '' ? null : incomplete.slice(0, 2_000),
     stubbed: [...new Set([...a.stubbed, ...b.stubbed])].sort(),
     coverage: { coverable: [...new Set([...a.coverage.coverable, ...b.coverage.coverable])].sort((x, y) => x - y), reached: { ...a.coverage.reached, ...b.coverage.reached } },
+    returned: { ...a.returned, ...b.returned },
   };
 }
 
@@ -222,12 +225,14 @@ export async function runCorpus(ctx: RunContext, code: string, plan: FuzzPlan, l
   const failures: FuzzFailure[] = [];
   let executed = 0;
   const reached: Record<string, number[]> = {};
+  const returned: Record<string, string> = {};
   for (const r of results) {
     for (const o of r.outcomes) {
       const input = byId.get(o.id);
       // Lines steer mutation and sum up into coverage; failures are kept without them.
       const { lines, ...outcome } = o.outcome;
       if (lines) reached[o.id] = lines;
+      if (outcome.status === 'ok' && outcome.events.length === 0) returned[o.id] = outcome.returned;
       if (input && isFailure(outcome)) failures.push({ kind: failureKind(outcome, input.args, target.params, entry), input, outcome });
     }
     executed += r.outcomes.filter((o) => o.outcome.status !== 'not-run').length;
@@ -242,5 +247,6 @@ export async function runCorpus(ctx: RunContext, code: string, plan: FuzzPlan, l
     incomplete: incomplete.length > 0 ? incomplete.join('; ').slice(0, 2_000) : null,
     stubbed: [...new Set(results.flatMap((r) => r.stubbed))].sort(),
     coverage: { coverable: [...new Set(results.flatMap((r) => r.coverable))].sort((x, y) => x - y), reached },
+    returned,
   };
 }

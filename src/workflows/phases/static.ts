@@ -1,7 +1,9 @@
 import { patched } from '@temporalio/workflow';
-import { StaticToolsResultSchema, type Finding, type StaticRound } from '../../common/schemas.js';
+import { StaticToolsResultSchema, type Finding, type ReviewerRejection, type StaticRound, type TestFailure } from '../../common/schemas.js';
+import { reviewerRejection } from '../../common/approvals.js';
 import { addedSuppressions, describeFindings, standing } from '../findings.js';
 import { analysis, type RunContext } from '../steps.js';
+import type { BehaviourGate } from './behaviour.js';
 import { repairUntilParses } from './parse.js';
 
 export interface StaticOutcome {
@@ -60,13 +62,16 @@ export function refusedSuppressions(before: string, after: string): Finding[] {
 /**
  * Phase 2: analyse, repair, and analyse again until clean or out of rounds. After the last
  * repair the code is analysed once more ("static re-check"), so the findings always describe
- * the code that is kept.
+ * the code that is kept. With behaviour tests, a repair that breaks one is refused and the next
+ * repair is shown the broken tests.
  */
-export async function staticPhase(ctx: RunContext, code: string): Promise<StaticOutcome> {
+export async function staticPhase(ctx: RunContext, code: string, gate: BehaviourGate | null): Promise<StaticOutcome> {
   const { ledger, request } = ctx;
   ledger.progress.phase = 'static';
   const rounds: StaticRound[] = [];
   let refused: Finding[] = [];
+  let brokenTests: TestFailure[] = [];
+  let rejectedBy: ReviewerRejection = null;
   for (let round = 1; ; round++) {
     ledger.progress.staticRound = round;
     const label = round > request.maxStaticRounds ? 'static re-check' : `static round ${round}`;
@@ -75,12 +80,16 @@ export async function staticPhase(ctx: RunContext, code: string): Promise<Static
     // Security findings are always repaired; robustness ones (CWE-703) unless the run is security-only.
     const toRepair = request.securityOnly ? findings.filter((f) => f.kind === 'security') : findings;
     // The round shows every finding, dismissed ones with the agent's reason.
-    const record: StaticRound = { round, findings: analysed.findings, repaired: false, repairRefusedFor: [] };
+    const record: StaticRound = { round, findings: analysed.findings, repaired: false, repairRefusedFor: [], brokenTests: [], approval: null };
     rounds.push(record);
     const done = { code, rounds, findings, dismissed: dismissedOf(analysed.findings), incomplete: analysed.incomplete };
     if (toRepair.length === 0 || round > request.maxStaticRounds) return done;
     const shown = [...toRepair, ...refused];
-    const candidate = await ctx.agents.repair(code, { kind: 'static', findings: shown }, `${label}: Coding agent repairs ${shown.length} finding(s)`);
+    const feedback = { kind: 'static' as const, findings: shown, brokenTests, rejectedBy };
+    // Told once: a later refusal (a suppression) is about a later repair.
+    brokenTests = [];
+    rejectedBy = null;
+    const candidate = await ctx.agents.repair(code, feedback, `${label}: Coding agent repairs ${shown.length} finding(s)`);
     if (candidate === null) return done;
     const repaired = await repairUntilParses(ctx, candidate, label);
     if (repaired.info.syntaxError) return done;
@@ -89,6 +98,14 @@ export async function staticPhase(ctx: RunContext, code: string): Promise<Static
       record.repairRefusedFor = refused;
       continue;
     }
+    brokenTests = gate ? gate.broken(await gate.run(repaired.code, `${label} repair`)) : [];
+    if (brokenTests.length > 0) {
+      record.brokenTests = brokenTests;
+      continue;
+    }
+    record.approval = ctx.approvals.eachRepair ? await ctx.approvals.ask('repair', `${label} repair`, code, repaired.code) : null;
+    rejectedBy = record.approval && record.approval.decision !== 'approved' ? reviewerRejection(record.approval) : null;
+    if (rejectedBy) continue;
     code = repaired.code;
     record.repaired = true;
   }
@@ -97,5 +114,5 @@ export async function staticPhase(ctx: RunContext, code: string): Promise<Static
 /** After fuzz repair changed the code, one more analysis, recorded as a further round. */
 export async function finalStaticCheck(ctx: RunContext, code: string, before: StaticOutcome): Promise<StaticOutcome> {
   const { findings, incomplete } = await analyse(ctx, code, 'final static check');
-  return { code, rounds: [...before.rounds, { round: before.rounds.length + 1, findings, repaired: false, repairRefusedFor: [] }], findings: standing(findings), dismissed: dismissedOf(findings), incomplete };
+  return { code, rounds: [...before.rounds, { round: before.rounds.length + 1, findings, repaired: false, repairRefusedFor: [], brokenTests: [], approval: null }], findings: standing(findings), dismissed: dismissedOf(findings), incomplete };
 }

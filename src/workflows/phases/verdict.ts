@@ -1,6 +1,7 @@
 import { patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
-import type { FindingKind, FuzzFailure, HardenResult, Verdict } from '../../common/schemas.js';
+import type { FindingKind, FuzzFailure, HardenResult, TestRun, Verdict } from '../../common/schemas.js';
+import { describeDecision } from '../../common/approvals.js';
 import { keptFailures, summariseFailures } from '../compact.js';
 import { countByCwe, countByKind, describeFailures, describeFindings, robustnessIssues, standing, verdictLine } from '../findings.js';
 import type { RunContext } from '../steps.js';
@@ -15,6 +16,10 @@ export interface Phases {
   analysed: StaticOutcome;
   fuzzed: FirstPass;
   repaired: FuzzRepairOutcome;
+  /** The behaviour tests against the first and the final code; null without tests. */
+  tests: HardenResult['tests'];
+  /** The final code was accepted: by the run itself, or approved by a person. */
+  accepted: boolean;
 }
 
 /** How many of the target's lines any input reached, of those that can run (null when none were reported). */
@@ -24,8 +29,13 @@ function lineCoverage({ coverage }: FirstPass['pass']): { reached: number; cover
   return { reached: coverage.coverable.filter((line) => reached.has(line)).length, coverable: coverage.coverable.length };
 }
 
+function describeTestRun(run: TestRun): string {
+  const total = run.passed.length + run.failed.length;
+  return `${run.passed.length}/${total} passed`;
+}
+
 /** Phase 5: what the phases found, the verdict it adds up to, and the run's searchable summary. */
-export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repaired }: Phases): HardenResult {
+export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repaired, tests, accepted }: Phases): HardenResult {
   const { ledger, agents, request } = ctx;
   ledger.progress.phase = 'done';
   const findings = analysed.findings;
@@ -53,6 +63,9 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
   const unverified = fuzzed.skippedReason !== null || incomplete !== null || analysed.incomplete !== null || stubbed.length > 0;
   // Only security evidence makes code vulnerable; crashes are robustness, reported beside it.
   const verdict: Verdict = byKind.security > 0 ? 'vulnerable' : unverified ? 'could-not-verify' : 'secure';
+  if (tests) reasons.push(`behaviour tests: ${describeTestRun(tests.before)} with the first code, ${describeTestRun(tests.after)} with the final code`);
+  const decided = ctx.approvals.decisions.filter((d) => d.subject === 'final').at(-1);
+  if (decided) reasons.push(`approval: ${describeDecision(decided)}${accepted ? '' : ' (the final code is not to be shipped)'}`);
   if (agents.caveat) reasons.push(agents.caveat);
   const remainingSummary = summariseFailures(remainingFailures);
   setCurrentDetails(`**${verdictLine(verdict, robustnessIssues(findings, remainingSummary.groups))}** · ${reasons.join(' · ') || 'no findings, no failing inputs'}`);
@@ -97,6 +110,9 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
     remainingFailures: keptFailures(remainingFailures),
     remainingFailureSummary: remainingSummary,
     remainingByKind: byKind,
+    tests,
+    approvals: ctx.approvals.decisions,
+    accepted,
     steps: ledger.steps,
     usage: ledger.usage,
   };

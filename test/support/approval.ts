@@ -1,0 +1,15 @@
+import assert from 'node:assert/strict';
+import type { Client } from '@temporalio/client';
+import { PROGRESS_QUERY } from '../../src/common/queues.js';
+import { ProgressSchema, type Progress } from '../../src/common/schemas.js';
+
+/** Polls a run's progress until it waits for a person, and returns what it waits for. */
+export async function awaitingApproval(client: Client, id: string): Promise<NonNullable<Progress['awaiting']>> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const progress = ProgressSchema.parse(await client.workflow.getHandle(id).query(PROGRESS_QUERY));
+    if (progress.awaiting) return progress.awaiting;
+    assert.ok(Date.now() < deadline, `${id} did not ask for approval within 120 s (phase ${progress.phase})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
