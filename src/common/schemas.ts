@@ -325,7 +325,7 @@ export const HardenSettingsSchema = z.object({
    */
   securityOnly: z.boolean().default(false),
   /** Who accepts the code; runs started before approvals existed accepted it themselves. */
-  approval: z.lazy(() => ApprovalSettingsSchema).default({ mode: 'none', timeoutMs: null }),
+  approval: ApprovalSettingsSchema.default({ mode: 'none', timeoutMs: null }),
 });
 export type HardenSettings = z.infer<typeof HardenSettingsSchema>;
 
@@ -446,7 +446,7 @@ export const StaticRoundSchema = z.object({
   /** Behaviour tests the round's repair broke: it was refused for them. */
   brokenTests: BrokenTestsSchema,
   /** A person's decision on the round's repair (approval each-repair). */
-  approval: z.lazy(() => ApprovalDecisionSchema).nullable().default(null),
+  approval: ApprovalDecisionSchema.nullable().default(null),
 });
 export type StaticRound = z.infer<typeof StaticRoundSchema>;
 
@@ -467,7 +467,7 @@ export const FuzzRepairRoundSchema = z.object({
   /** Without behaviour tests: inputs the code handled normally whose result the candidate changed (a sample of 10; the candidate is refused for any). */
   changedReturns: z.array(ReturnChangeSchema).default([]),
   /** A person's decision on the candidate (approval each-repair), asked only of a candidate the checks accept. */
-  approval: z.lazy(() => ApprovalDecisionSchema).nullable().default(null),
+  approval: ApprovalDecisionSchema.nullable().default(null),
 });
 export type FuzzRepairRound = z.infer<typeof FuzzRepairRoundSchema>;
 export const VerdictSchema = z.enum(['secure', 'vulnerable', 'could-not-verify']);
