@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { answerApproval, startHarden } from '../src/client/client.js';
@@ -109,6 +112,28 @@ describe('approval gate', () => {
     await assert.rejects(answerApproval(client(), id, 'approve', { by: 'alice' }), /approve refused: run approval-none does not wait for approvals \(it was started without --approval\)/);
     await client().workflow.getHandle(id).result();
     suite.llm.script(reviewedModel);
+  });
+
+  it('asc batch --approval final: each task waits for its own decision; the batch closes once every one is made', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'asc-approval-'));
+    try {
+      const file = join(dir, 'tasks.jsonl');
+      await writeFile(file, ['first', 'second'].map((id) => JSON.stringify({ id, code: AVERAGE_FRAGILE })).join('\n'));
+      const started = await runCli(['batch', file, '--audit', '--mutations', '10', '--approval', 'final', '--id', 'approval-batch', '--no-wait'], env());
+      assert.equal(started.code, 0, started.stderr);
+      for (const task of ['first', 'second']) await awaitingApproval(client(), `approval-batch/${task}`);
+      const approved = await runCli(['approve', 'approval-batch/first', '--by', 'alice'], env());
+      assert.equal(approved.code, 0, approved.stderr);
+      const rejected = await runCli(['reject', 'approval-batch/second', '--by', 'alice', '--reason', 'crashes on empty text'], env());
+      assert.equal(rejected.code, 0, rejected.stderr);
+      await client().workflow.getHandle('approval-batch').result();
+      const first = HardenResultSchema.parse(await client().workflow.getHandle('approval-batch/first').result());
+      const second = HardenResultSchema.parse(await client().workflow.getHandle('approval-batch/second').result());
+      assert.deepEqual([first.accepted, second.accepted], [true, false]);
+      assert.equal(second.approvals[0]?.reason, 'crashes on empty text');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('bad approval flags are refused before anything starts', async () => {

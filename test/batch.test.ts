@@ -86,7 +86,7 @@ describe('batch files', () => {
 
   it('the progress line counts and estimates the time left from the rate so far', () => {
     const totals = { ...emptyTotals(0), started: 30, done: 25, secure: 20, vulnerable: 4, failed: 1 };
-    const progress: BatchProgress = { totals, total: 100, skipped: [], running: ['a', 'b'], pending: 70, cancelling: false };
+    const progress: BatchProgress = { totals, total: 100, skipped: [], budget: null, running: ['a', 'b'], pending: 70, cancelling: false };
     const line = progressLine(progress, 50_000, 20);
     assert.match(line, /^\[#####\.{15}\] 25\/100 done · 20 secure · 4 vulnerable · 0 unverified · 1 failed · 2 running · ETA 2m30s · 50s elapsed$/);
     assert.match(progressLine({ ...progress, cancelling: true }, 50_000), /cancelling/);
@@ -165,7 +165,7 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
     assert.match(status.stdout, /batch-cli: COMPLETED\n {2}\[#+\] 4\/4 done/);
 
     const summary = await readFile(join(out, 'summary.md'), 'utf8');
-    for (const heading of ['## Tasks by verdict', '## Findings by CWE', '## Fuzz events by kind', '## LLM tokens', '## Input lines skipped']) assert.ok(summary.includes(heading), heading);
+    for (const heading of ['## Tasks by verdict', '## Findings by CWE', '## Fuzz events by kind', '## Model spend', '## Input lines skipped']) assert.ok(summary.includes(heading), heading);
     assert.match(summary, /line 3: not JSON/);
     assert.match(summary, /\| security: CWE-78 shell event \| \d+ \|/, 'fuzz failures are counted by kind and cause');
 

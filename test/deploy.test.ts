@@ -109,7 +109,7 @@ describe('docker-compose.yml', async () => {
 
   it('registers every search attribute the workflows set, with its type', () => {
     const script = words(service('temporal-setup').command).join(' ');
-    const cliType: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', INT: 'Int' };
+    const cliType: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', INT: 'Int', DOUBLE: 'Double' };
     for (const key of ALL_SEARCH_ATTRIBUTES) assert.ok(script.includes(`--name ${key.name} --type ${cliType[key.type] ?? '?'}`), `${key.name} (${key.type}) is registered`);
     const named = [...script.matchAll(/--name (\w+)/g)].map((m) => m[1]);
     assert.deepEqual(named.sort(), ALL_SEARCH_ATTRIBUTES.map((k) => k.name).sort());

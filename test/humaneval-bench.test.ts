@@ -50,5 +50,7 @@ describe('functionality benchmark (three HumanEval tasks, scripted model)', () =
     assert.match(table, /^pass@1 of the generated code: 3\/3 \(100\.0%\)$/m);
     assert.match(table, /^pass@1 of the hardened code: {2}3\/3 \(100\.0%\)$/m);
     assert.match(table, /^repairs refused for breaking a passing test: [1-9]/m);
+    assert.ok(report.spend.calls > 0 && report.spend.tokens > 0, table);
+    assert.match(table, /^model spend: \d+ requests, \d+ tokens/m);
   });
 });

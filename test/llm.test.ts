@@ -5,8 +5,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { retryAfterMs } from '../src/activities/llm/errors.js';
 import { createLlmActivities, createLlmClient } from '../src/activities/llm/index.js';
 import { MAX_REASKS } from '../src/common/timeouts.js';
-import type { FunctionInfo } from '../src/common/schemas.js';
-import { answer, ScriptedLlm } from './support/scripted-llm.js';
+import { CallSpendSchema, type FunctionInfo } from '../src/common/schemas.js';
+import { answer, likeRealModels, ScriptedLlm } from './support/scripted-llm.js';
 
 let llm: ScriptedLlm;
 before(async () => {
@@ -16,8 +16,8 @@ after(async () => {
   await llm.close();
 });
 
-function agents(baseURL = llm.url) {
-  return createLlmActivities({ client: createLlmClient({ baseURL, apiKey: 'k', timeoutS: 5 }), endpoint: baseURL });
+function agents(baseURL = llm.url, structuredOutputs: 'auto' | 'off' = 'off') {
+  return createLlmActivities({ client: createLlmClient({ baseURL, apiKey: 'k', timeoutS: 5 }), endpoint: baseURL, structuredOutputs });
 }
 
 async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
@@ -101,6 +101,91 @@ describe('agents against an OpenAI-compatible endpoint', () => {
     llm.script(() => answer.seeds('nope', [], [[]]));
     const error = await failure(inActivity(agents().writeSeeds, { model: 'm', code: 'x', functions: [FN] }));
     assert.match(error.message, /no function "nope" in the code; choose one of scale/);
+  });
+});
+
+describe("real endpoints' habits", () => {
+  const REVIEW = { model: 'm', code: 'import os\nos.system(x)\n', toolFindings: [] };
+  const spendOf = (error: ApplicationFailure) => CallSpendSchema.parse(error.details?.[0]);
+
+  it('takes the module from prose with several code blocks, and JSON from a fence with a comment and a trailing comma', async () => {
+    const module = 'import os\n\ndef list_directory(path):\n    return sorted(os.listdir(path))\n';
+    llm.script(likeRealModels((req) => (req.agent === 'coding' ? answer.code(module) : answer.findings([{ cwe: 'CWE-78', line: 2, description: 'shell', severity: 'HIGH' }]))));
+    const code = await inActivity(agents().generateCode, { model: 'm', prompt: 'def list_directory(path):\n    pass\n' });
+    assert.equal(code.code, module, 'the module, not the shell block or the usage example');
+    assert.equal(code.meta.reasks, 1, 'the first answer was cut off and re-asked');
+    assert.match(llm.requests.at(-1)?.user ?? '', /cut off at your output limit/);
+    const review = await inActivity(agents().reviewCode, REVIEW);
+    assert.deepEqual(review.findings.map((f) => [f.cwe, f.line]), [['CWE-78', 2]]);
+    assert.equal(review.meta.reasks, 1, 'only the cut-off answer was re-asked: the prose example object, the comment and the trailing comma cost none');
+  });
+
+  it('a cut-off answer is never parsed; when every answer is cut off the failure says so, with what was spent', async () => {
+    const before = llm.requests.length;
+    llm.script(() => ({ content: '```python\ndef f(x):\n    return x\n```', finishReason: 'length', usage: { prompt: 100, completion: 50 } }));
+    const error = await failure(inActivity(agents().generateCode, { model: 'm', prompt: 'def f(x):\n    pass\n' }));
+    assert.equal(error.type, 'LlmTruncated');
+    assert.equal(error.nonRetryable, true);
+    assert.match(error.message, /cut off at its output limit \(finish_reason "length"\) after 3 tries; raise the endpoint's output-token limit/);
+    assert.equal(llm.requests.length - before, MAX_REASKS + 1);
+    assert.deepEqual(spendOf(error), { calls: 3, usage: { prompt: 300, completion: 150 } });
+  });
+
+  it('a refusal is re-asked with the defensive purpose, and fails with the model\'s own words', async () => {
+    llm.script(() => ({ content: null, refusal: "I can't help with exploiting systems." }));
+    const error = await failure(inActivity(agents().reviewCode, REVIEW));
+    assert.equal(error.type, 'LlmRefusal');
+    assert.match(error.message, /the model refused to answer after 3 tries: "I can't help with exploiting systems\."/);
+    assert.match(llm.requests.at(-1)?.user ?? '', /This is defensive work/);
+    llm.script((req) => (req.user.includes('defensive work') ? answer.findings([]) : { content: '', finishReason: 'content_filter' }));
+    const recovered = await inActivity(agents().reviewCode, REVIEW);
+    assert.equal(recovered.meta.reasks, 1, 'a content filter stop counts as a refusal and is re-asked');
+  });
+
+  it('an empty answer is re-asked, then fails naming the model', async () => {
+    llm.script(() => ({ content: null }));
+    const error = await failure(inActivity(agents().generateCode, { model: 'tiny', prompt: 'def f(x):\n    pass\n' }));
+    assert.equal(error.type, 'LlmEmptyAnswer');
+    assert.match(error.message, /answer was empty after 3 tries; check that model "tiny" is a chat model/);
+    assert.match(llm.requests.at(-1)?.user ?? '', /Your answer was empty/);
+  });
+
+  it('structured outputs: JSON agents send a JSON schema built from their answer schema; the Coding agent does not', async () => {
+    llm.script((req) => (req.agent === 'coding' ? answer.code('x = 1\n') : answer.findings([])));
+    const review = await inActivity(agents(llm.url, 'auto').reviewCode, REVIEW);
+    assert.equal(review.meta.structured, true);
+    const format = llm.requests.at(-1)?.responseFormat;
+    assert.equal(format?.type, 'json_schema');
+    assert.equal(format?.json_schema?.name, 'security_review');
+    const properties = format?.json_schema?.schema.properties as Record<string, unknown> | undefined;
+    assert.deepEqual(Object.keys(properties ?? {}).sort(), ['findings', 'triage']);
+    await inActivity(agents(llm.url, 'auto').generateCode, { model: 'm', prompt: 'def f():\n    pass\n' });
+    assert.equal(llm.requests.at(-1)?.responseFormat, null);
+  });
+
+  it('structured outputs: an endpoint that refuses the field is asked free-form, that call and later ones', async () => {
+    llm.rejectStructuredOutputs = true;
+    try {
+      llm.script(() => answer.seeds('scale', [{ name: 'value', type: 'int' }, { name: 'factor', type: 'float' }], [[1, 2.5]]));
+      const first = await inActivity(agents(llm.url, 'auto').writeSeeds, { model: 'no-structured-outputs', code: 'def scale(value, factor):\n    return value * factor\n', functions: [FN] });
+      assert.equal(first.meta.structured, false);
+      assert.equal(first.meta.calls, 1, 'the refused request is not a model call');
+      const before = llm.requests.length;
+      await inActivity(agents(llm.url, 'auto').writeSeeds, { model: 'no-structured-outputs', code: 'def scale(value, factor):\n    return value * factor\n', functions: [FN] });
+      assert.equal(llm.requests.length - before, 1);
+      assert.equal(llm.requests.at(-1)?.responseFormat, null, 'remembered: no second refusal');
+    } finally {
+      llm.rejectStructuredOutputs = false;
+    }
+  });
+
+  it('a call limit from the budget caps the re-asks, and the failure says why it stopped', async () => {
+    const before = llm.requests.length;
+    llm.script(() => 'no code here');
+    const error = await failure(inActivity(agents().generateCode, { model: 'm', prompt: 'def f():\n    pass\n', limit: { calls: 1, tokens: null } }));
+    assert.equal(llm.requests.length - before, 1);
+    assert.match(error.message, /unusable after 1 try \(the budget allows no more calls\) \(no code block\)/);
+    assert.equal(spendOf(error).calls, 1);
   });
 });
 

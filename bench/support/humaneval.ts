@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { priceOf, priceTable } from '../../src/client/prices.js';
 import { behaviourTests } from '../../src/client/tests-input.js';
 import { collectTasks, startBatch } from '../../src/client/batch.js';
 import { BatchOutcomeSchema, type BatchOutcome } from '../../src/common/batch-schemas.js';
@@ -28,6 +29,8 @@ export interface HumanEvalReport {
   rows: HumanEvalRow[];
   /** The batch's own totals (its summary's functional pass rate). */
   functional: BatchOutcome['totals']['functional'];
+  /** What the model calls cost: the batch's totals (cost where the price table knows the model). */
+  spend: { tokens: number; calls: number; costUsd: number | null };
   wallSeconds: number;
 }
 
@@ -37,7 +40,8 @@ export async function runHumanEval(client: Client, tasks: HumanEvalTask[], optio
   const batchId = `humaneval-${Date.now()}`;
   const started = Date.now();
   const batchTasks = tasks.map((t) => ({ id: t.task_id.replace('/', '-'), prompt: t.prompt, tests: behaviourTests(t.test, t.entry_point, t.prompt) }));
-  await startBatch(client, { tasks: batchTasks, total: batchTasks.length, settings: { llm: { model: options.model }, fuzz: { mutations: options.mutations } }, concurrency: options.concurrency }, batchId);
+  const price = priceOf(options.model, priceTable(process.env.ASC_PRICES));
+  await startBatch(client, { tasks: batchTasks, total: batchTasks.length, settings: { llm: { model: options.model, price }, fuzz: { mutations: options.mutations } }, concurrency: options.concurrency }, batchId);
   const outcome = BatchOutcomeSchema.parse(await client.workflow.getHandle(batchId).result());
   const wallSeconds = (Date.now() - started) / 1000;
   const records = new Map((await collectTasks(client, batchId, batchTasks.length)).map((r) => [r.id, r]));
@@ -48,7 +52,8 @@ export async function runHumanEval(client: Client, tasks: HumanEvalTask[], optio
     const refusedRepairs = result.staticRounds.filter((r) => r.brokenTests.length > 0).length + result.fuzz.repairRounds.filter((r) => r.brokenTests.length > 0).length;
     return { id: t.id, verdict: result.verdict, generatedPasses: allPass(result.tests.before), hardenedPasses: allPass(result.tests.after), refusedRepairs, error: null };
   });
-  return { rows, functional: outcome.totals.functional, wallSeconds };
+  const { usage, llmCalls, costUsd } = outcome.totals;
+  return { rows, functional: outcome.totals.functional, spend: { tokens: usage.prompt + usage.completion, calls: llmCalls, costUsd: price ? costUsd : null }, wallSeconds };
 }
 
 const pct = (n: number, of: number) => `${n}/${of} (${of === 0 ? '0.0' : ((100 * n) / of).toFixed(1)}%)`;
@@ -66,6 +71,7 @@ export function humanEvalTable(report: HumanEvalReport): string {
     `repairs refused for breaking a passing test: ${rows.reduce((n, r) => n + r.refusedRepairs, 0)} (in ${count((r) => r.refusedRepairs > 0)} task(s))`,
     `security verdicts: ${[...verdicts].map(([v, n]) => `${v} ${n}`).join(', ')}`,
     `the batch's own summary: ${report.functional.passedBefore}/${report.functional.tasks} before, ${report.functional.passedAfter}/${report.functional.tasks} after`,
+    `model spend: ${report.spend.calls} requests, ${report.spend.tokens} tokens${report.spend.costUsd !== null ? `, $${report.spend.costUsd.toFixed(4)}` : ' (no price for the model: set ASC_PRICES)'}`,
   ];
   const failed = rows.filter((r) => r.error !== null);
   if (failed.length > 0) lines.push(`runs that failed (${failed.length}):`, ...failed.slice(0, 10).map((r) => `  ${r.id}: ${r.error ?? ''}`));

@@ -11,6 +11,7 @@ import { batchCounts, batchState, checkBatch, collectTasks, startBatch, type Bat
 import { connectClient, uiLink } from './client.js';
 import { printable, say, warn } from './terminal.js';
 import { FAIL_ON, failsOn, type FailOn } from './report.js';
+import { APPROVAL_OPTIONS, approvalSettings, budgetFlags, llmSettings, MODEL_OPTIONS } from './settings-flags.js';
 import { MAX_BATCH_FILE_BYTES, oneOf, readInputFile, UsageError, wholeNumber } from './usage.js';
 
 export const BATCH_USAGE = `  batch FILE.jsonl            harden every task of a JSON Lines file, one child run per task
@@ -20,8 +21,12 @@ export const BATCH_USAGE = `  batch FILE.jsonl            harden every task of a
       --use-code              harden each task's given code with the LLM instead of generating it
       --concurrency N         tasks running at once (default ${BATCH_DEFAULTS.concurrency})
       --tasks-per-run N       children per workflow run before continue-as-new (default ${BATCH_DEFAULTS.tasksPerRun})
-      --model NAME, --mutations N, --seed N, --unguided, --max-static-rounds N, --security-only, --fail-on KIND
-                              as for harden
+      --max-tokens N, --max-llm-calls N
+                              what the whole batch may spend on the model: each task gets a share as it
+                              starts (what is left, split over the tasks not started), so it never overspends
+      --model NAME, --mutations N, --seed N, --unguided, --max-static-rounds N, --security-only, --fail-on KIND,
+      --approval WHEN, --approval-timeout D
+                              as for harden (with --approval each task's run waits for asc approve BATCH/TASK)
       --id ID                 batch id (default: batch-<file>-<time>)
       --out DIR               where results go (default: ./ID): results.jsonl, results.sarif,
                               summary.md, code/<task>.py
@@ -91,7 +96,7 @@ async function follow(client: Client, batchId: string): Promise<{ state: BatchSt
 async function writeOutputs(client: Client, batchId: string, outDir: string, state: BatchState, last: BatchProgress | null, failOn: FailOn): Promise<number> {
   const finished: BatchOutcome | null = batchCounts(state) ?? last;
   if (!finished) throw new Error(`batch ${batchId} is ${state.status} and its counts cannot be read (is the workflows worker running?)`);
-  const { totals, total, skipped } = finished;
+  const { totals, total, skipped, budget } = finished;
   const tasks = await collectTasks(client, batchId, totals.started - totals.failed);
   await mkdir(join(outDir, 'code'), { recursive: true });
   for (const task of tasks) {
@@ -104,7 +109,7 @@ async function writeOutputs(client: Client, batchId: string, outDir: string, sta
   await writeFile(join(outDir, 'results.jsonl'), tasks.map((t) => `${resultLine(t)}\n`).join(''));
   await writeFile(join(outDir, 'results.sarif'), `${JSON.stringify(buildSarif(batchId, tasks), null, 2)}\n`);
   const elapsedMs = (state.closedAtMs ?? Date.now()) - totals.startedAtMs;
-  await writeFile(join(outDir, 'summary.md'), batchMarkdown({ batchId, status: state.status, total, totals, tasks, skipped, elapsedMs }));
+  await writeFile(join(outDir, 'summary.md'), batchMarkdown({ batchId, status: state.status, total, totals, budget, tasks, skipped, elapsedMs }));
   const failure = state.failure ? ` (${state.failure})` : '';
   say(`batch ${batchId} ${state.status}${failure}: ${totals.done}/${total} tasks closed in ${duration(elapsedMs)}: ${totals.secure} secure, ${totals.vulnerable} vulnerable, ${totals.couldNotVerify} could not verify, ${totals.failed} failed${totals.cancelled ? `, ${totals.cancelled} cancelled` : ''}`);
   say(`  ${join(outDir, 'results.jsonl')} (${tasks.length} tasks), ${join(outDir, 'results.sarif')}, ${join(outDir, 'summary.md')}`);
@@ -133,7 +138,8 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
       'use-code': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
       'tasks-per-run': { type: 'string' },
-      model: { type: 'string' },
+      ...MODEL_OPTIONS,
+      ...APPROVAL_OPTIONS,
       mutations: { type: 'string' },
       seed: { type: 'string' },
       unguided: { type: 'boolean', default: false },
@@ -172,10 +178,11 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
   if (!useLlm && !values.audit) warn('No LLM configured: every task is audited (static analysis and fuzzing, no repair).');
   // Only what was asked for: checkBatch fills in the defaults it shares with `asc harden`.
   const settings: BatchInputArg['settings'] = {
-    llm: useLlm ? { model: values.model ?? env.ASC_MODEL } : null,
+    llm: llmSettings(env, useLlm, values.model),
     maxStaticRounds: wholeNumber('max-static-rounds', values['max-static-rounds']),
     securityOnly: values['security-only'] || undefined,
     fuzz: { mutations: wholeNumber('mutations', values.mutations), seed: wholeNumber('seed', values.seed), coverageGuided: values.unguided ? false : undefined },
+    approval: approvalSettings(values.approval, values['approval-timeout']),
   };
   const batchId = values.id ?? `batch-${basename(file).replace(/\.jsonl?$/, '').replace(/[^\w.-]/g, '_')}-${Date.now()}`;
   const input: BatchInputArg = {
@@ -185,6 +192,7 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
     concurrency: wholeNumber('concurrency', values.concurrency),
     tasksPerRun: wholeNumber('tasks-per-run', values['tasks-per-run']),
     skipped: parsed.skipped.slice(0, 1_000),
+    budget: budgetFlags(values, useLlm),
   };
   try {
     checkBatch(input);

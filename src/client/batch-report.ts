@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { BatchTotals, SkippedLine } from '../common/batch-schemas.js';
-import { FindingKindSchema, type Finding, type FindingKind } from '../common/schemas.js';
+import { FindingKindSchema, type Budget, type Finding, type FindingKind } from '../common/schemas.js';
+import { describeBudget } from '../workflows/budget.js';
 import { summariseFailures } from '../workflows/compact.js';
 import { findingOrigin } from '../workflows/findings.js';
 import type { TaskRecord } from './batch.js';
@@ -179,15 +180,30 @@ export interface SummaryInput {
   status: string;
   total: number;
   totals: BatchTotals;
+  /** The batch's model budget, when it had one. */
+  budget: Budget | null;
   tasks: TaskRecord[];
   skipped: SkippedLine[];
   elapsedMs: number;
 }
 
+/** Tokens, requests and cost; with a budget, what it allowed, what counted against it, and the tasks it stopped. */
+function spendLines(t: BatchTotals, budget: Budget | null, priced: boolean): string[] {
+  const lines = [`${t.usage.prompt} prompt + ${t.usage.completion} completion = ${t.usage.prompt + t.usage.completion} tokens in ${t.llmCalls} model requests${priced ? `, costing $${t.costUsd.toFixed(4)} at the price table's rates` : ''}.`];
+  if (budget) {
+    lines.push(
+      '',
+      `Budget: ${describeBudget(budget)}; counted against it: ${t.budgetCharged.tokens} tokens and ${t.budgetCharged.calls} requests (a task that failed or was cancelled counts its whole share).`,
+      `${t.budgetStopped} task(s) stopped calling the model at their share and were analysed as they stood; ${t.unfunded} task(s) were not started, as nothing was left to write their code.`,
+    );
+  }
+  return lines;
+}
+
 export function batchMarkdown(s: SummaryInput): string {
   const t = s.totals;
   const out = [`# Batch ${s.batchId}`, '', `Status: **${s.status}**. ${t.done} of ${s.total} tasks closed in ${(s.elapsedMs / 1000).toFixed(0)} s.`, ''];
-  out.push('## Tasks by verdict', '', ...table(['verdict', 'tasks'], [['secure', t.secure], ['vulnerable', t.vulnerable], ['could not verify', t.couldNotVerify], ['failed (run error)', t.failed], ['cancelled', t.cancelled], ['not started', s.total - t.started]]), '');
+  out.push('## Tasks by verdict', '', ...table(['verdict', 'tasks'], [['secure', t.secure], ['vulnerable', t.vulnerable], ['could not verify', t.couldNotVerify], ['failed (run error)', t.failed], ['cancelled', t.cancelled], ...(t.unfunded > 0 ? [['not started: budget spent', t.unfunded] as [string, number]] : []), ['not started', s.total - t.started - t.unfunded]]), '');
   const withKind = (kind: 'robustness' | 'contract') => s.tasks.filter((task) => (task.result?.remainingByKind[kind] ?? 0) > 0).length;
   out.push(`Beside the verdicts: ${withKind('robustness')} task(s) with robustness issues (crashes, hangs or kills on inputs within the parameter types), ${withKind('contract')} with failures outside them (contract failures, no weakness).`, '');
   const f = t.functional;
@@ -199,7 +215,7 @@ export function batchMarkdown(s: SummaryInput): string {
   out.push('## Findings by CWE', '', cwes.length === 0 ? 'None.' : table(['CWE', 'before', 'after'], cwes.map((c) => [c, t.findingsBefore[c] ?? 0, t.findingsAfter[c] ?? 0])).join('\n'), '');
   const events = Object.entries(t.fuzzEvents).sort((a, b) => b[1] - a[1]);
   out.push('## Fuzz events by kind (first fuzzing pass)', '', events.length === 0 ? 'None.' : table(['kind: cause', 'failing inputs'], events).join('\n'), '');
-  out.push('## LLM tokens', '', `${t.usage.prompt} prompt + ${t.usage.completion} completion = ${t.usage.prompt + t.usage.completion} tokens.`, '');
+  out.push('## Model spend', '', ...spendLines(t, s.budget, s.tasks.some((task) => task.result?.spend.costUsd != null)), '');
   const failed = s.tasks.filter((task) => task.result === null);
   if (failed.length > 0 || t.failures.length > 0) {
     out.push('## Tasks without a result', '');

@@ -8,7 +8,7 @@ import { ENCRYPTED_ENCODING } from '../codec/aes-gcm.js';
 import { BATCH_WORKFLOW_TYPE } from '../common/queues.js';
 import { llmConfigured, loadEnv, type Env } from '../common/config.js';
 import { REQUEST_DEFAULTS } from '../common/defaults.js';
-import type { ApprovalSettings, HardenRequestInput } from '../common/schemas.js';
+import type { HardenRequestInput } from '../common/schemas.js';
 import { describeDecision } from '../common/approvals.js';
 import { unifiedDiff } from './diff.js';
 import { auditMarkdown, buildAuditTrail } from './audit.js';
@@ -16,8 +16,9 @@ import { BATCH_USAGE, batchCommand, progressLine } from './batch-cli.js';
 import { batchCounts, batchState, cancelRun } from './batch.js';
 import { codecToken, serveCodecEndpoint } from './codec-endpoint.js';
 import { exitWhenFlushed, jsonText, say, warn } from './terminal.js';
-import { duration, MAX_CODE_FILE_BYTES, oneOf, readInputFile, UsageError, wholeNumber } from './usage.js';
+import { MAX_CODE_FILE_BYTES, oneOf, readInputFile, UsageError, wholeNumber } from './usage.js';
 import { behaviourTests } from './tests-input.js';
+import { APPROVAL_OPTIONS, approvalSettings, budgetFlags, llmSettings, MODEL_OPTIONS } from './settings-flags.js';
 import { answerApproval, connectClient, readRun, runFailureMessage, runResult, runStatus, startHarden, uiLink } from './client.js';
 import { runDevStack } from './dev.js';
 import { FAIL_ON, formatReport, verdictExitCode, type FailOn } from './report.js';
@@ -29,6 +30,9 @@ commands:
   harden --code-file FILE     harden existing code (with no LLM configured: an audit, no repair)
       --model NAME            model for all three agents (default: $ASC_MODEL or gpt-4o-mini)
       --no-llm                audit only, even when an LLM is configured
+      --max-tokens N          model tokens the run may spend; once spent it stops repairing, analyses the code
+                              it has, and says so in its verdict reasons
+      --max-llm-calls N       model requests (re-asks included) the run may make, likewise
       --max-static-rounds N   static analyse-and-repair rounds (default ${REQUEST_DEFAULTS.maxStaticRounds})
       --mutations N           fuzz inputs derived from the seeds (default ${REQUEST_DEFAULTS.fuzz.mutations})
       --seed N                seed of the mutation PRNG (default ${REQUEST_DEFAULTS.fuzz.seed})
@@ -74,7 +78,7 @@ async function harden(args: string[], env: Env): Promise<number> {
     options: {
       'prompt-file': { type: 'string' },
       'code-file': { type: 'string' },
-      model: { type: 'string' },
+      ...MODEL_OPTIONS,
       'no-llm': { type: 'boolean', default: false },
       'max-static-rounds': { type: 'string' },
       mutations: { type: 'string' },
@@ -83,8 +87,7 @@ async function harden(args: string[], env: Env): Promise<number> {
       'security-only': { type: 'boolean', default: false },
       tests: { type: 'string' },
       'entry-point': { type: 'string' },
-      approval: { type: 'string' },
-      'approval-timeout': { type: 'string' },
+      ...APPROVAL_OPTIONS,
       'fail-on': { type: 'string' },
       id: { type: 'string' },
       'no-wait': { type: 'boolean', default: false },
@@ -103,7 +106,8 @@ async function harden(args: string[], env: Env): Promise<number> {
   const request: HardenRequestInput = {
     ...(promptFile !== undefined ? { prompt: text } : { code: text }),
     source: basename(file),
-    llm: useLlm ? { model: values.model ?? env.ASC_MODEL } : null,
+    llm: llmSettings(env, useLlm, values.model),
+    budget: budgetFlags(values, useLlm),
     maxStaticRounds: wholeNumber('max-static-rounds', values['max-static-rounds']),
     securityOnly: values['security-only'] || undefined,
     fuzz: { mutations: wholeNumber('mutations', values.mutations), seed: wholeNumber('seed', values.seed), coverageGuided: values.unguided ? false : undefined },
@@ -125,17 +129,6 @@ async function harden(args: string[], env: Env): Promise<number> {
   return printResult(env, workflowId, values.json, failOn);
 }
 
-function approvalSettings(when: string | undefined, timeout: string | undefined): ApprovalSettings | undefined {
-  const mode = oneOf('approval', when, APPROVAL_MODES);
-  const timeoutMs = duration('approval-timeout', timeout) ?? null;
-  if (mode === undefined) {
-    if (timeoutMs !== null) throw new UsageError('--approval-timeout needs --approval final or --approval each-repair');
-    return undefined;
-  }
-  return { mode, timeoutMs };
-}
-
-const APPROVAL_MODES = ['final', 'each-repair'] as const;
 
 /** Who decides, as the audit trail records it: --by, else the local user at this host. */
 function decider(by: string | undefined): string {

@@ -1,4 +1,5 @@
 import { describeDecision } from '../common/approvals.js';
+import { describeBudget } from '../workflows/budget.js';
 import { renderFuzzValue } from '../common/fuzz-value.js';
 import type { FuzzCase, FuzzOutcome } from '../common/sandbox.js';
 import { findingOrigin, robustnessIssues, verdictLine } from '../workflows/findings.js';
@@ -82,10 +83,18 @@ export function formatReport(result: HardenResult, link: string | null): string 
   }
   if (fuzz.skippedReason) lines.push(`Fuzzing skipped: ${fuzz.skippedReason}`);
   lines.push(`Findings by CWE: before ${counts(result.findingsBefore)}; after ${counts(result.findingsAfter)}`);
-  lines.push(`Agent steps: ${result.steps.length}; LLM tokens: ${result.usage.prompt} prompt + ${result.usage.completion} completion`);
+  lines.push(`Agent steps: ${result.steps.length}; ${describeSpend(result)}`);
   if (result.finalCode !== result.initialCode) lines.push('Final code:', ...result.finalCode.trimEnd().split('\n').map((l) => `  | ${l}`));
   if (link) lines.push(`Temporal UI: ${link}`);
   return lines.join('\n');
+}
+
+/** What the model calls spent, their cost, and the budget they had. */
+export function describeSpend({ mode, usage, spend }: Pick<HardenResult, 'mode' | 'usage' | 'spend'>): string {
+  if (mode === 'audit') return 'LLM: none (audit)';
+  const cost = spend.costUsd !== null ? `, $${spend.costUsd.toFixed(4)}` : '';
+  const budget = spend.budget ? ` (budget: ${describeBudget(spend.budget)}${spend.stoppedBy ? ', spent' : ''})` : '';
+  return `LLM: ${spend.llmCalls} request(s), ${usage.prompt} prompt + ${usage.completion} completion tokens${cost}${budget}`;
 }
 
 /** What fails a run for CI: security findings (the verdict) or, as well, robustness issues. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BehaviourTestsSchema, CountsSchema, testsProblem, HardenSettingsSchema, TokenUsageSchema, VerdictSchema, isRecord, withSettingsDefaults, type HardenSettingsInput, type RequestDefaults } from './schemas.js';
+import { BehaviourTestsSchema, BudgetSchema, CountsSchema, testsProblem, HardenSettingsSchema, TokenUsageSchema, VerdictSchema, isRecord, withSettingsDefaults, type HardenSettingsInput, type RequestDefaults } from './schemas.js';
 
 /** One task of a batch: what the child run hardens. Ids name the child run, so they are unique. */
 export const BatchTaskSchema = z
@@ -34,6 +34,10 @@ export const TaskSummarySchema = z.object({
   usage: TokenUsageSchema,
   /** Whether every behaviour test passed with the first and with the final code; null without tests. */
   tests: z.object({ before: z.boolean(), after: z.boolean() }).nullable().default(null),
+  llmCalls: z.number().int().default(0),
+  costUsd: z.number().nullable().default(null),
+  /** The run stopped calling the model because its share of the budget was spent. */
+  stoppedByBudget: z.boolean().default(false),
 });
 export type TaskSummary = z.infer<typeof TaskSummarySchema>;
 
@@ -61,6 +65,15 @@ export const BatchTotalsSchema = z.object({
   usage: z.object({ prompt: z.number().int(), completion: z.number().int() }),
   /** Tasks with behaviour tests, and of them how many passed all with the first and the final code (pass@1 before and after hardening). */
   functional: z.object({ tasks: z.number().int(), passedBefore: z.number().int(), passedAfter: z.number().int() }).default({ tasks: 0, passedBefore: 0, passedAfter: 0 }),
+  /** Model requests of the closed tasks, and their cost where the model has a price. */
+  llmCalls: z.number().int().default(0),
+  costUsd: z.number().default(0),
+  /** What counts against the batch's budget: closed tasks' spend, and the whole share of a task that failed or was cancelled (its spend is unknown). */
+  budgetCharged: z.object({ calls: z.number().int(), tokens: z.number().int() }).default({ calls: 0, tokens: 0 }),
+  /** Tasks whose run stopped calling the model at its share of the budget. */
+  budgetStopped: z.number().int().default(0),
+  /** Tasks never started: they needed the model to write their code and the budget had nothing left. */
+  unfunded: z.number().int().default(0),
   /** The first failed tasks and why (capped, so a broken endpoint cannot bloat the history). */
   failures: z.array(z.object({ id: z.string(), error: z.string() })),
   /** Workflow time the batch began, for rates and ETAs. */
@@ -81,13 +94,16 @@ export const BatchInputSchema = z.object({
   /** Children per run before continuing as new, which keeps each run's history small. */
   tasksPerRun: z.number().int().min(1).max(2_000),
   totals: BatchTotalsSchema.optional(),
+  /** What the whole batch may spend on the model, handed out to its tasks as they start; null: no limit. */
+  budget: BudgetSchema.nullable().default(null),
   /** Lines of the batch file that were skipped, so whoever re-attaches sees them too. */
   skipped: z.array(SkippedLineSchema).max(1_000),
 });
 export type BatchInput = z.infer<typeof BatchInputSchema>;
 
 /** What a caller may leave out of a batch: the defaults fill it. */
-export type BatchInputArg = Omit<BatchInput, 'settings' | 'concurrency' | 'tasksPerRun' | 'skipped'> & {
+export type BatchInputArg = Omit<BatchInput, 'settings' | 'concurrency' | 'tasksPerRun' | 'skipped' | 'budget'> & {
+  budget?: BatchInput['budget'] | undefined;
   settings: HardenSettingsInput;
   concurrency?: number | undefined;
   tasksPerRun?: number | undefined;
@@ -112,7 +128,7 @@ export function withBatchDefaults(input: unknown, batch: BatchDefaults, request:
   };
 }
 
-export const BatchOutcomeSchema = z.object({ totals: BatchTotalsSchema, total: z.number().int(), skipped: BatchInputSchema.shape.skipped });
+export const BatchOutcomeSchema = z.object({ totals: BatchTotalsSchema, total: z.number().int(), skipped: BatchInputSchema.shape.skipped, budget: BudgetSchema.nullable().default(null) });
 export type BatchOutcome = z.infer<typeof BatchOutcomeSchema>;
 
 /** The progress query's answer: the counts so far and what is running now. */

@@ -32,6 +32,10 @@ const EnvSchema = z.object({
     .max(MAX_LLM_REQUEST_TIMEOUT_S, `at most ${MAX_LLM_REQUEST_TIMEOUT_S} s, so that an agent call's ${MAX_REASKS + 1} requests fit its ${LLM_ACTIVITY_TIMEOUT_MS / 60_000}-minute activity timeout`)
     .default(120),
   ASC_LLM_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** A JSON price table (US dollars per million tokens by model) over the built-in one, for runs' costs. */
+  ASC_PRICES: z.string().optional(),
+  /** `auto`: ask for JSON answers with a JSON schema where the endpoint takes one; `off`: never. */
+  ASC_STRUCTURED_OUTPUTS: z.enum(['auto', 'off']).default('auto'),
   ASC_TEMPORAL_CLI: z.string().default(() => projectTool('bin/temporal', 'temporal')),
   ASC_DATA: z.string().default(`${PROJECT_ROOT}.data`),
   ASC_BANDIT: z.string().default(() => projectTool('venv/bin/bandit', 'bandit')),

@@ -165,24 +165,41 @@ export type FailureSummary = z.infer<typeof FailureSummarySchema>;
 
 const ModelSchema = z.string().min(1, 'name the model');
 
+/** US dollars per million tokens, as the model's provider bills them. */
+export const PriceSchema = z.object({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) });
+export type Price = z.infer<typeof PriceSchema>;
+
 export const LlmSettingsSchema = z.object({
   model: ModelSchema,
   /** Attempts of each agent call before the run fails (Temporal retries with backoff). */
   maxAttempts: z.number().int().min(1).max(20),
+  /** The model's price from the user's price table, for the run's cost; null when the table has none. */
+  price: PriceSchema.nullable().default(null),
 });
 export type LlmSettings = z.infer<typeof LlmSettingsSchema>;
+
+/** What one agent call may still spend of the run's budget: its re-asks stop there. */
+export const CallLimitSchema = z.object({ calls: z.number().int().min(1).nullable(), tokens: z.number().int().min(1).nullable() });
+export type CallLimit = z.infer<typeof CallLimitSchema>;
+/** What an agent call spent: model requests (re-asks included) and their reported tokens. */
+export const CallSpendSchema = z.object({ calls: z.number().int().min(0), usage: TokenUsageSchema });
+export type CallSpend = z.infer<typeof CallSpendSchema>;
 
 export const AgentCallMetaSchema = z.object({
   model: z.string(),
   usage: TokenUsageSchema,
   durationMs: z.number(),
   reasks: z.number().int(),
+  /** Model requests made; calls recorded before it was counted made one per try (reasks + 1). */
+  calls: z.number().int().optional(),
+  /** Whether the answer was asked for with a JSON schema (structured outputs) the endpoint accepted. */
+  structured: z.boolean().default(false),
   /** The whole exchange, re-asks included, so the audit trail shows what the agent was told and said. */
   transcript: z.array(z.object({ role: z.string(), content: z.string() })).default([]),
 });
 export type AgentCallMeta = z.infer<typeof AgentCallMetaSchema>;
 
-export const GenerateCodeInputSchema = z.object({ model: ModelSchema, prompt: z.string() });
+export const GenerateCodeInputSchema = z.object({ model: ModelSchema, prompt: z.string(), limit: CallLimitSchema.optional() });
 export type GenerateCodeInput = z.infer<typeof GenerateCodeInputSchema>;
 
 // ---- behaviour tests ----
@@ -230,13 +247,13 @@ export const RepairFeedbackSchema = z.discriminatedUnion('kind', [
 ]);
 export type RepairFeedback = z.infer<typeof RepairFeedbackSchema>;
 
-export const RepairCodeInputSchema = z.object({ model: ModelSchema, task: z.string().nullable(), code: z.string(), feedback: RepairFeedbackSchema });
+export const RepairCodeInputSchema = z.object({ model: ModelSchema, task: z.string().nullable(), code: z.string(), feedback: RepairFeedbackSchema, limit: CallLimitSchema.optional() });
 export type RepairCodeInput = z.infer<typeof RepairCodeInputSchema>;
 
 export const CodeResultSchema = z.object({ code: z.string(), meta: AgentCallMetaSchema });
 export type CodeResult = z.infer<typeof CodeResultSchema>;
 
-export const ReviewCodeInputSchema = z.object({ model: ModelSchema, code: z.string(), toolFindings: z.array(FindingSchema) });
+export const ReviewCodeInputSchema = z.object({ model: ModelSchema, code: z.string(), toolFindings: z.array(FindingSchema), limit: CallLimitSchema.optional() });
 export type ReviewCodeInput = z.infer<typeof ReviewCodeInputSchema>;
 
 /** The agent's word on the tool finding numbered `finding` (1-based, as the prompt lists them). */
@@ -251,7 +268,7 @@ export const ReviewResultSchema = z.object({
 });
 export type ReviewResult = z.infer<typeof ReviewResultSchema>;
 
-export const WriteSeedsInputSchema = z.object({ model: ModelSchema, code: z.string(), functions: z.array(FunctionInfoSchema) });
+export const WriteSeedsInputSchema = z.object({ model: ModelSchema, code: z.string(), functions: z.array(FunctionInfoSchema), limit: CallLimitSchema.optional() });
 export type WriteSeedsInput = z.infer<typeof WriteSeedsInputSchema>;
 
 export const SeedsResultSchema = z.object({ target: FuzzTargetSchema, meta: AgentCallMetaSchema });
@@ -292,6 +309,25 @@ export const ApprovalDecisionSchema = z.object({
 });
 export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
 
+// ---- budgets: what a run or a batch may spend on the model ----
+
+const BudgetLimitSchema = z.number({ error: 'must be a whole number of 0 or more' }).int('must be a whole number').min(0, 'must be 0 or more').nullable();
+/** Ceilings on model use; a run stops calling the model when one is reached. Null: that one has no limit. */
+export const BudgetSchema = z.object({ maxTokens: BudgetLimitSchema, maxLlmCalls: BudgetLimitSchema });
+export type Budget = z.infer<typeof BudgetSchema>;
+
+/** What a run spent on the model, against its budget. */
+export const SpendSchema = z.object({
+  /** Model requests, re-asks included. */
+  llmCalls: z.number().int(),
+  /** From the usage the endpoint reported and the model's price; null without a price. */
+  costUsd: z.number().nullable(),
+  budget: BudgetSchema.nullable(),
+  /** Why the run stopped calling the model before it was done, when its budget did that. */
+  stoppedBy: z.string().nullable(),
+});
+export type Spend = z.infer<typeof SpendSchema>;
+
 // ---- the workflow ----
 
 /**
@@ -326,6 +362,8 @@ export const HardenSettingsSchema = z.object({
   securityOnly: z.boolean().default(false),
   /** Who accepts the code; runs started before approvals existed accepted it themselves. */
   approval: ApprovalSettingsSchema.default({ mode: 'none', timeoutMs: null }),
+  /** What the run may spend on the model; null: no limit. */
+  budget: BudgetSchema.nullable().default(null),
 });
 export type HardenSettings = z.infer<typeof HardenSettingsSchema>;
 
@@ -379,7 +417,8 @@ export type HardenRequest = z.infer<typeof HardenRequestSchema>;
 
 /** What a caller may leave out of a request: the defaults fill it (src/common/defaults.ts). */
 export type HardenSettingsInput = {
-  llm: { model: string; maxAttempts?: number | undefined } | null;
+  llm: { model: string; maxAttempts?: number | undefined; price?: Price | null | undefined } | null;
+  budget?: Budget | null | undefined;
   maxStaticRounds?: number | undefined;
   minSeverity?: Severity | undefined;
   securityOnly?: boolean | undefined;
@@ -520,6 +559,9 @@ export const HardenResultSchema = z.preprocess(
     accepted: z.boolean().default(true),
     steps: z.array(AgentStepSchema),
     usage: TokenUsageSchema,
+    spend: SpendSchema.default({ llmCalls: 0, costUsd: null, budget: null, stoppedBy: null }),
+    /** What the run had to do without: an agent whose answer stayed unusable, a budget spent. */
+    caveats: z.array(z.string()).default([]),
   }),
 );
 export type HardenResult = z.infer<typeof HardenResultSchema>;

@@ -13,6 +13,10 @@ export const SEARCH_ATTRIBUTES = {
   model: defineSearchAttributeKey('AscModel', SearchAttributeType.KEYWORD),
   /** The batch a run belongs to, set when the batch starts it: `AscBatch = 'batch-…'` lists them. */
   batch: defineSearchAttributeKey('AscBatch', SearchAttributeType.KEYWORD),
+  /** Tokens a run (or a whole batch) spent on the model: `AscTokens > 100000` finds the costly ones. */
+  tokens: defineSearchAttributeKey('AscTokens', SearchAttributeType.INT),
+  /** What those tokens cost in US dollars, from the user's price table; unset without a price. */
+  costUsd: defineSearchAttributeKey('AscCostUsd', SearchAttributeType.DOUBLE),
 };
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SEARCH_ATTRIBUTES);

@@ -72,7 +72,7 @@ export async function prepareQueue(kind: QueueKind, env: Env): Promise<QueueSetu
       const client = createLlmClient({ baseURL: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, timeoutS: env.ASC_LLM_TIMEOUT_S });
       return {
         kind,
-        activities: createLlmActivities({ client, endpoint: env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1' }),
+        activities: createLlmActivities({ client, endpoint: env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1', structuredOutputs: env.ASC_STRUCTURED_OUTPUTS }),
         maxConcurrentActivityTaskExecutions: env.ASC_LLM_CONCURRENCY,
       };
     }

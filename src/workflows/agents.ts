@@ -1,6 +1,6 @@
-import { ReviewResultSchema, type AgentCallMeta, type Finding, type FunctionInfo, type FuzzTarget, type HardenRequest, type RepairFeedback, type TokenUsage } from '../common/schemas.js';
-import { patched } from '@temporalio/workflow';
-import { failure } from '../common/failures.js';
+import { ApplicationFailure, patched } from '@temporalio/workflow';
+import { CallSpendSchema, ReviewResultSchema, type AgentCallMeta, type AgentStep, type CallSpend, type Finding, type FunctionInfo, type FuzzTarget, type HardenRequest, type RepairFeedback } from '../common/schemas.js';
+import { failure, UNUSABLE_ANSWER } from '../common/failures.js';
 import { applyTriage, describeFindings, mergeFindings } from './findings.js';
 import { defaultTarget, seedsFromSignature } from './signature-seeds.js';
 import { llmActivities, type Ledger } from './steps.js';
@@ -25,66 +25,127 @@ export interface Agents {
   seeds(code: string, candidates: FunctionInfo[]): Promise<FuzzTarget | null>;
 }
 
-const llmUsage = (result: { meta: AgentCallMeta }): TokenUsage => result.meta.usage;
+const llmSpend = (result: { meta: AgentCallMeta }): CallSpend => ({ calls: result.meta.calls ?? result.meta.reasks + 1, usage: result.meta.usage });
 const lines = (code: string) => code.split('\n').length;
+
+/** An answer failure the run can go on without (not a transport fault, not a bad key). */
+function unusableAnswer(error: unknown): error is ApplicationFailure {
+  return error instanceof ApplicationFailure && UNUSABLE_ANSWER.some((type) => type === error.type);
+}
 
 export function llmAgents(ledger: Ledger, llm: { model: string; maxAttempts: number }, task: string | null): Agents {
   const { model } = llm;
   const calls = llmActivities(llm.maxAttempts);
+  let budgetNoted = false;
+  /** Says once, in the verdict's reasons, that the run stopped calling the model and what that left out. */
+  const budgetSpent = (): void => {
+    if (budgetNoted) return;
+    budgetNoted = true;
+    ledger.caveats.push(`${ledger.spend.stoppedBy ?? 'the model budget was spent'}; from then on the model was not asked to repair, review or write seeds, and the code as it stood was analysed with the tools alone`);
+  };
+  /** Agents whose answers stayed unusable: the run asks them nothing more (each ask costs up to three requests). */
+  const gaveUp = new Set<AgentStep['agent']>();
+  /** The Static Analyser or Fuzzing agent whose answer stayed unusable: the run goes on without it, and says so. */
+  const without = (agent: AgentStep['agent'], action: string, startedMs: number, error: ApplicationFailure, instead: string): void => {
+    gaveUp.add(agent);
+    const spent = CallSpendSchema.safeParse(error.details?.[0]);
+    ledger.record(agent, action, `${action}: no usable answer, ${instead}`, Date.now() - startedMs, spent.success ? spent.data.usage : null);
+    ledger.caveats.push(`${error.message}; the run went on ${instead}${agent === 'static-analyser' ? ' and asked that agent nothing more' : ''}`);
+  };
   return {
     mode: 'harden',
     model,
     caveat: null,
     async generate(prompt) {
+      const limit = ledger.spend.next();
+      if (limit === null) throw failure('BudgetSpent', `${ledger.spend.stoppedBy ?? 'the model budget was spent'} before the Coding agent wrote the code; give the run a larger budget (--max-tokens, --max-llm-calls)`);
       const result = await ledger.step({
         agent: 'coding',
         action: 'Coding agent: write the code from the task',
         activity: calls.generateCode,
-        args: [{ model, prompt }],
+        args: [{ model, prompt, limit }],
         describe: (r) => `${lines(r.code)} lines`,
-        usage: llmUsage,
+        spend: llmSpend,
       });
       return result.code;
     },
     async repair(code, feedback, action) {
+      const limit = ledger.spend.next();
+      if (limit === null) {
+        budgetSpent();
+        return null;
+      }
       const result = await ledger.step({
         agent: 'coding',
         action,
         activity: calls.repairCode,
-        args: [{ model, task, code, feedback }],
+        args: [{ model, task, code, feedback, limit }],
         describe: (r) => `${lines(r.code)} lines${r.meta.reasks > 0 ? `, after ${r.meta.reasks} re-ask(s)` : ''}`,
-        usage: llmUsage,
+        spend: llmSpend,
       });
       return result.code;
     },
     async review(code, toolFindings, label) {
-      const result = await ledger.step({
-        agent: 'static-analyser',
-        action: `${label}: Static Analyser agent`,
-        activity: calls.reviewCode,
-        args: [{ model, code, toolFindings }],
-        // Reviews recorded before triage carry none: the schema reads them as an empty one.
-        result: ReviewResultSchema,
-        describe: (r) => {
-          const dismissed = r.triage.filter((t) => t.verdict === 'dismissed').length;
-          return `${describeFindings(r.findings)} added${r.triage.length > 0 ? `; of ${toolFindings.length} tool finding(s) ${r.triage.length - dismissed} confirmed, ${dismissed} dismissed` : ''}`;
-        },
-        usage: llmUsage,
-      });
-      return mergeFindings(applyTriage(toolFindings, result.triage), result.findings);
+      const action = `${label}: Static Analyser agent`;
+      const started = Date.now();
+      if (gaveUp.has('static-analyser')) return toolFindings;
+      const limit = ledger.spend.next();
+      if (limit === null) {
+        budgetSpent();
+        return toolFindings;
+      }
+      try {
+        const result = await ledger.step({
+          agent: 'static-analyser',
+          action,
+          activity: calls.reviewCode,
+          args: [{ model, code, toolFindings, limit }],
+          // Reviews recorded before triage carry none: the schema reads them as an empty one.
+          result: ReviewResultSchema,
+          describe: (r) => {
+            const dismissed = r.triage.filter((t) => t.verdict === 'dismissed').length;
+            return `${describeFindings(r.findings)} added${r.triage.length > 0 ? `; of ${toolFindings.length} tool finding(s) ${r.triage.length - dismissed} confirmed, ${dismissed} dismissed` : ''}`;
+          },
+          spend: llmSpend,
+        });
+        return mergeFindings(applyTriage(toolFindings, result.triage), result.findings);
+      } catch (error) {
+        if (!unusableAnswer(error)) throw error;
+        without('static-analyser', action, started, error, 'with the static tools\' findings alone');
+        return toolFindings;
+      }
     },
     async seeds(code, candidates) {
-      const result = await ledger.step({
-        agent: 'fuzzing',
-        action: 'Fuzzing agent: infer types and write seed inputs',
-        activity: calls.writeSeeds,
-        args: [{ model, code, functions: candidates }],
-        describe: (r) => `${r.target.function}(${r.target.params.map((p) => `${p.name}: ${p.type}`).join(', ')}), ${r.target.seeds.length} seeds`,
-        usage: llmUsage,
-      });
-      return result.target;
+      const action = 'Fuzzing agent: infer types and write seed inputs';
+      const started = Date.now();
+      const limit = ledger.spend.next();
+      if (limit === null) {
+        budgetSpent();
+        return signatureSeeds(candidates);
+      }
+      try {
+        const result = await ledger.step({
+          agent: 'fuzzing',
+          action,
+          activity: calls.writeSeeds,
+          args: [{ model, code, functions: candidates, limit }],
+          describe: (r) => `${r.target.function}(${r.target.params.map((p) => `${p.name}: ${p.type}`).join(', ')}), ${r.target.seeds.length} seeds`,
+          spend: llmSpend,
+        });
+        return result.target;
+      } catch (error) {
+        if (!unusableAnswer(error)) throw error;
+        without('fuzzing', action, started, error, 'with seeds from the function\'s signature');
+        return signatureSeeds(candidates);
+      }
     },
   };
+}
+
+/** Seeds from a function's signature alone: the audit's, and the fallback when the Fuzzing agent cannot help. */
+function signatureSeeds(candidates: FunctionInfo[]): FuzzTarget | null {
+  const fn = defaultTarget(candidates);
+  return fn ? seedsFromSignature(fn, patched('string-item-seeds')) : null;
 }
 
 /** An audit: the tools alone. Nothing is written or repaired; seeds come from the signature. */
@@ -98,10 +159,7 @@ export const auditAgents: Agents = {
   },
   repair: () => Promise.resolve(null),
   review: (_code, toolFindings) => Promise.resolve(toolFindings),
-  seeds(_code, candidates) {
-    const fn = defaultTarget(candidates);
-    return Promise.resolve(fn ? seedsFromSignature(fn, patched('string-item-seeds')) : null);
-  },
+  seeds: (_code, candidates) => Promise.resolve(signatureSeeds(candidates)),
 };
 
 export function agentsFor(request: HardenRequest, ledger: Ledger): Agents {

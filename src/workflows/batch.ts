@@ -8,15 +8,17 @@ import {
   executeChild,
   isCancellation,
   ParentClosePolicy,
+  patched,
   setCurrentDetails,
   setHandler,
   startChild,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { BatchInputSchema, BatchTaskRunInputSchema, type BatchInput, type BatchOutcome, type BatchProgress, type BatchTask, type BatchTaskRunInput, type BatchTotals, type TaskSummary } from '../common/batch-schemas.js';
 import { BATCH_PROGRESS_QUERY, TASK_QUEUES, WORKFLOW_TYPE } from '../common/queues.js';
 import { failure } from '../common/failures.js';
-import { describeZodError, type HardenResult, type TestRun } from '../common/schemas.js';
+import { describeZodError, type Budget, type HardenResult, type TestRun } from '../common/schemas.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import { batchAsStarted } from './legacy.js';
 
@@ -39,6 +41,11 @@ export function emptyTotals(startedAtMs: number): BatchTotals {
     fuzzEvents: {},
     usage: { prompt: 0, completion: 0 },
     functional: { tasks: 0, passedBefore: 0, passedAfter: 0 },
+    llmCalls: 0,
+    costUsd: 0,
+    budgetCharged: { calls: 0, tokens: 0 },
+    budgetStopped: 0,
+    unfunded: 0,
     failures: [],
     startedAtMs,
     generation: 0,
@@ -60,7 +67,17 @@ export function summarise(result: HardenResult): TaskSummary {
   for (const g of groups) add(fuzzEvents, `${g.kind}: ${g.label}`, g.inputs);
   const allPass = (run: TestRun) => run.failed.length === 0;
   const tests = result.tests && { before: allPass(result.tests.before), after: allPass(result.tests.after) };
-  return { verdict: result.verdict, findingsBefore: result.findingsBefore, findingsAfter: result.findingsAfter, fuzzEvents: groups.length > 0 ? fuzzEvents : byKind, usage: result.usage, tests };
+  return {
+    verdict: result.verdict,
+    findingsBefore: result.findingsBefore,
+    findingsAfter: result.findingsAfter,
+    fuzzEvents: groups.length > 0 ? fuzzEvents : byKind,
+    usage: result.usage,
+    tests,
+    llmCalls: result.spend.llmCalls,
+    costUsd: result.spend.costUsd,
+    stoppedByBudget: result.spend.stoppedBy !== null,
+  };
 }
 
 /** Folds one finished task into the totals. */
@@ -73,11 +90,40 @@ export function recordSummary(totals: BatchTotals, summary: TaskSummary): void {
   for (const [kind, n] of Object.entries(summary.fuzzEvents)) add(totals.fuzzEvents, kind, n);
   totals.usage.prompt += summary.usage.prompt;
   totals.usage.completion += summary.usage.completion;
+  totals.llmCalls += summary.llmCalls;
+  totals.costUsd += summary.costUsd ?? 0;
+  totals.budgetCharged.calls += summary.llmCalls;
+  totals.budgetCharged.tokens += summary.usage.prompt + summary.usage.completion;
+  if (summary.stoppedByBudget) totals.budgetStopped++;
   if (summary.tests) {
     totals.functional.tasks++;
     if (summary.tests.before) totals.functional.passedBefore++;
     if (summary.tests.after) totals.functional.passedAfter++;
   }
+}
+
+/** A task that did not finish is charged its whole share. */
+function chargeWhole(totals: BatchTotals, grant: Budget): void {
+  totals.budgetCharged.calls += grant.maxLlmCalls ?? 0;
+  totals.budgetCharged.tokens += grant.maxTokens ?? 0;
+}
+
+/**
+ * The share of the batch's budget the next task gets: what is left (the budget less what closed
+ * tasks were charged and running ones hold), split evenly over the tasks not yet started. A
+ * task that spends less leaves the rest to later ones; running tasks together never hold more
+ * than is left, so the batch never overspends however many run at once.
+ */
+export function share(budget: Budget, totals: BatchTotals, held: Budget[], tasksLeft: number): Budget {
+  const part = (limit: number | null, charged: number, holding: (b: Budget) => number | null): number | null => {
+    if (limit === null) return null;
+    const left = limit - charged - held.reduce((sum, b) => sum + (holding(b) ?? 0), 0);
+    return Math.max(0, Math.floor(left / Math.max(1, tasksLeft)));
+  };
+  return {
+    maxLlmCalls: part(budget.maxLlmCalls, totals.budgetCharged.calls, (b) => b.maxLlmCalls),
+    maxTokens: part(budget.maxTokens, totals.budgetCharged.tokens, (b) => b.maxTokens),
+  };
 }
 
 /** Why a child run failed: its own failure (which names the step), not the child wrapper's. */
@@ -120,21 +166,24 @@ export async function batchTaskWorkflow(input: BatchTaskRunInput): Promise<TaskS
 export async function batchWorkflow(input: BatchInput): Promise<BatchOutcome> {
   const parsed = BatchInputSchema.safeParse(batchAsStarted(input));
   if (!parsed.success) throw failure('BadRequest', describeZodError('the batch', parsed.error));
-  const { settings, concurrency, tasksPerRun, total, skipped } = parsed.data;
+  const { settings, concurrency, tasksPerRun, total, skipped, budget } = parsed.data;
   const pending = [...parsed.data.tasks];
   const totals = parsed.data.totals ?? emptyTotals(Date.now());
   const running = new Set<string>();
+  /** The budget share each running task holds. */
+  const grants = new Map<string, Budget>();
   const batchId = workflowInfo().workflowId;
   const root = CancellationScope.current();
   let closedThisRun = 0;
-  setHandler(batchProgressQuery, () => ({ totals, total, skipped, running: [...running], pending: pending.length, cancelling: root.consideredCancelled }));
+  setHandler(batchProgressQuery, () => ({ totals, total, skipped, budget, running: [...running], pending: pending.length, cancelling: root.consideredCancelled }));
 
   const report = () =>
     setCurrentDetails(`**batch** · ${totals.done}/${total} done: ${totals.secure} secure, ${totals.vulnerable} vulnerable, ${totals.couldNotVerify} could not verify, ${totals.failed} failed${totals.cancelled ? `, ${totals.cancelled} cancelled` : ''}`);
 
-  const runTask = async (task: BatchTask): Promise<void> => {
+  const runTask = async (task: BatchTask, grant: Budget | null): Promise<void> => {
+    if (grant) grants.set(task.id, grant);
     try {
-      const request = { ...settings, ...(task.prompt !== undefined ? { prompt: task.prompt } : { code: task.code }), ...(task.tests ? { tests: task.tests } : {}), source: task.id };
+      const request = { ...settings, ...(task.prompt !== undefined ? { prompt: task.prompt } : { code: task.code }), ...(task.tests ? { tests: task.tests } : {}), ...(grant ? { budget: grant } : {}), source: task.id };
       const child = await startChild(batchTaskWorkflow, {
         workflowId: `${batchId}#${task.id}`,
         taskQueue: TASK_QUEUES.workflows,
@@ -146,12 +195,15 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchOutcome> {
       });
       recordSummary(totals, await child.result());
     } catch (error) {
+      // What a task that did not finish spent is unknown: its whole share counts as spent.
+      if (grant) chargeWhole(totals, grant);
       if (isCancellation(error)) totals.cancelled++;
       else {
         totals.failed++;
         if (totals.failures.length < MAX_RECORDED_FAILURES) totals.failures.push({ id: task.id, error: reason(error) });
       }
     } finally {
+      grants.delete(task.id);
       running.delete(task.id);
       totals.done++;
       closedThisRun++;
@@ -162,11 +214,19 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchOutcome> {
   const children: Promise<void>[] = [];
   for (;;) {
     while (!root.consideredCancelled && pending.length > 0 && running.size < concurrency && closedThisRun + running.size < tasksPerRun && !workflowInfo().continueAsNewSuggested) {
+      const grant = budget && share(budget, totals, [...grants.values()], pending.length);
       const task = pending.shift();
       if (!task) break;
+      if (grant && task.prompt !== undefined && (grant.maxLlmCalls === 0 || grant.maxTokens === 0)) {
+        // Its code cannot be written without the model; a task with code is still analysed.
+        totals.unfunded++;
+        totals.done++;
+        report();
+        continue;
+      }
       running.add(task.id);
       totals.started++;
-      children.push(runTask(task));
+      children.push(runTask(task, grant));
     }
     if (running.size === 0) break;
     const closed = closedThisRun;
@@ -176,9 +236,16 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchOutcome> {
   await Promise.all(children);
   report();
 
+  // Batches started before spend was searchable replay without the upsert.
+  if (patched('batch-spend')) {
+    upsertSearchAttributes([
+      { key: SEARCH_ATTRIBUTES.tokens, value: totals.usage.prompt + totals.usage.completion },
+      ...(settings.llm?.price ? [{ key: SEARCH_ATTRIBUTES.costUsd, value: totals.costUsd }] : []),
+    ]);
+  }
   if (root.consideredCancelled) throw new CancelledFailure(`batch cancelled: ${totals.done} of ${total} tasks closed (${totals.cancelled} cancelled while running), ${pending.length} never started`);
   if (pending.length > 0) {
     return continueAsNew<typeof batchWorkflow>({ ...parsed.data, tasks: pending, totals: { ...totals, generation: totals.generation + 1 } });
   }
-  return { totals, total, skipped };
+  return { totals, total, skipped, budget };
 }

@@ -24,7 +24,7 @@ export async function hardenWorkflow(input: HardenRequest): Promise<HardenResult
   const parsed = HardenRequestSchema.safeParse(requestAsStarted(input));
   if (!parsed.success) throw failure('BadRequest', `${describeZodError('the hardening request', parsed.error)} (requests are resolved by the client: start runs with asc or src/client/request.ts)`);
   const request = parsed.data;
-  const ledger = new Ledger();
+  const ledger = new Ledger(request.budget);
   setHandler(progressQuery, () => ledger.progress);
   const ctx: RunContext = { request, ledger, agents: agentsFor(request, ledger), approvals: new Approvals(request.approval, ledger) };
 

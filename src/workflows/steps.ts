@@ -3,7 +3,8 @@ import type * as activities from '../activities/index.js';
 import { ANALYSIS_ACTIVITY_TIMEOUT_MS, HEARTBEAT_TIMEOUT_MS, LLM_ACTIVITY_TIMEOUT_MS } from '../common/timeouts.js';
 import { TASK_QUEUES } from '../common/queues.js';
 import type { z } from 'zod';
-import type { AgentStep, HardenRequest, Progress, TokenUsage } from '../common/schemas.js';
+import { CallSpendSchema, type AgentStep, type Budget, type CallSpend, type HardenRequest, type Progress, type TokenUsage } from '../common/schemas.js';
+import { SpendMeter } from './budget.js';
 import type { Agents } from './agents.js';
 import type { Approvals } from './approval.js';
 
@@ -51,22 +52,33 @@ export interface StepSpec<A extends unknown[], T> {
   activity: ActivityFunctionWithOptions<(...args: A) => Promise<T>>;
   args: A;
   describe: (result: T) => string;
-  usage?: (result: T) => TokenUsage;
+  /** What a model call spent (its requests and tokens), for the run's total and its budget. */
+  spend?: (result: T) => CallSpend;
   /** The UI summary, when it should say more than the action. */
   summary?: string;
   /** Reads the result through its schema: fields added since a history was recorded get their defaults. */
   result?: z.ZodType<T, unknown>;
 }
 
-/** The run's record: every agent step, progress for the query, and token spend. */
+/** The run's record: every agent step, progress for the query, and what the model calls spent. */
 export class Ledger {
   readonly steps: AgentStep[] = [];
-  readonly usage: TokenUsage = { prompt: 0, completion: 0 };
+  readonly spend: SpendMeter;
+  /** What a reader of the verdict must know the run did without (an unusable agent answer, a spent budget). */
+  readonly caveats: string[] = [];
   readonly progress: Progress = { phase: 'static', staticRound: 0, fuzzRepairRound: 0, fuzzExecutions: 0, failingInputs: 0, steps: 0, lastStep: null, awaiting: null };
+
+  constructor(budget: Budget | null = null) {
+    this.spend = new SpendMeter(budget);
+  }
+
+  get usage(): TokenUsage {
+    return this.spend.usage;
+  }
 
   /** Runs one activity as an audited step: its summary in the UI, its outcome in the record. */
   async step<A extends unknown[], T>(spec: StepSpec<A, T>): Promise<T> {
-    const { agent, action, describe, usage } = spec;
+    const { agent, action, describe } = spec;
     const started = Date.now();
     let result: T;
     try {
@@ -75,16 +87,16 @@ export class Ledger {
     } catch (error) {
       // Name the step and the real reason in the run's own failure, where the UI shows it first.
       if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
-        throw ApplicationFailure.create({ message: `${action}: ${error.cause.message}`, type: error.cause.type ?? undefined, nonRetryable: true, cause: error });
+        // A model call that failed still spent what its requests cost.
+        const spent = CallSpendSchema.safeParse(error.cause.details?.[0]);
+        if (spent.success) this.spend.add(spent.data);
+        throw ApplicationFailure.create({ message: `${action}: ${error.cause.message}`, type: error.cause.type ?? undefined, nonRetryable: true, cause: error, details: spent.success ? [spent.data] : [] });
       }
       throw error;
     }
-    const spent = usage ? usage(result) : null;
-    if (spent) {
-      this.usage.prompt += spent.prompt;
-      this.usage.completion += spent.completion;
-    }
-    this.record(agent, action, `${action}: ${describe(result)}`, Date.now() - started, spent);
+    const spent = spec.spend ? spec.spend(result) : null;
+    if (spent) this.spend.add(spent);
+    this.record(agent, action, `${action}: ${describe(result)}`, Date.now() - started, spent?.usage ?? null);
     return result;
   }
 

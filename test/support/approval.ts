@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { PROGRESS_QUERY } from '../../src/common/queues.js';
 import { ProgressSchema, type Progress } from '../../src/common/schemas.js';
 
@@ -7,9 +7,17 @@ import { ProgressSchema, type Progress } from '../../src/common/schemas.js';
 export async function awaitingApproval(client: Client, id: string): Promise<NonNullable<Progress['awaiting']>> {
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const progress = ProgressSchema.parse(await client.workflow.getHandle(id).query(PROGRESS_QUERY));
-    if (progress.awaiting) return progress.awaiting;
-    assert.ok(Date.now() < deadline, `${id} did not ask for approval within 120 s (phase ${progress.phase})`);
+    // A batch starts its tasks' runs a moment after the batch: until then there is no run to ask.
+    const progress = await client.workflow
+      .getHandle(id)
+      .query(PROGRESS_QUERY)
+      .then((p) => ProgressSchema.parse(p))
+      .catch((error: unknown) => {
+        if (error instanceof WorkflowNotFoundError) return null;
+        throw error;
+      });
+    if (progress?.awaiting) return progress.awaiting;
+    assert.ok(Date.now() < deadline, `${id} did not ask for approval within 120 s (phase ${progress?.phase ?? 'not started'})`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -25,23 +25,32 @@ export const RECORDED: Record<string, HardenRequestInput> = {
   audit: { code: AVERAGE_FRAGILE, source: 'average.py', llm: null, fuzz: { mutations: 40 } },
   // Behaviour tests: the first code's run, each candidate's, and the final code's.
   behaviour: { code: AVERAGE_FRAGILE, source: 'average.py', llm: { model: 'scripted' }, fuzz: { mutations: 40 }, tests: { style: 'check', source: 'def check(candidate):\n    assert candidate("a bb ccc") == 2.0\n', entryPoint: 'average_word_length' } },
+  // A budget of four model calls: written, reviewed, repaired, reviewed again; then signature seeds, and a cost.
+  budget: { prompt: LIST_TASK, source: 'list_directory.py', llm: { model: 'scripted', price: { inputPerMTok: 2.5, outputPerMTok: 10 } }, budget: { maxTokens: null, maxLlmCalls: 4 }, fuzz: { mutations: 40 } },
   // No function takes input: the module runs as a program, in coverage-guided rounds.
   script: { code: 'import os\nimport sys\n\nfor name in sys.argv[1:]:\n    os.system("echo " + name)\n', source: 'script.py', llm: null, fuzz: { mutations: 30 } },
 };
 
 const llm = await ScriptedLlm.start(securityAwareModel);
 const stack = await startStack({ queues: ['workflows', 'llm', 'analysis', 'sandbox'], llmUrl: llm.url });
+
+/** Runs the request as history-<name> and saves its history as <name>.json. */
+async function record(name: string, request: HardenRequestInput): Promise<void> {
+  const id = `history-${name}`;
+  await startHarden(stack.testEnv.client, request, id);
+  await stack.testEnv.client.workflow.getHandle(id).result();
+  // The CLI writes the proto-JSON form that Worker.runReplayHistory reads.
+  const json = execFileSync(temporalCli(), ['workflow', 'show', '--workflow-id', id, '--output', 'json', '--address', stack.testEnv.address], { encoding: 'utf8' });
+  await writeFile(`${HISTORY_DIR}${name}.json`, json);
+  console.log(`recorded ${name}`);
+}
+
 try {
-  for (const [name, request] of Object.entries(RECORDED)) {
-    const id = `history-${name}`;
-    await startHarden(stack.testEnv.client, request, id);
-    const handle = stack.testEnv.client.workflow.getHandle(id);
-    await handle.result();
-    // The CLI writes the proto-JSON form that Worker.runReplayHistory reads.
-    const json = execFileSync(temporalCli(), ['workflow', 'show', '--workflow-id', id, '--output', 'json', '--address', stack.testEnv.address], { encoding: 'utf8' });
-    await writeFile(`${HISTORY_DIR}${name}.json`, json);
-    console.log(`recorded ${name}`);
-  }
+  for (const [name, request] of Object.entries(RECORDED)) await record(name, request);
+  // The Static Analyser agent's answers stay unusable: the run goes on with the tools' findings alone.
+  llm.script((req) => (req.agent === 'static-analyser' ? 'Looks fine to me.' : securityAwareModel(req)));
+  await record('agent-fallback', { prompt: LIST_TASK, source: 'list_directory.py', llm: { model: 'scripted' }, fuzz: { mutations: 20 } });
+  llm.script(securityAwareModel);
   // A run that waits for a person's approval of its final code, and gets it (an Update in the history).
   await startHarden(stack.testEnv.client, { code: AVERAGE_FRAGILE, source: 'average.py', llm: null, fuzz: { mutations: 20 }, approval: { mode: 'final', timeoutMs: null } }, 'history-approval');
   await awaitingApproval(stack.testEnv.client, 'history-approval');

@@ -13,6 +13,8 @@ import {
   SeveritySchema,
   WriteSeedsInputSchema,
   type AgentCallMeta,
+  type CallLimit,
+  type CallSpend,
   type CodeResult,
   type Finding,
   type FunctionInfo,
@@ -28,7 +30,10 @@ import {
   CODING_SYSTEM,
   FUZZ_SYSTEM,
   generatePrompt,
+  REASK_EMPTY,
   REASK_NO_CODE,
+  REASK_REFUSED,
+  REASK_TRUNCATED,
   reaskBadJson,
   repairPrompt,
   REVIEW_SYSTEM,
@@ -40,43 +45,111 @@ export interface LlmDeps {
   client: OpenAI;
   /** For error messages: where the calls go. */
   endpoint: string;
+  /**
+   * `auto`: ask the Static Analyser and Fuzzing agents for JSON with a JSON schema (structured
+   * outputs), and stop asking an endpoint that refuses the field; `off`: never send it.
+   */
+  structuredOutputs: 'auto' | 'off';
 }
-
 
 type Message = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 type Parse<T> = (answer: string) => { ok: true; value: T } | { ok: false; reask: string; problem: string };
+/** The JSON schema an answer must follow, for endpoints with structured outputs. */
+interface AnswerFormat {
+  name: string;
+  schema: Record<string, unknown>;
+}
+
+/** Endpoints and models (in this worker) that refused `response_format`: asked free-form from then on. */
+const noStructuredOutputs = new Set<string>();
+
+/** The answer of one completion, or why it cannot be used whatever it says. */
+type Answer = { kind: 'text'; text: string } | { kind: 'truncated' | 'empty' } | { kind: 'refused'; why: string };
+
+function readChoice(completion: OpenAI.Chat.Completions.ChatCompletion): Answer {
+  const choice = completion.choices[0];
+  const text = choice?.message.content ?? '';
+  const refusal = choice?.message.refusal;
+  if (refusal) return { kind: 'refused', why: refusal };
+  if (choice?.finish_reason === 'content_filter') return { kind: 'refused', why: 'the endpoint\'s content filter stopped the answer' };
+  // A cut-off answer is never parsed: a module cut mid-function can still compile.
+  if (choice?.finish_reason === 'length') return { kind: 'truncated' };
+  return text.trim() ? { kind: 'text', text } : { kind: 'empty' };
+}
+
+/** How a conversation ended when no answer was usable: the failure names the last reason. */
+function unusable(last: Answer | null, problem: string, tries: number, limited: string | null, spend: CallSpend, model: string) {
+  const details = [spend];
+  const after = `after ${tries} tr${tries === 1 ? 'y' : 'ies'}${limited ? ` (${limited})` : ''}`;
+  switch (last?.kind) {
+    case 'truncated':
+      return failure('LlmTruncated', `the model's answer was cut off at its output limit (finish_reason "length") ${after}; raise the endpoint's output-token limit or use a model with a larger one`, { details });
+    case 'empty':
+      return failure('LlmEmptyAnswer', `the model's answer was empty ${after}; check that model "${model}" is a chat model and that the endpoint serves it`, { details });
+    case 'refused':
+      return failure('LlmRefusal', `the model refused to answer ${after}: "${last.why.slice(0, 300)}"; a model with a less restrictive policy may answer`, { details });
+    default:
+      return failure('LlmUnusableAnswer', `the model's answer was unusable ${after} (${problem}); try a stronger model (ASC_MODEL / --model)`, { details });
+  }
+}
 
 /**
- * One agent conversation: ask, and re-ask with the reason while the answer is unusable. The
- * whole exchange is one activity attempt, so Temporal retries only transport faults.
+ * One agent conversation: ask, and re-ask with the reason while the answer is unusable (no
+ * code, bad JSON, cut off, empty, refused). The whole exchange is one activity attempt, so
+ * Temporal retries only transport faults. Re-asks stop at the run's budget; what was spent is
+ * reported even when the answer stays unusable (in the failure's details).
  */
-async function converse<T>(deps: LlmDeps, model: string, system: string, user: string, parse: Parse<T>): Promise<{ value: T; meta: AgentCallMeta }> {
+async function converse<T>(deps: LlmDeps, model: string, system: string, user: string, parse: Parse<T>, options: { format?: AnswerFormat; limit?: CallLimit | undefined } = {}): Promise<{ value: T; meta: AgentCallMeta }> {
   const messages: Message[] = [
     { role: 'system', content: system },
     { role: 'user', content: user },
   ];
-  const usage = { prompt: 0, completion: 0 };
+  const spend: CallSpend = { calls: 0, usage: { prompt: 0, completion: 0 } };
   const started = Date.now();
-  let lastProblem = '';
-  for (let reasks = 0; reasks <= MAX_REASKS; reasks++) {
-    let completion: OpenAI.Chat.Completions.ChatCompletion;
-    try {
-      completion = await withHeartbeat(() => deps.client.chat.completions.create({ model, messages }), () => ({ reasks }));
-    } catch (error) {
-      throw classifyLlmError(error, deps.endpoint, model);
+  const key = `${deps.endpoint} ${model}`;
+  let structured = options.format !== undefined && deps.structuredOutputs === 'auto' && !noStructuredOutputs.has(key);
+  const maxTries = Math.min(MAX_REASKS + 1, options.limit?.calls ?? Infinity);
+  let last: Answer | null = null;
+  let problem = '';
+  let limited: string | null = null;
+  while (spend.calls < maxTries) {
+    if (spend.calls > 0 && options.limit?.tokens != null && spend.usage.prompt + spend.usage.completion >= options.limit.tokens) {
+      limited = 'the budget allows no more tokens';
+      break;
     }
-    usage.prompt += completion.usage?.prompt_tokens ?? 0;
-    usage.completion += completion.usage?.completion_tokens ?? 0;
-    const answer = completion.choices[0]?.message.content ?? '';
-    const parsed = parse(answer);
-    if (parsed.ok) {
-      const transcript = [...messages, { role: 'assistant', content: answer }].map((m) => ({ role: m.role, content: typeof m.content === 'string' ? m.content : '' }));
-      return { value: parsed.value, meta: { model, usage, durationMs: Date.now() - started, reasks, transcript } };
+    const completion = await complete(deps, model, messages, structured ? options.format : undefined, spend.calls).catch((error: unknown) => {
+      // An endpoint without structured outputs refuses the field: ask it free-form from now on.
+      if (structured && error instanceof OpenAI.APIError && (error.status === 400 || error.status === 422)) return null;
+      throw classifyLlmError(error, deps.endpoint, model, spend);
+    });
+    if (completion === null) {
+      noStructuredOutputs.add(key);
+      structured = false;
+      continue;
     }
-    lastProblem = parsed.problem;
-    messages.push({ role: 'assistant', content: answer }, { role: 'user', content: parsed.reask });
+    spend.calls++;
+    spend.usage.prompt += completion.usage?.prompt_tokens ?? 0;
+    spend.usage.completion += completion.usage?.completion_tokens ?? 0;
+    last = readChoice(completion);
+    let reask: string;
+    if (last.kind === 'text') {
+      const parsed = parse(last.text);
+      if (parsed.ok) {
+        const transcript = [...messages, { role: 'assistant', content: last.text }].map((m) => ({ role: m.role, content: typeof m.content === 'string' ? m.content : '' }));
+        return { value: parsed.value, meta: { model, usage: spend.usage, calls: spend.calls, structured, durationMs: Date.now() - started, reasks: spend.calls - 1, transcript } };
+      }
+      ({ reask, problem } = parsed);
+    } else reask = last.kind === 'truncated' ? REASK_TRUNCATED : last.kind === 'empty' ? REASK_EMPTY : REASK_REFUSED;
+    messages.push({ role: 'assistant', content: completion.choices[0]?.message.content ?? '' }, { role: 'user', content: reask });
   }
-  throw failure('LlmUnusableAnswer', `the model's answer was unusable after ${MAX_REASKS + 1} tries (${lastProblem}); try a stronger model (ASC_MODEL / --model)`);
+  if (spend.calls < MAX_REASKS + 1 && limited === null) limited = 'the budget allows no more calls';
+  throw unusable(last, problem, spend.calls, limited, spend, model);
+}
+
+function complete(deps: LlmDeps, model: string, messages: Message[], format: AnswerFormat | undefined, calls: number): Promise<OpenAI.Chat.Completions.ChatCompletion> {
+  // Not strict: the seeds' values are of any JSON type, which strict schemas cannot say.
+  const responseFormat = format ? { response_format: { type: 'json_schema' as const, json_schema: { name: format.name, schema: format.schema, strict: false } } } : {};
+  return withHeartbeat(() => deps.client.chat.completions.create({ model, messages, ...responseFormat }), () => ({ reasks: Math.max(0, calls - 1) }));
 }
 
 const parseCode: Parse<string> = (answer) => {
@@ -84,15 +157,27 @@ const parseCode: Parse<string> = (answer) => {
   return code !== null ? { ok: true, value: code } : { ok: false, reask: REASK_NO_CODE, problem: 'no code block' };
 };
 
+/** The first JSON object of the answer that the schema accepts; else the reason the likeliest one was refused. */
 function parseJsonWith<T>(schema: z.ZodType<T>): Parse<T> {
   return (answer) => {
     const json = extractJson(answer);
     if (!json.ok) return { ok: false, reask: reaskBadJson(json.problem), problem: json.problem };
-    const parsed = schema.safeParse(json.value);
-    if (parsed.success) return { ok: true, value: parsed.data };
-    const problem = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    let problem = '';
+    for (const value of json.values) {
+      const parsed = schema.safeParse(value);
+      if (parsed.success) return { ok: true, value: parsed.data };
+      problem ||= parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    }
     return { ok: false, reask: reaskBadJson(problem), problem };
   };
+}
+
+/** A zod schema as the JSON schema an endpoint's structured outputs take (what the model writes, before our transforms). */
+function answerFormat(name: string, schema: z.ZodType): AnswerFormat {
+  const json: Record<string, unknown> = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  // Endpoints take the schema itself, without the draft it is written in.
+  delete json.$schema;
+  return { name, schema: json };
 }
 
 /** What the Static Analyser agent must answer. Accepts "78" as well as "CWE-78"; triage must name the tool findings it was shown. */
@@ -164,20 +249,21 @@ function seedsAnswerSchema(functions: FunctionInfo[]) {
 export function createLlmActivities(deps: LlmDeps) {
   return {
     generateCode: async (input: z.input<typeof GenerateCodeInputSchema>): Promise<CodeResult> => {
-      const { model, prompt } = parseInput(GenerateCodeInputSchema, input, 'generateCode input');
-      const { value, meta } = await converse(deps, model, CODING_SYSTEM, generatePrompt(prompt), parseCode);
+      const { model, prompt, limit } = parseInput(GenerateCodeInputSchema, input, 'generateCode input');
+      const { value, meta } = await converse(deps, model, CODING_SYSTEM, generatePrompt(prompt), parseCode, { limit });
       return { code: value, meta };
     },
 
     repairCode: async (input: z.input<typeof RepairCodeInputSchema>): Promise<CodeResult> => {
-      const { model, task, code, feedback } = parseInput(RepairCodeInputSchema, input, 'repairCode input');
-      const { value, meta } = await converse(deps, model, CODING_SYSTEM, repairPrompt(task, code, feedback), parseCode);
+      const { model, task, code, feedback, limit } = parseInput(RepairCodeInputSchema, input, 'repairCode input');
+      const { value, meta } = await converse(deps, model, CODING_SYSTEM, repairPrompt(task, code, feedback), parseCode, { limit });
       return { code: value, meta };
     },
 
     reviewCode: async (input: z.input<typeof ReviewCodeInputSchema>): Promise<ReviewResult> => {
-      const { model, code, toolFindings } = parseInput(ReviewCodeInputSchema, input, 'reviewCode input');
-      const { value, meta } = await converse(deps, model, REVIEW_SYSTEM, reviewPrompt(code, toolFindings), parseJsonWith(reviewAnswerSchema(toolFindings.length)));
+      const { model, code, toolFindings, limit } = parseInput(ReviewCodeInputSchema, input, 'reviewCode input');
+      const schema = reviewAnswerSchema(toolFindings.length);
+      const { value, meta } = await converse(deps, model, REVIEW_SYSTEM, reviewPrompt(code, toolFindings), parseJsonWith(schema), { format: answerFormat('security_review', schema), limit });
       const findings = value.findings.map(
         (f): Finding => ({
           kind: staticKind(f.cwe),
@@ -197,8 +283,9 @@ export function createLlmActivities(deps: LlmDeps) {
     },
 
     writeSeeds: async (input: z.input<typeof WriteSeedsInputSchema>): Promise<SeedsResult> => {
-      const { model, code, functions } = parseInput(WriteSeedsInputSchema, input, 'writeSeeds input');
-      const { value, meta } = await converse(deps, model, FUZZ_SYSTEM, seedsPrompt(code, functions), parseJsonWith(seedsAnswerSchema(functions)));
+      const { model, code, functions, limit } = parseInput(WriteSeedsInputSchema, input, 'writeSeeds input');
+      const schema = seedsAnswerSchema(functions);
+      const { value, meta } = await converse(deps, model, FUZZ_SYSTEM, seedsPrompt(code, functions), parseJsonWith(schema), { format: answerFormat('fuzz_seeds', schema), limit });
       return { target: value, meta };
     },
   };

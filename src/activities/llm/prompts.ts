@@ -140,3 +140,7 @@ export const REASK_NO_CODE = 'Your answer had no ```python block. Answer again w
 export function reaskBadJson(problem: string): string {
   return `Your answer was not the JSON asked for (${problem}). Answer again with that JSON only.`;
 }
+export const REASK_TRUNCATED = 'Your answer was cut off at your output limit. Answer again, shorter: only what was asked for, with no explanation.';
+export const REASK_EMPTY = 'Your answer was empty. Answer the request above.';
+export const REASK_REFUSED =
+  'This is defensive work: the code is being made secure, or checked for weaknesses, before it ships; nothing will attack a real system. Please answer the request above.';

@@ -2,6 +2,7 @@ import { patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 import type { FindingKind, FuzzFailure, HardenResult, TestRun, Verdict } from '../../common/schemas.js';
 import { describeDecision } from '../../common/approvals.js';
+import { costOf } from '../budget.js';
 import { keptFailures, summariseFailures } from '../compact.js';
 import { countByCwe, countByKind, describeFailures, describeFindings, robustnessIssues, standing, verdictLine } from '../findings.js';
 import type { RunContext } from '../steps.js';
@@ -67,6 +68,8 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
   const decided = ctx.approvals.decisions.filter((d) => d.subject === 'final').at(-1);
   if (decided) reasons.push(`approval: ${describeDecision(decided)}${accepted ? '' : ' (the final code is not to be shipped)'}`);
   if (agents.caveat) reasons.push(agents.caveat);
+  reasons.push(...ledger.caveats);
+  const costUsd = costOf(ledger.usage, request.llm?.price ?? null);
   const remainingSummary = summariseFailures(remainingFailures);
   setCurrentDetails(`**${verdictLine(verdict, robustnessIssues(findings, remainingSummary.groups))}** · ${reasons.join(' · ') || 'no findings, no failing inputs'}`);
   // What the analysers found at first, less what the Static Analyser agent dismissed.
@@ -80,6 +83,8 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
       { key: SEARCH_ATTRIBUTES.cwesRemaining, value: Object.keys(findingsAfter).sort() },
       { key: SEARCH_ATTRIBUTES.roundsUsed, value: analysed.rounds.length + repaired.rounds.length },
       { key: SEARCH_ATTRIBUTES.model, value: agents.model ?? 'none (audit)' },
+      { key: SEARCH_ATTRIBUTES.tokens, value: ledger.usage.prompt + ledger.usage.completion },
+      ...(costUsd !== null ? [{ key: SEARCH_ATTRIBUTES.costUsd, value: costUsd }] : []),
     ]);
   }
   const target = fuzzed.plan?.target;
@@ -115,5 +120,7 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
     accepted,
     steps: ledger.steps,
     usage: ledger.usage,
+    spend: { llmCalls: ledger.spend.calls, costUsd, budget: request.budget, stoppedBy: ledger.spend.stoppedBy },
+    caveats: ledger.caveats,
   };
 }

@@ -1,0 +1,48 @@
+import type { Env } from '../common/config.js';
+import type { ApprovalSettings, Budget, HardenSettingsInput } from '../common/schemas.js';
+import { priceOf, priceTable } from './prices.js';
+import { duration, oneOf, UsageError, wholeNumber } from './usage.js';
+
+/** Options `asc harden` and `asc batch` share, and the settings they make. */
+
+/** The model and what it may spend. */
+export const MODEL_OPTIONS = {
+  model: { type: 'string' },
+  'max-tokens': { type: 'string' },
+  'max-llm-calls': { type: 'string' },
+} as const;
+
+/** The LLM settings of a run: the model, and its price from the table (for the run's cost). */
+export function llmSettings(env: Env, useLlm: boolean, model: string | undefined): HardenSettingsInput['llm'] {
+  if (!useLlm) return null;
+  const name = model ?? env.ASC_MODEL;
+  return { model: name, price: priceOf(name, priceTable(env.ASC_PRICES)) };
+}
+
+/** `--max-tokens` and `--max-llm-calls`: undefined when neither is given. */
+export function budgetFlags(values: { 'max-tokens'?: string | undefined; 'max-llm-calls'?: string | undefined }, useLlm: boolean): Budget | undefined {
+  const maxTokens = wholeNumber('max-tokens', values['max-tokens']) ?? null;
+  const maxLlmCalls = wholeNumber('max-llm-calls', values['max-llm-calls']) ?? null;
+  if (maxTokens === null && maxLlmCalls === null) return undefined;
+  if (!useLlm) throw new UsageError('--max-tokens and --max-llm-calls limit the model, and this run uses none (no LLM configured, or --no-llm / --audit)');
+  return { maxTokens, maxLlmCalls };
+}
+
+/** Who accepts the code. */
+export const APPROVAL_OPTIONS = {
+  approval: { type: 'string' },
+  'approval-timeout': { type: 'string' },
+} as const;
+
+const APPROVAL_MODES = ['final', 'each-repair'] as const;
+
+/** `--approval WHEN [--approval-timeout D]`: undefined when not asked for. */
+export function approvalSettings(when: string | undefined, timeout: string | undefined): ApprovalSettings | undefined {
+  const mode = oneOf('approval', when, APPROVAL_MODES);
+  const timeoutMs = duration('approval-timeout', timeout) ?? null;
+  if (mode === undefined) {
+    if (timeoutMs !== null) throw new UsageError('--approval-timeout needs --approval final or --approval each-repair');
+    return undefined;
+  }
+  return { mode, timeoutMs };
+}
