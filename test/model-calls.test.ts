@@ -86,6 +86,27 @@ describe('model calls: real answers, unusable agents, budgets', () => {
     assert.equal(suite.llm.requests.length - before, 1, 'no re-ask past the budget');
   });
 
+  it('what a call spent before a transport fault and its retry is counted: the retried attempt carries it on', async () => {
+    let faulted = false;
+    suite.llm.script((req) => {
+      if (req.agent !== 'coding') return securityAwareModel(req);
+      if (!req.user.includes('had no')) return 'Let me think about it first.';
+      if (!faulted) {
+        faulted = true;
+        return { status: 503 };
+      }
+      return securityAwareModel({ ...req, user: '' });
+    });
+    const before = suite.llm.requests.length;
+    const result = await suite.harden({ prompt: LIST_TASK, source: 'list_directory.py', llm: { model: 'm' }, budget: { maxTokens: null, maxLlmCalls: 3 }, fuzz: { mutations: 10 } }, 'calls-carried-spend');
+    // Attempt 1: an answer without code (a call), then a 503. Attempt 2: the same two requests, the re-ask answered.
+    assert.equal(result.initialCode, LIST_INSECURE);
+    const coding = suite.llm.requests.slice(before).filter((r) => r.agent === 'coding').length;
+    assert.equal(coding, 4, 'two requests in each attempt (the 503 is no completion)');
+    assert.equal(result.spend.llmCalls, 3, 'the first attempt\'s completion is counted, and the budget of 3 then stops the run');
+    assert.ok(result.spend.stoppedBy);
+  });
+
   it('a batch budget runs out midway: every task gets a share, stops cleanly at it, and the batch never overspends', async () => {
     suite.llm.script(securityAwareModel);
     const before = suite.llm.requests.length;

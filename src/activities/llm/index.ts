@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { failure } from '../../common/failures.js';
@@ -6,6 +7,7 @@ import { MAX_REASKS } from '../../common/timeouts.js';
 import { fromJson, PyTypeSchema } from '../../common/fuzz-value.js';
 import { CweSchema, staticKind } from '../../common/cwe.js';
 import {
+  CallSpendSchema,
   GenerateCodeInputSchema,
   ParamRoleSchema,
   RepairCodeInputSchema,
@@ -104,20 +106,22 @@ async function converse<T>(deps: LlmDeps, model: string, system: string, user: s
     { role: 'system', content: system },
     { role: 'user', content: user },
   ];
-  const spend: CallSpend = { calls: 0, usage: { prompt: 0, completion: 0 } };
+  // What earlier attempts of this call spent before a transport fault (their last heartbeat) counts too.
+  const spend: CallSpend = structuredClone(carriedSpend());
   const started = Date.now();
   const key = `${deps.endpoint} ${model}`;
   let structured = options.format !== undefined && deps.structuredOutputs === 'auto' && !noStructuredOutputs.has(key);
-  const maxTries = Math.min(MAX_REASKS + 1, options.limit?.calls ?? Infinity);
+  const maxCalls = Math.min(spend.calls + MAX_REASKS + 1, options.limit?.calls ?? Infinity);
+  let tries = 0;
   let last: Answer | null = null;
   let problem = '';
   let limited: string | null = null;
-  while (spend.calls < maxTries) {
+  while (spend.calls < maxCalls) {
     if (spend.calls > 0 && options.limit?.tokens != null && spend.usage.prompt + spend.usage.completion >= options.limit.tokens) {
       limited = 'the budget allows no more tokens';
       break;
     }
-    const completion = await complete(deps, model, messages, structured ? options.format : undefined, spend.calls).catch((error: unknown) => {
+    const completion = await complete(deps, model, messages, structured ? options.format : undefined, spend, tries).catch((error: unknown) => {
       // An endpoint without structured outputs refuses the field: ask it free-form from now on.
       if (structured && error instanceof OpenAI.APIError && (error.status === 400 || error.status === 422)) return null;
       throw classifyLlmError(error, deps.endpoint, model, spend);
@@ -128,6 +132,7 @@ async function converse<T>(deps: LlmDeps, model: string, system: string, user: s
       continue;
     }
     spend.calls++;
+    tries++;
     spend.usage.prompt += completion.usage?.prompt_tokens ?? 0;
     spend.usage.completion += completion.usage?.completion_tokens ?? 0;
     last = readChoice(completion);
@@ -136,20 +141,28 @@ async function converse<T>(deps: LlmDeps, model: string, system: string, user: s
       const parsed = parse(last.text);
       if (parsed.ok) {
         const transcript = [...messages, { role: 'assistant', content: last.text }].map((m) => ({ role: m.role, content: typeof m.content === 'string' ? m.content : '' }));
-        return { value: parsed.value, meta: { model, usage: spend.usage, calls: spend.calls, structured, durationMs: Date.now() - started, reasks: spend.calls - 1, transcript } };
+        return { value: parsed.value, meta: { model, usage: spend.usage, calls: spend.calls, structured, durationMs: Date.now() - started, reasks: tries - 1, transcript } };
       }
       ({ reask, problem } = parsed);
     } else reask = last.kind === 'truncated' ? REASK_TRUNCATED : last.kind === 'empty' ? REASK_EMPTY : REASK_REFUSED;
     messages.push({ role: 'assistant', content: completion.choices[0]?.message.content ?? '' }, { role: 'user', content: reask });
   }
-  if (spend.calls < MAX_REASKS + 1 && limited === null) limited = 'the budget allows no more calls';
-  throw unusable(last, problem, spend.calls, limited, spend, model);
+  if (tries < MAX_REASKS + 1 && limited === null) limited = 'the budget allows no more calls';
+  throw unusable(last, problem, tries, limited, spend, model);
 }
 
-function complete(deps: LlmDeps, model: string, messages: Message[], format: AnswerFormat | undefined, calls: number): Promise<OpenAI.Chat.Completions.ChatCompletion> {
+/** The heartbeat of an agent call: its re-asks, and what it has spent (read back by a retried attempt). */
+const CallHeartbeatSchema = z.object({ reasks: z.number().int(), spent: CallSpendSchema });
+
+function carriedSpend(): CallSpend {
+  const previous = CallHeartbeatSchema.safeParse(Context.current().info.heartbeatDetails);
+  return previous.success ? previous.data.spent : { calls: 0, usage: { prompt: 0, completion: 0 } };
+}
+
+function complete(deps: LlmDeps, model: string, messages: Message[], format: AnswerFormat | undefined, spend: CallSpend, tries: number): Promise<OpenAI.Chat.Completions.ChatCompletion> {
   // Not strict: the seeds' values are of any JSON type, which strict schemas cannot say.
   const responseFormat = format ? { response_format: { type: 'json_schema' as const, json_schema: { name: format.name, schema: format.schema, strict: false } } } : {};
-  return withHeartbeat(() => deps.client.chat.completions.create({ model, messages, ...responseFormat }), () => ({ reasks: Math.max(0, calls - 1) }));
+  return withHeartbeat(() => deps.client.chat.completions.create({ model, messages, ...responseFormat }), () => ({ reasks: Math.max(0, tries - 1), spent: structuredClone(spend) }));
 }
 
 const parseCode: Parse<string> = (answer) => {
