@@ -14,7 +14,7 @@ import { startStack } from '../test/support/stack.js';
 import { median } from './support/median.js';
 
 const runs = Number(process.argv[2] ?? 5);
-const GROUPS: Record<string, AgentStep['agent'][]> = { llm: ['coding', 'static-analyser', 'fuzzing'], analysis: ['bandit', 'inspector'], sandbox: ['sandbox'] };
+const GROUPS: Record<string, AgentStep['agent'][]> = { llm: ['coding', 'static-analyser', 'fuzzing'], analysis: ['bandit', 'analysers', 'inspector'], sandbox: ['sandbox'] };
 
 const scenarios: Record<string, HardenRequestInput> = {
   'static repair (prompt, insecure first answer)': { prompt: LIST_TASK, source: 'list_directory.py', llm: { model: 'scripted' } },

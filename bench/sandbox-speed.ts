@@ -1,18 +1,24 @@
 /**
  * Sandbox speed: a 150-input batch in one container (start included) against a baseline that
  * runs one process per input as the reference executor does (no container), in the same run;
- * and the throughput inside a warm container. Prints medians.
+ * the same batch in a warm container from the pool; the throughput inside a warm container; and
+ * the host memory a sandbox worker with four idle warm containers takes. Prints medians.
  *
  *   bash scripts/bench.sh sandbox-speed [runs]
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { runBatchInContainer } from '../src/activities/sandbox/container.js';
+import { ContainerPool, runBatchInContainer } from '../src/activities/sandbox/container.js';
 import { loadEnv } from '../src/common/config.js';
 import type { FuzzValue } from '../src/common/fuzz-value.js';
 import { RunBatchInputSchema, SANDBOX_LIMITS, type FuzzCase } from '../src/common/sandbox.js';
 import { deriveInputs } from '../src/workflows/mutate.js';
 import { dockerFromEnv } from '../src/workers/create.js';
+import { waitForOutput } from '../test/support/processes.js';
+import { startStack } from '../test/support/stack.js';
 import { median } from './support/median.js';
 
 const runs = Number(process.argv[2] ?? 5);
@@ -83,11 +89,11 @@ async function baseline(batch: FuzzCase[]): Promise<number> {
   return performance.now() - started;
 }
 
-async function container(batch: FuzzCase[]): Promise<{ wall: number; inputsPerSecond: number }> {
+async function container(batch: FuzzCase[], pool?: ContainerPool): Promise<{ wall: number; inputsPerSecond: number }> {
   const stamps: number[] = [];
   const started = performance.now();
   const input = RunBatchInputSchema.parse({ code: CODE, function: 'sanitize_filename', cases: batch, timeoutMsPerInput: 2000, label: 'bench' });
-  const result = await runBatchInContainer(docker, env.ASC_SANDBOX_IMAGE, input, SANDBOX_LIMITS, { onOutcome: () => stamps.push(performance.now()), signal: new AbortController().signal });
+  const result = await runBatchInContainer(docker, env.ASC_SANDBOX_IMAGE, input, SANDBOX_LIMITS, { onOutcome: () => stamps.push(performance.now()), signal: new AbortController().signal, pool });
   const wall = performance.now() - started;
   if (result.loadError || result.outcomes.some((o) => o.outcome.status === 'not-run')) throw new Error(`bench batch failed: ${result.loadError ?? 'inputs not run'}`);
   const first = stamps[0] ?? started;
@@ -95,21 +101,67 @@ async function container(batch: FuzzCase[]): Promise<{ wall: number; inputsPerSe
   return { wall, inputsPerSecond: stamps.length > 1 ? ((stamps.length - 1) * 1000) / (last - first) : 0 };
 }
 
+/** Until `test` holds, polling; the pool fills in the background. */
+async function until(test: () => Promise<boolean>): Promise<void> {
+  while (!(await test())) await new Promise((r) => setTimeout(r, 100));
+}
+
+const idleOf = async (owner: string) => (await docker.listContainers({ filters: { label: [`autosafecoder.pool=${owner}`] } })).filter((c) => !c.Names.some((n) => n.startsWith('/asc-')));
+
+/** Host memory of a real sandbox worker process and its four idle warm containers, in MiB. */
+async function poolMemory(): Promise<{ worker: number; containers: number }> {
+  const stack = await startStack({ queues: [] });
+  const worker = spawn(process.execPath, [fileURLToPath(new URL('../src/workers/sandbox.js', import.meta.url))], {
+    env: { ...process.env, TEMPORAL_ADDRESS: stack.testEnv.address, TEMPORAL_NAMESPACE: stack.testEnv.namespace ?? 'default', ASC_SANDBOX_POOL: '4' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    await waitForOutput(worker, 'workers running for', 60_000, 'the sandbox worker');
+    const owner = `${hostname()}-${worker.pid ?? 0}`;
+    await until(async () => (await idleOf(owner)).length === 4);
+    // Settled: the harnesses wait on stdin, the worker idles.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${worker.pid ?? 0}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    let containers = 0;
+    for (const c of await idleOf(owner)) {
+      const stats = (await docker.getContainer(c.Id).stats({ stream: false })) as { memory_stats: { usage?: number; stats?: { inactive_file?: number } } };
+      containers += ((stats.memory_stats.usage ?? 0) - (stats.memory_stats.stats?.inactive_file ?? 0)) / 1024 / 1024;
+    }
+    return { worker: rss, containers };
+  } finally {
+    worker.kill('SIGTERM');
+    await new Promise((r) => worker.once('close', r));
+    await stack.stop();
+  }
+}
+
 const batch150 = cases(150);
 const batch1000 = cases(1000);
 await container(batch150); // warm the image cache
+const pool = new ContainerPool(docker, env.ASC_SANDBOX_IMAGE, SANDBOX_LIMITS, { size: 1, maxIdleMs: 600_000, owner: `bench-${process.pid}` });
 const base: number[] = [];
 const ours: number[] = [];
+const pooled: number[] = [];
 const warm: number[] = [];
-for (let i = 0; i < runs; i++) {
-  base.push(await baseline(batch150));
-  ours.push((await container(batch150)).wall);
-  warm.push((await container(batch1000)).inputsPerSecond);
+try {
+  for (let i = 0; i < runs; i++) {
+    base.push(await baseline(batch150));
+    ours.push((await container(batch150)).wall);
+    // A claim finds the container the pool started while nothing ran, as between a run's batches.
+    await until(async () => (await idleOf(`bench-${process.pid}`)).length === 1);
+    pooled.push((await container(batch150, pool)).wall);
+    warm.push((await container(batch1000)).inputsPerSecond);
+  }
+} finally {
+  await pool.drain();
 }
+const memory = await poolMemory();
 const b = median(base);
 const o = median(ours);
+const p = median(pooled);
 console.log(`${runs} runs, medians, ${batch150.length} inputs a batch`);
 console.log(`baseline, a minimal Python process per input (no container): ${b.toFixed(0)} ms (${(b / batch150.length).toFixed(1)} ms per input)`);
-console.log(`one container per batch, one fork per input:                 ${o.toFixed(0)} ms, container start included`);
-console.log(`throughput ratio: ${(b / o).toFixed(1)}x the baseline`);
+console.log(`one container per batch, one fork per input:                 ${o.toFixed(0)} ms, container start included (${(b / o).toFixed(1)}x the baseline)`);
+console.log(`the same batch in a warm container from the pool:            ${p.toFixed(0)} ms (${(b / p).toFixed(1)}x the baseline, ${(o / p).toFixed(2)}x a fresh container)`);
 console.log(`inside a warm container (1000-input batch):                  ${median(warm).toFixed(0)} inputs/s`);
+console.log(`a sandbox worker with 4 idle warm containers: ${(memory.worker + memory.containers).toFixed(0)} MiB of host memory (worker process ${memory.worker.toFixed(0)} MiB, containers ${memory.containers.toFixed(0)} MiB)`);

@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { inActivity } from './support/activity.js';
 import { createAnalysisActivities } from '../src/activities/analysis/index.js';
-import { dirname } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { semgrepFindings } from '../src/activities/analysis/semgrep.js';
 import { runProcess } from '../src/activities/process.js';
 import { loadEnv } from '../src/common/config.js';
 import { sallmTask } from './support/data.js';
@@ -48,7 +50,7 @@ describe('Bandit and Semgrep together (real, with the project\'s rule pack)', ()
       assert.ok(error instanceof ApplicationFailure, String(error));
       assert.equal(error.type, 'AnalyserBroken');
       assert.equal(error.nonRetryable, true);
-      assert.match(error.message, /cannot run \/nonexistent\/semgrep: .*set ASC_SEMGREP/);
+      assert.match(error.message, /cannot run \/nonexistent\/python: .*it is the Python of the Semgrep at \/nonexistent\/semgrep; .*set ASC_SEMGREP/);
       return true;
     });
   });
@@ -59,6 +61,25 @@ describe('the Semgrep rule pack (rules/)', () => {
     const run = await runProcess(env.ASC_SEMGREP, ['--test', '--metrics=off', '--disable-version-check', env.ASC_RULES], '', 180_000, undefined, { ...process.env, PATH: `${dirname(env.ASC_SEMGREP)}:${process.env.PATH ?? ''}` });
     assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
     assert.match(`${run.stdout}${run.stderr}`, /(\d+)\/\1: ✓ All tests passed/);
+  });
+
+  it('the engine the workers run (Semgrep\'s OCaml command line on the resolved pack) reports exactly the examples\' ruleid lines', async () => {
+    const semgrep = { program: env.ASC_SEMGREP, rules: env.ASC_RULES };
+    let checked = 0;
+    for (const dir of readdirSync(env.ASC_RULES, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      for (const name of readdirSync(join(env.ASC_RULES, dir.name)).filter((f) => f.endsWith('.yaml'))) {
+        const ids = new Set([...readFileSync(join(env.ASC_RULES, dir.name, name), 'utf8').matchAll(/^\s*- id: (\S+)/gm)].map((m) => m[1]));
+        const examples = readFileSync(join(env.ASC_RULES, dir.name, name.replace(/\.yaml$/, '.py')), 'utf8');
+        // semgrep --test's convention: "# ruleid: a, b" marks the next line as matched by those rules.
+        const expected = examples.split('\n').flatMap((line, i) => [.../#\s*ruleid:\s*(.+)$/.exec(line)?.[1]?.split(',') ?? []].map((id) => `${id.trim()}@${i + 2}`));
+        const { findings, errors } = await semgrepFindings(semgrep, examples, 'LOW');
+        assert.deepEqual(errors, []);
+        const reported = findings.filter((f) => ids.has(f.ruleId)).map((f) => `${f.ruleId}@${f.line ?? 0}`);
+        assert.deepEqual([...new Set(reported)].sort(), [...new Set(expected)].sort(), `${dir.name}/${name}`);
+        checked += expected.length;
+      }
+    }
+    assert.ok(checked >= 70, `${checked} ruleid lines checked`);
   });
 });
 

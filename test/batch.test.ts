@@ -9,7 +9,6 @@ import { DuplicateIdsError, parseBatchFile } from '../src/client/batch-input.js'
 import { progressLine } from '../src/client/batch-cli.js';
 import { codePath, SarifSchema } from '../src/client/batch-report.js';
 import { batchState, cancelRun, collectTasks, startBatch } from '../src/client/batch.js';
-import { SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
 import { BatchOutcomeSchema, type BatchProgress } from '../src/common/batch-schemas.js';
 import { SEARCH_ATTRIBUTES } from '../src/common/search-attributes.js';
 import { emptyTotals } from '../src/workflows/batch.js';
@@ -19,6 +18,7 @@ import { sallmTasks } from './support/data.js';
 import { ScriptedLlm } from './support/scripted-llm.js';
 import { AVERAGE_FRAGILE, LIST_TASK, securityAwareModel } from './support/scenarios.js';
 import { startStack, type Stack } from './support/stack.js';
+import { batchContainers } from './support/containers.js';
 
 /** Batch jobs: the file format, the parent workflow on real parts, the CLI and its outputs. */
 
@@ -234,7 +234,7 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
     await startBatch(stack.testEnv.client, { tasks, total: 5, settings: { llm: null }, concurrency: 2 }, 'batch-cancel');
     const docker = dockerFromEnv();
     const deadline = Date.now() + 60_000;
-    while ((await docker.listContainers({ filters: { label: [SANDBOX_LABEL] } })).length === 0) {
+    while ((await batchContainers(docker)).length === 0) {
       assert.ok(Date.now() < deadline, 'no sandbox container started within 60 s');
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -252,6 +252,6 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
       children.map((c) => c.status),
       ['cancelled', 'cancelled'],
     );
-    assert.deepEqual(await docker.listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } }), []);
+    assert.deepEqual(await batchContainers(docker, { all: true }), []);
   });
 });

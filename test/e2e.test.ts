@@ -10,12 +10,12 @@ import { resolveHardenRequest } from '../src/client/request.js';
 import { TASK_QUEUES, WORKFLOW_TYPE } from '../src/common/queues.js';
 import { SEARCH_ATTRIBUTES } from '../src/common/search-attributes.js';
 import { HardenResultSchema, type Progress } from '../src/common/schemas.js';
-import { SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
 import { dockerFromEnv } from '../src/workers/create.js';
 import { runCli } from './support/cli.js';
 import { sallmTask } from './support/data.js';
 import { AVERAGE_FRAGILE, AVERAGE_ROBUST, LIST_INSECURE, LIST_SECURE, LIST_TASK, securityAwareModel } from './support/scenarios.js';
 import { scriptedSuite, startStack, type Stack } from './support/stack.js';
+import { batchContainers } from './support/containers.js';
 
 /** The whole loop on real parts: Temporal dev server, workers, Bandit, containers; a scripted LLM. */
 
@@ -279,7 +279,7 @@ describe('audit mode: no LLM configured', () => {
   });
 
   it('leaves no sandbox container behind', async () => {
-    const left = await dockerFromEnv().listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } });
+    const left = await batchContainers(dockerFromEnv(), { all: true });
     assert.deepEqual(left, []);
   });
 });

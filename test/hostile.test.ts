@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
 import type { HardenResult } from '../src/common/schemas.js';
 import { dockerFromEnv } from '../src/workers/create.js';
 import { CLI, runCli } from './support/cli.js';
 import { answer, type ChatRequest, type Reply } from './support/scripted-llm.js';
 import { securityAwareModel } from './support/scenarios.js';
 import { scriptedSuite } from './support/stack.js';
+import { batchContainers } from './support/containers.js';
 
 /**
  * Code written by a model that may be wrong, or a person who may be hostile, tries to forge,
@@ -219,7 +219,7 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
     assert.equal(result.verdict, 'could-not-verify');
     assert.ok(outcomes(result).every((o) => o.status === 'timeout' || o.status === 'killed'), JSON.stringify(outcomes(result).slice(0, 3)));
     assert.ok(seconds <= 20, `${seconds} s`);
-    assert.deepEqual(await dockerFromEnv().listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } }), []);
+    assert.deepEqual(await batchContainers(dockerFromEnv(), { all: true }), []);
   });
 
   it('an int seed of 5,000 digits runs like any other input', async () => {

@@ -16,6 +16,7 @@ import { awaitingApproval } from './support/approval.js';
 import { DevServer, freePort, WorkerProcess } from './support/processes.js';
 import { ScriptedLlm, type ChatRequest, type Reply } from './support/scripted-llm.js';
 import { AVERAGE_FRAGILE, LIST_TASK, securityAwareModel } from './support/scenarios.js';
+import { batchContainers } from './support/containers.js';
 
 /**
  * Crash recovery on real processes: a worker killed with SIGKILL mid-step and a dev server
@@ -95,7 +96,7 @@ describe('crash recovery (real dev server and worker processes)', () => {
     const docker = dockerFromEnv();
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      const running = await docker.listContainers({ filters: { label: [`autosafecoder.workflow-id=${workflowId}`] } });
+      const running = await batchContainers(docker, { workflowId });
       if (running.length > 0) return running.map((c) => c.Id);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -132,15 +133,17 @@ describe('crash recovery (real dev server and worker processes)', () => {
     const reference = await run(request, 'recovery-fuzz-reference');
     const crashed = run(request, 'recovery-fuzz-crash');
     const orphans = await whenSandboxRuns('recovery-fuzz-crash');
+    // The worker's warm containers, waiting for batches, must go with it too.
+    const idle = (await dockerFromEnv().listContainers({ filters: { label: ['autosafecoder.pool'] } })).map((c) => c.Id);
     await workers?.kill();
     // No reaper runs now: the harness sees its stdin close and exits, and the engine removes it.
-    const seconds = await goneWithin60s(orphans);
+    const seconds = await goneWithin60s([...orphans, ...idle]);
     t.diagnostic(`the killed worker's containers were gone ${seconds.toFixed(1)} s after the kill`);
     workers = await WorkerProcess.start(workerEnv);
     const { result, ms } = await crashed;
     assert.deepEqual(essence(result), essence(reference.result));
     t.diagnostic(`time lost to a worker kill mid fuzz batch: ${((ms - reference.ms) / 1000).toFixed(1)} s`);
-    assert.deepEqual(await dockerFromEnv().listContainers({ all: true, filters: { label: ['autosafecoder.workflow-id=recovery-fuzz-crash'] } }), []);
+    assert.deepEqual(await batchContainers(dockerFromEnv(), { all: true, workflowId: 'recovery-fuzz-crash' }), []);
   });
 
   it('a batch survives a worker kill mid task and a server restart: every task finishes once', async () => {
@@ -157,7 +160,7 @@ describe('crash recovery (real dev server and worker processes)', () => {
     const runs = await collectTasks(client, 'recovery-batch', 3);
     assert.deepEqual(runs.map((r) => r.id).sort(), ['slow-0', 'slow-1', 'slow-2']);
     assert.ok(runs.every((r) => r.status === 'completed'));
-    assert.deepEqual(await dockerFromEnv().listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } }), [], 'no container of the batch is left');
+    assert.deepEqual(await batchContainers(dockerFromEnv(), { all: true }), [], 'no container of the batch is left');
   });
 
   it('a worker killed while the run waits for approval: the run still waits, and the approval lands', async () => {

@@ -30,6 +30,20 @@ describe('worker image', () => {
     assert.deepEqual(stdout.trim().split('\n'), ['absent typescript', 'absent @temporalio/testing', 'absent eslint']);
   });
 
+  it('runs the static tools as the compose file does (read-only root, tmpfs /tmp): Semgrep\'s rule pack and Bandit find a shell injection', async () => {
+    // The image has no test packages: call the analysers' own functions, as the activity does.
+    const script = [
+      "const { semgrepFindings } = await import('/app/dist/src/activities/analysis/semgrep.js');",
+      "const { banditFindings } = await import('/app/dist/src/activities/analysis/bandit.js');",
+      "const code = 'import subprocess\\n\\ndef run(name):\\n    return subprocess.check_output(\"ls \" + name, shell=True)\\n';",
+      "const s = await semgrepFindings({ program: process.env.ASC_SEMGREP, rules: process.env.ASC_RULES }, code, 'MEDIUM');",
+      "const b = await banditFindings(process.env.ASC_BANDIT, code, 'MEDIUM');",
+      "console.log(JSON.stringify({ semgrep: s.findings.map((f) => f.ruleId + '@' + f.line), bandit: b.findings.map((f) => f.ruleId + '@' + f.line), errors: [...s.errors, ...b.errors] }));",
+    ].join('\n');
+    const { stdout } = await run('docker', ['run', '--rm', '--read-only', '--tmpfs', '/tmp', IMAGE, '--input-type=module', '-e', script]);
+    assert.deepEqual(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}'), { semgrep: ['command-injection-shell@4'], bandit: ['B602@4'], errors: [] });
+  });
+
   it('an analysis worker from the image finds Bandit and polls the server', async () => {
     const name = `asc-worker-test-${Date.now()}`;
     const child = spawn('docker', ['run', '--rm', '--name', name, '--network', 'host', '-e', `TEMPORAL_ADDRESS=${temporal.address}`, IMAGE, 'dist/src/workers/analysis.js']);

@@ -20,7 +20,6 @@ import { MAX_CODE_FILE_BYTES, oneOf, readInputFile, UsageError, wholeNumber } fr
 import { behaviourTests } from './tests-input.js';
 import { APPROVAL_OPTIONS, approvalSettings, budgetFlags, llmSettings, MODEL_OPTIONS } from './settings-flags.js';
 import { answerApproval, connectClient, readRun, runFailureMessage, runResult, runStatus, startHarden, uiLink } from './client.js';
-import { runDevStack } from './dev.js';
 import { FAIL_ON, formatReport, verdictExitCode, type FailOn } from './report.js';
 
 const USAGE = `usage: asc <command> [options]
@@ -251,7 +250,8 @@ async function main(argv: string[]): Promise<number> {
     case 'cancel':
       return cancel(rest, env);
     case 'dev':
-      return runDevStack(env);
+      // Loaded only here: the workers (Temporal's worker runtime, Docker, the model client) cost every other command most of a second.
+      return (await import('./dev.js')).runDevStack(env);
     case 'codec-server':
       return codecServer(rest, env);
     case undefined:

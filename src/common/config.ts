@@ -45,6 +45,8 @@ const EnvSchema = z.object({
   ASC_RULES: z.string().default(`${PROJECT_ROOT}rules`),
   ASC_SANDBOX_IMAGE: z.string().default('autosafecoder-sandbox:latest'),
   ASC_SANDBOX_CONCURRENCY: z.coerce.number().int().positive().default(2),
+  /** Warm sandbox containers each sandbox worker keeps started; 0: a container is started per batch. */
+  ASC_SANDBOX_POOL: z.coerce.number().int().min(0).max(32).default(2),
   /** AES-256 key (base64 or hex) for the payload codec; or a file holding it. Unset: no encryption. */
   ASC_CODEC_KEY: z.string().optional(),
   ASC_CODEC_KEY_FILE: z.string().optional(),

@@ -1,18 +1,20 @@
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import Docker from 'dockerode';
 import { createAnalysisActivities, createLlmActivities, createLlmClient, createSandboxActivities } from '../activities/index.js';
-import { reapLeftovers } from '../activities/sandbox/container.js';
+import { ContainerPool, reapLeftovers } from '../activities/sandbox/container.js';
 import { runProcess } from '../activities/process.js';
 import { llmConfigured, type Env } from '../common/config.js';
 import { TASK_QUEUES, type QueueKind } from '../common/queues.js';
 import { SANDBOX_LIMITS } from '../common/sandbox.js';
 
 const REAP_EVERY_MS = 60_000;
+/** Warm containers are replaced after this, well before the reaper's 30 minutes for running ones. */
+const POOL_MAX_IDLE_MS = 5 * 60_000;
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
 
@@ -60,6 +62,13 @@ export interface QueueSetup {
   kind: QueueKind;
   activities?: object;
   maxConcurrentActivityTaskExecutions?: number;
+  /** Releases what the queue holds beyond the worker (the sandbox pool's containers). */
+  close?: () => Promise<void>;
+}
+
+/** Releases what the queues hold beyond their workers, once the workers have stopped. */
+export async function closeQueues(setups: QueueSetup[]): Promise<void> {
+  for (const setup of setups) await setup.close?.();
 }
 
 /** Checks that the queue's real parts answer and builds its activities; refuses with a reason. */
@@ -85,10 +94,12 @@ export async function prepareQueue(kind: QueueKind, env: Env): Promise<QueueSetu
       await reapLeftovers(docker);
       // A crashed worker's container may still be running now: look again every minute.
       setInterval(() => void reapLeftovers(docker).catch(() => undefined), REAP_EVERY_MS).unref();
+      const pool = env.ASC_SANDBOX_POOL > 0 ? new ContainerPool(docker, env.ASC_SANDBOX_IMAGE, SANDBOX_LIMITS, { size: env.ASC_SANDBOX_POOL, maxIdleMs: POOL_MAX_IDLE_MS, owner: `${hostname()}-${process.pid}` }) : undefined;
       return {
         kind,
-        activities: createSandboxActivities({ docker, image: env.ASC_SANDBOX_IMAGE, limits: SANDBOX_LIMITS }),
+        activities: createSandboxActivities({ docker, image: env.ASC_SANDBOX_IMAGE, limits: SANDBOX_LIMITS, pool }),
         maxConcurrentActivityTaskExecutions: env.ASC_SANDBOX_CONCURRENCY,
+        close: () => pool?.drain() ?? Promise.resolve(),
       };
     }
   }

@@ -3,7 +3,7 @@ import { CodecKeyError } from '../codec/aes-gcm.js';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
 import { llmConfigured, loadEnv, type Env } from '../common/config.js';
 import type { QueueKind } from '../common/queues.js';
-import { createWorker, PreflightError, prepareQueue, type QueueSetup } from './create.js';
+import { closeQueues, createWorker, PreflightError, prepareQueue, type QueueSetup } from './create.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 
 /**
@@ -30,6 +30,7 @@ export async function runWorkers(kinds: QueueKind[]): Promise<void> {
     console.log(`workers running for: ${kinds.join(', ')} (Temporal at ${env.TEMPORAL_ADDRESS}${dataConverter ? ', payloads encrypted' : ''})`);
     await Promise.all(workers.map((w) => w.run()));
   } finally {
+    await closeQueues(setups);
     await connection.close();
   }
 }

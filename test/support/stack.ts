@@ -7,7 +7,7 @@ import type { QueueKind } from '../../src/common/queues.js';
 import { ScriptedLlm, type Responder } from './scripted-llm.js';
 import { HardenResultSchema, type HardenRequestInput, type HardenResult } from '../../src/common/schemas.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/common/search-attributes.js';
-import { createWorker, prepareQueue, WORKFLOWS_PATH } from '../../src/workers/create.js';
+import { closeQueues, createWorker, prepareQueue, WORKFLOWS_PATH, type QueueSetup } from '../../src/workers/create.js';
 
 /**
  * A real Temporal dev server (the project's `temporal` CLI, via the SDK's test environment) with
@@ -49,13 +49,16 @@ export async function startStack(options: { queues: QueueKind[]; llmUrl?: string
     ...options.extraEnv,
   });
   const workers: Worker[] = [];
+  const setups: QueueSetup[] = [];
   try {
     const workflowBundleOption = await workflowBundle();
     for (const kind of options.queues) {
       const setup = await prepareQueue(kind, env);
+      setups.push(setup);
       workers.push(await createWorker(setup, { connection: testEnv.nativeConnection, namespace: testEnv.namespace ?? 'default', workflowBundle: workflowBundleOption }));
     }
   } catch (error) {
+    await closeQueues(setups);
     await testEnv.teardown();
     throw error;
   }
@@ -67,6 +70,7 @@ export async function startStack(options: { queues: QueueKind[]; llmUrl?: string
       // A worker that failed has stopped already; its reason is in `running`.
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       for (const outcome of await Promise.allSettled(running)) if (outcome.status === 'rejected') console.error('a worker failed:', outcome.reason);
+      await closeQueues(setups);
       await testEnv.teardown();
     },
   };

@@ -60,6 +60,9 @@ export interface BatchHooks {
   signal: AbortSignal;
   /** Extra container labels: the workflow and activity that own it. */
   labels?: Record<string, string>;
+  /** Warm containers to claim one from, instead of starting one; the claimed one is named `claimName`. */
+  pool?: ContainerPool | undefined;
+  claimName?: string;
 }
 
 function containerOptions(image: string, limits: SandboxLimits, labels: Record<string, string>): Docker.ContainerCreateOptions {
@@ -99,14 +102,165 @@ function containerOptions(image: string, limits: SandboxLimits, labels: Record<s
   };
 }
 
+/** A started, attached sandbox container whose harness waits for its one batch on stdin. */
+export interface ReadyContainer {
+  container: Docker.Container;
+  stream: NodeJS.ReadWriteStream;
+  stdout: PassThrough;
+  stderr: PassThrough;
+  streamEnded: Promise<void>;
+  exited: Promise<{ StatusCode: number }>;
+  startedAtMs: number;
+  /** The harness has exited (or the engine lost it): an idle container in this state is not handed out. */
+  gone: boolean;
+}
+
+/** Creates, attaches and starts a locked-down container; its harness then waits for one batch. */
+export async function startContainer(docker: Docker, image: string, limits: SandboxLimits, labels: Record<string, string>): Promise<ReadyContainer> {
+  const container = await docker.createContainer(containerOptions(image, limits, labels));
+  try {
+    const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    docker.modem.demuxStream(stream, stdout, stderr);
+    const streamEnded = new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', () => resolve());
+    });
+    await container.start();
+    // Asked before the harness can exit, since the engine removes the container when it does.
+    const exited = container.wait() as Promise<{ StatusCode: number }>;
+    const ready: ReadyContainer = { container, stream, stdout, stderr, streamEnded, exited, startedAtMs: Date.now(), gone: false };
+    exited.then(
+      () => (ready.gone = true),
+      () => (ready.gone = true),
+    );
+    return ready;
+  } catch (error) {
+    await container.remove({ force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Stops a container and waits until the engine has removed it. */
+async function discard(ready: Pick<ReadyContainer, 'container' | 'stream'>): Promise<void> {
+  ready.stream.end();
+  await ready.container.remove({ force: true }).catch(() => undefined);
+  // The engine may be removing it already (AutoRemove): done once it is gone.
+  await ready.container.wait({ condition: 'removed', abortSignal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+}
+
+export interface PoolOptions {
+  /** Containers kept started. */
+  size: number;
+  /** An idle container older than this is replaced (the reaper takes running ones past 30 minutes). */
+  maxIdleMs: number;
+  /** The worker's own id, as a label: whose warm containers these are. */
+  owner: string;
+}
+
 /**
- * Runs one batch of inputs in a fresh locked-down container and removes the container on
- * every path. Each input's outcome is reported by the harness as it finishes.
+ * Warm sandbox containers: started ahead, locked down exactly as a fresh one, each handed to one
+ * batch of one run (its code arrives when it is claimed) and destroyed after it, never reused.
+ * The pool refills in the background and replaces containers that idled too long; drain()
+ * removes what is left. A worker that dies takes its pool with it: each harness exits when its
+ * stdin (the worker's attach connection) closes, and the engine removes the container.
+ */
+export class ContainerPool {
+  private readonly ready: ReadyContainer[] = [];
+  /** Containers being started, so that drain() waits for them too. */
+  private readonly starting = new Set<Promise<void>>();
+  private closed = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly image: string,
+    private readonly limits: SandboxLimits,
+    readonly options: PoolOptions,
+  ) {
+    this.timer = setInterval(() => this.refresh(), Math.max(1_000, options.maxIdleMs / 4));
+    this.timer.unref();
+    this.refill();
+  }
+
+  /** A warm container, named for the batch it runs; a fresh one when none is ready. */
+  async claim(name: string | undefined): Promise<ReadyContainer> {
+    let claimed: ReadyContainer | undefined;
+    for (let next = this.ready.shift(); next; next = this.ready.shift()) {
+      // Asked of the engine too: a container killed a moment ago may not have reported its exit yet.
+      if (this.usable(next) && (await next.container.inspect().then((info) => info.State.Running, () => false))) {
+        claimed = next;
+        break;
+      }
+      void discard(next);
+    }
+    this.refill();
+    const ready = claimed ?? (await startContainer(this.docker, this.image, this.limits, this.labels()));
+    // Named for the run: labels cannot change once a container exists, names can.
+    if (name) await ready.container.rename({ name }).catch(() => undefined);
+    return ready;
+  }
+
+  /** Containers started and waiting. */
+  get idle(): number {
+    return this.ready.length;
+  }
+
+  /** Stops refilling and removes every idle container. */
+  async drain(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await Promise.all(this.starting);
+    await Promise.all(this.ready.splice(0).map(discard));
+  }
+
+  private labels(): Record<string, string> {
+    return { 'autosafecoder.pool': this.options.owner };
+  }
+
+  private usable(ready: ReadyContainer): boolean {
+    return !ready.gone && Date.now() - ready.startedAtMs < this.options.maxIdleMs;
+  }
+
+  private refresh(): void {
+    const stale = this.ready.filter((r) => !this.usable(r));
+    for (const r of stale) {
+      this.ready.splice(this.ready.indexOf(r), 1);
+      void discard(r);
+    }
+    this.refill();
+  }
+
+  private refill(): void {
+    while (!this.closed && this.ready.length + this.starting.size < this.options.size) {
+      const started: Promise<void> = startContainer(this.docker, this.image, this.limits, this.labels()).then(
+        (ready) => {
+          this.starting.delete(started);
+          if (this.closed) return discard(ready);
+          this.ready.push(ready);
+        },
+        () => {
+          // The engine refused: the next claim starts its own container and tries to refill again.
+          this.starting.delete(started);
+        },
+      );
+      this.starting.add(started);
+    }
+  }
+}
+
+/**
+ * Runs one batch of inputs in a locked-down container (a warm one from the pool, or a fresh
+ * one) and removes the container on every path. Each input's outcome is reported by the
+ * harness as it finishes.
  */
 export async function runBatchInContainer(docker: Docker, image: string, input: RunBatchInput, limits: SandboxLimits, hooks: BatchHooks): Promise<RunBatchResult> {
   const started = Date.now();
-  const container = await docker.createContainer(containerOptions(image, limits, { ...hooks.labels, 'autosafecoder.run': input.label }));
-  let stdin: NodeJS.WritableStream | null = null;
+  const labels = { ...hooks.labels, 'autosafecoder.run': input.label };
+  const ready = hooks.pool ? await hooks.pool.claim(hooks.claimName) : await startContainer(docker, image, limits, labels);
+  const { container, stream, stdout, stderr, streamEnded, exited } = ready;
   const outcomes = new Map<string, FuzzOutcome>();
   const expected = new Set(input.cases.map((c) => c.id));
   let loadError: string | null = null;
@@ -122,11 +276,6 @@ export async function runBatchInContainer(docker: Docker, image: string, input: 
   const onAbort = () => kill('the activity was cancelled');
   hooks.signal.addEventListener('abort', onAbort);
   try {
-    const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
-    stdin = stream;
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    docker.modem.demuxStream(stream, stdout, stderr);
     let stdoutBytes = 0;
     let stderrBytes = 0;
     const stderrHead: Buffer[] = [];
@@ -154,14 +303,6 @@ export async function runBatchInContainer(docker: Docker, image: string, input: 
       if (stderrBytes > limits.maxStderrBytes) return kill(`the harness wrote more than ${limits.maxStderrBytes} bytes of errors`);
       stderrHead.push(chunk);
     });
-    const streamEnded = new Promise<void>((resolve) => {
-      stream.on('end', resolve);
-      stream.on('close', resolve);
-      stream.on('error', () => resolve());
-    });
-    await container.start();
-    // Asked before the harness can exit, since the engine removes the container when it does.
-    const exited = container.wait() as Promise<{ StatusCode: number }>;
     // One line, and stdin stays open: its end tells the harness that nobody reads it any more.
     stream.write(`${JSON.stringify(harnessRequest(input, limits))}\n`);
     const status = await exited;
@@ -173,10 +314,7 @@ export async function runBatchInContainer(docker: Docker, image: string, input: 
   } finally {
     clearTimeout(timer);
     hooks.signal.removeEventListener('abort', onAbort);
-    stdin?.end();
-    await container.remove({ force: true }).catch(() => undefined);
-    // The engine may be removing it already (AutoRemove): the batch ends once it is gone.
-    await container.wait({ condition: 'removed', abortSignal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+    await discard(ready);
   }
   const reason = loadError ?? endReason ?? 'the harness stopped before this input';
   return {

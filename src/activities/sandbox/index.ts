@@ -6,12 +6,24 @@ import type { z } from 'zod';
 import { RunBatchInputSchema, type RunBatchResult, type SandboxLimits } from '../../common/sandbox.js';
 import { withHeartbeat } from '../heartbeat.js';
 import { parseInput } from '../validate.js';
-import { runBatchInContainer } from './container.js';
+import { runBatchInContainer, type ContainerPool } from './container.js';
 
 export interface SandboxDeps {
   docker: Docker;
   image: string;
   limits: SandboxLimits;
+  /** Warm containers, when the worker keeps some (ASC_SANDBOX_POOL). */
+  pool?: ContainerPool | undefined;
+}
+
+/** How the names of a run's batch containers begin: `asc-`, then the run's id as Docker allows names. */
+export function runContainerPrefix(workflowId: string): string {
+  return `asc-${workflowId.replace(/[^a-zA-Z0-9_.-]/g, '_').slice(0, 80)}-`;
+}
+
+/** A claimed container's name: the run, the activity, and the time (a retried batch gets a new one). */
+function batchContainerName(workflowId: string, activityId: string): string {
+  return `${runContainerPrefix(workflowId)}${activityId.replace(/[^a-zA-Z0-9_.-]/g, '_').slice(0, 20)}-${Date.now().toString(36)}`;
 }
 
 /** Activities of the sandbox queue: untrusted code runs here, inside containers only. */
@@ -33,6 +45,8 @@ export function createSandboxActivities(deps: SandboxDeps) {
               },
               signal: context.cancellationSignal,
               labels: { 'autosafecoder.workflow-id': context.info.workflowExecution?.workflowId ?? '', 'autosafecoder.activity-id': context.info.activityId },
+              pool: deps.pool,
+              claimName: batchContainerName(context.info.workflowExecution?.workflowId ?? '', context.info.activityId),
             }),
           () => ({ done }),
         );

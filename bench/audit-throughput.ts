@@ -1,0 +1,61 @@
+/**
+ * Audit speed on real parts (dev server, workers in this process, Bandit, Semgrep, containers):
+ * one audit of examples/compress_logs.py through the CLI, CLI start to report, with where its
+ * time goes by step kind; then SALLM audits as one batch at each concurrency of a sweep.
+ *
+ *   bash scripts/bench.sh audit-throughput [runs=5] [sallm tasks=100] [concurrencies=2,4,8]
+ */
+import { performance } from 'node:perf_hooks';
+import { startBatch } from '../src/client/batch.js';
+import { BatchOutcomeSchema } from '../src/common/batch-schemas.js';
+import { HardenResultSchema, type HardenResult } from '../src/common/schemas.js';
+import { runCli } from '../test/support/cli.js';
+import { sallmTasks } from '../test/support/data.js';
+import { startStack } from '../test/support/stack.js';
+import { median } from './support/median.js';
+
+const runs = Number(process.argv[2] ?? 5);
+const taskCount = Number(process.argv[3] ?? 100);
+const concurrencies = (process.argv[4] ?? '2,4,8').split(',').map(Number);
+
+const stack = await startStack({ queues: ['workflows', 'analysis', 'sandbox'] });
+const env = { TEMPORAL_ADDRESS: stack.testEnv.address, TEMPORAL_NAMESPACE: stack.testEnv.namespace ?? 'default', OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined };
+
+/** Milliseconds the run's steps took, by kind of step (steps of a kind may overlap). */
+function byKind(result: HardenResult): Map<string, number> {
+  const kinds = new Map<string, number>();
+  for (const step of result.steps) kinds.set(step.agent, (kinds.get(step.agent) ?? 0) + step.durationMs);
+  return kinds;
+}
+
+try {
+  const walls: number[] = [];
+  const kinds = new Map<string, number[]>();
+  // The first audit warms the image cache and the workers' bundles; it is not counted.
+  for (let i = 0; i <= runs; i++) {
+    const started = performance.now();
+    const run = await runCli(['harden', '--code-file', 'examples/compress_logs.py', '--json'], env);
+    const wall = performance.now() - started;
+    if (run.code === 2 || run.code === null) throw new Error(`the audit failed: ${run.stderr}`);
+    if (i === 0) continue;
+    walls.push(wall);
+    for (const [kind, ms] of byKind(HardenResultSchema.parse(JSON.parse(run.stdout)))) kinds.set(kind, [...(kinds.get(kind) ?? []), ms]);
+  }
+  console.log(`one audit of examples/compress_logs.py, CLI start to report: p50 ${(median(walls) / 1000).toFixed(2)} s over ${runs} runs (min ${(Math.min(...walls) / 1000).toFixed(2)} s, max ${(Math.max(...walls) / 1000).toFixed(2)} s)`);
+  console.log(`  step time by kind (median ms; fuzz batches overlap): ${[...kinds].map(([k, ms]) => `${k} ${median(ms).toFixed(0)}`).join(', ')}`);
+
+  const tasks = sallmTasks()
+    .slice(0, taskCount)
+    .map((t) => ({ id: t.id, code: t.insecure_code }));
+  for (const concurrency of concurrencies) {
+    const id = `audit-throughput-${concurrency}-${Date.now()}`;
+    const started = performance.now();
+    await startBatch(stack.testEnv.client, { tasks, total: tasks.length, settings: { llm: null }, concurrency }, id);
+    const outcome = BatchOutcomeSchema.parse(await stack.testEnv.client.workflow.getHandle(id).result());
+    const seconds = (performance.now() - started) / 1000;
+    const t = outcome.totals;
+    console.log(`${tasks.length} SALLM audits at concurrency ${concurrency}: ${seconds.toFixed(0)} s (${(seconds / tasks.length).toFixed(2)} s a task; ${t.secure} secure, ${t.vulnerable} vulnerable, ${t.couldNotVerify} could not verify, ${t.failed} failed)`);
+  }
+} finally {
+  await stack.stop();
+}
