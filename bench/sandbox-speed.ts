@@ -17,6 +17,7 @@ import type { FuzzValue } from '../src/common/fuzz-value.js';
 import { RunBatchInputSchema, SANDBOX_LIMITS, type FuzzCase } from '../src/common/sandbox.js';
 import { deriveInputs } from '../src/workflows/mutate.js';
 import { dockerFromEnv } from '../src/workers/create.js';
+import { idleContainers, until } from '../test/support/containers.js';
 import { waitForOutput } from '../test/support/processes.js';
 import { startStack } from '../test/support/stack.js';
 import { median } from './support/median.js';
@@ -101,12 +102,7 @@ async function container(batch: FuzzCase[], pool?: ContainerPool): Promise<{ wal
   return { wall, inputsPerSecond: stamps.length > 1 ? ((stamps.length - 1) * 1000) / (last - first) : 0 };
 }
 
-/** Until `test` holds, polling; the pool fills in the background. */
-async function until(test: () => Promise<boolean>): Promise<void> {
-  while (!(await test())) await new Promise((r) => setTimeout(r, 100));
-}
-
-const idleOf = async (owner: string) => (await docker.listContainers({ filters: { label: [`autosafecoder.pool=${owner}`] } })).filter((c) => !c.Names.some((n) => n.startsWith('/asc-')));
+const idleOf = (owner: string) => idleContainers(docker, owner);
 
 /** Host memory of a real sandbox worker process and its four idle warm containers, in MiB. */
 async function poolMemory(): Promise<{ worker: number; containers: number }> {
@@ -118,7 +114,7 @@ async function poolMemory(): Promise<{ worker: number; containers: number }> {
   try {
     await waitForOutput(worker, 'workers running for', 60_000, 'the sandbox worker');
     const owner = `${hostname()}-${worker.pid ?? 0}`;
-    await until(async () => (await idleOf(owner)).length === 4);
+    await until(async () => (await idleOf(owner)).length === 4, 'four warm containers');
     // Settled: the harnesses wait on stdin, the worker idles.
     await new Promise((r) => setTimeout(r, 2_000));
     const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${worker.pid ?? 0}/status`, 'utf8'))?.[1] ?? 0) / 1024;
@@ -148,7 +144,7 @@ try {
     base.push(await baseline(batch150));
     ours.push((await container(batch150)).wall);
     // A claim finds the container the pool started while nothing ran, as between a run's batches.
-    await until(async () => (await idleOf(`bench-${process.pid}`)).length === 1);
+    await until(async () => (await idleOf(`bench-${process.pid}`)).length === 1, 'a warm container');
     pooled.push((await container(batch150, pool)).wall);
     warm.push((await container(batch1000)).inputsPerSecond);
   }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { ContainerPool, runBatchInContainer, SANDBOX_LABEL, startContainer } from '../src/activities/sandbox/container.js';
+import { ContainerPool, POOL_LABEL, runBatchInContainer, SANDBOX_LABEL, startContainer } from '../src/activities/sandbox/container.js';
 import { RunBatchInputSchema, SANDBOX_LIMITS } from '../src/common/sandbox.js';
 import { dockerFromEnv } from '../src/workers/create.js';
+import { idleContainers, until } from './support/containers.js';
 
 /** Warm sandbox containers: locked down as fresh ones, each serving one batch, then gone. */
 
@@ -10,15 +11,7 @@ const docker = dockerFromEnv();
 const image = process.env.ASC_SANDBOX_IMAGE ?? 'autosafecoder-sandbox:latest';
 const OWNER = `pool-test-${process.pid}`;
 
-const idleOf = async (owner: string) => (await docker.listContainers({ all: true, filters: { label: [`autosafecoder.pool=${owner}`] } })).filter((c) => !c.Names.some((n) => n.startsWith('/asc-')));
-
-async function until(test: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await test())) {
-    assert.ok(Date.now() < deadline, `${what} within 30 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const idleOf = (owner: string) => idleContainers(docker, owner);
 
 const CODE = 'import os\n\ndef target(name):\n    return os.path.join("uploads", name)\n';
 const batch = (label: string) => RunBatchInputSchema.parse({ code: CODE, function: 'target', cases: [{ id: 'a', args: [{ type: 'str', value: 'x.txt' }] }, { id: 'b', args: [{ type: 'str', value: '../etc/passwd' }] }], timeoutMsPerInput: 1000, label });
@@ -29,7 +22,7 @@ describe('the warm sandbox pool (real Docker)', () => {
 
   it('keeps its containers started, locked down exactly as a fresh container', async () => {
     await until(async () => (await idleOf(OWNER)).length === 2, 'two warm containers');
-    const fresh = await startContainer(docker, image, SANDBOX_LIMITS, { 'autosafecoder.pool': `${OWNER}-fresh` });
+    const fresh = await startContainer(docker, image, SANDBOX_LIMITS, { [POOL_LABEL]: `${OWNER}-fresh` });
     try {
       const [warm] = await idleOf(OWNER);
       const warmHost = (await docker.getContainer(warm?.Id ?? '').inspect()).HostConfig;

@@ -16,7 +16,7 @@ import { awaitingApproval } from './support/approval.js';
 import { DevServer, freePort, WorkerProcess } from './support/processes.js';
 import { ScriptedLlm, type ChatRequest, type Reply } from './support/scripted-llm.js';
 import { AVERAGE_FRAGILE, LIST_TASK, securityAwareModel } from './support/scenarios.js';
-import { batchContainers } from './support/containers.js';
+import { batchContainers, idleContainers } from './support/containers.js';
 
 /**
  * Crash recovery on real processes: a worker killed with SIGKILL mid-step and a dev server
@@ -134,7 +134,7 @@ describe('crash recovery (real dev server and worker processes)', () => {
     const crashed = run(request, 'recovery-fuzz-crash');
     const orphans = await whenSandboxRuns('recovery-fuzz-crash');
     // The worker's warm containers, waiting for batches, must go with it too.
-    const idle = (await dockerFromEnv().listContainers({ filters: { label: ['autosafecoder.pool'] } })).map((c) => c.Id);
+    const idle = (await idleContainers(dockerFromEnv())).map((c) => c.Id);
     await workers?.kill();
     // No reaper runs now: the harness sees its stdin close and exits, and the engine removes it.
     const seconds = await goneWithin60s([...orphans, ...idle]);

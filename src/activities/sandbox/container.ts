@@ -3,6 +3,8 @@ import type Docker from 'dockerode';
 import { batchWallClockMs, harnessRequest, HarnessLineSchema, type FuzzOutcome, type HarnessLine, type RunBatchInput, type RunBatchResult, type SandboxLimits } from '../../common/sandbox.js';
 
 export const SANDBOX_LABEL = 'autosafecoder.sandbox';
+/** The label of a warm container: the worker whose pool holds it. */
+export const POOL_LABEL = 'autosafecoder.pool';
 
 function parseLine(line: string): HarnessLine | null {
   try {
@@ -217,7 +219,7 @@ export class ContainerPool {
   }
 
   private labels(): Record<string, string> {
-    return { 'autosafecoder.pool': this.options.owner };
+    return { [POOL_LABEL]: this.options.owner };
   }
 
   private usable(ready: ReadyContainer): boolean {

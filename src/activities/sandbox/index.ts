@@ -16,9 +16,12 @@ export interface SandboxDeps {
   pool?: ContainerPool | undefined;
 }
 
-/** How the names of a run's batch containers begin: `asc-`, then the run's id as Docker allows names. */
+/** How the name of every claimed warm container begins. */
+export const CLAIMED_NAME_PREFIX = 'asc-';
+
+/** How the names of a run's batch containers begin: the prefix, then the run's id as Docker allows names. */
 export function runContainerPrefix(workflowId: string): string {
-  return `asc-${workflowId.replace(/[^a-zA-Z0-9_.-]/g, '_').slice(0, 80)}-`;
+  return `${CLAIMED_NAME_PREFIX}${workflowId.replace(/[^a-zA-Z0-9_.-]/g, '_').slice(0, 80)}-`;
 }
 
 /** A claimed container's name: the run, the activity, and the time (a retried batch gets a new one). */
