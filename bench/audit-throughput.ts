@@ -19,7 +19,7 @@ const runs = Number(process.argv[2] ?? 5);
 const taskCount = Number(process.argv[3] ?? 100);
 const concurrencies = (process.argv[4] ?? '2,4,8').split(',').map(Number);
 
-/** Milliseconds the run's steps took, by kind of step (steps of a kind may overlap). */
+/** Milliseconds the run's steps took, by kind of step (steps of a kind may overlap: the batches of a re-check). */
 function byKind(result: HardenResult): Map<string, number> {
   const kinds = new Map<string, number>();
   for (const step of result.steps) kinds.set(step.agent, (kinds.get(step.agent) ?? 0) + step.durationMs);
@@ -52,7 +52,7 @@ async function singleAudits(pool: number): Promise<{ walls: number[]; kinds: Map
 }
 
 const describeAudits = ({ walls, kinds }: { walls: number[]; kinds: Map<string, number[]> }) =>
-  `p50 ${(median(walls) / 1000).toFixed(2)} s over ${runs} runs (min ${(Math.min(...walls) / 1000).toFixed(2)}, max ${(Math.max(...walls) / 1000).toFixed(2)}); step time by kind, median ms (fuzz batches overlap): ${[...kinds].map(([k, ms]) => `${k} ${median(ms).toFixed(0)}`).join(', ')}`;
+  `p50 ${(median(walls) / 1000).toFixed(2)} s over ${runs} runs (min ${(Math.min(...walls) / 1000).toFixed(2)}, max ${(Math.max(...walls) / 1000).toFixed(2)}); step time by kind, median ms: ${[...kinds].map(([k, ms]) => `${k} ${median(ms).toFixed(0)}`).join(', ')}`;
 
 const baseline = await singleAudits(0);
 const pooled = await singleAudits(2);

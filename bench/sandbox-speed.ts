@@ -2,7 +2,9 @@
  * Sandbox speed: a 150-input batch in one container (start included) against a baseline that
  * runs one process per input as the reference executor does (no container), in the same run;
  * the same batch in a warm container from the pool; the throughput inside a warm container; and
- * the host memory a sandbox worker with four idle warm containers takes. Prints medians.
+ * the host memory a sandbox worker with four idle warm containers takes; and a whole fuzz pass
+ * (three coverage-guided rounds) in the same two warm containers against the same pass with a
+ * container per batch of up to 50 inputs. Prints medians.
  *
  *   bash scripts/bench.sh sandbox-speed [runs]
  */
@@ -14,7 +16,9 @@ import { performance } from 'node:perf_hooks';
 import { ContainerPool, runBatchInContainer } from '../src/activities/sandbox/container.js';
 import { loadEnv } from '../src/common/config.js';
 import type { FuzzValue } from '../src/common/fuzz-value.js';
-import { RunBatchInputSchema, SANDBOX_LIMITS, type FuzzCase } from '../src/common/sandbox.js';
+import { runPassInContainers } from '../src/activities/sandbox/pass.js';
+import { RunBatchInputSchema, RunFuzzPassInputSchema, SANDBOX_LIMITS, type FuzzCase, type FuzzRounds } from '../src/common/sandbox.js';
+import { GuidedRounds, splitBatches } from '../src/workflows/fuzz-rounds.js';
 import { deriveInputs } from '../src/workflows/mutate.js';
 import { dockerFromEnv } from '../src/workers/create.js';
 import { idleContainers, until } from '../test/support/containers.js';
@@ -131,6 +135,29 @@ async function poolMemory(): Promise<{ worker: number; containers: number }> {
   }
 }
 
+const PLAN: FuzzRounds = { seeds, mutations: 150, seed: 1, rounds: 3, maxChars: SANDBOX_LIMITS.maxInputChars, mutable: [], attackStrings: true };
+const TARGET = { code: CODE, function: 'sanitize_filename', timeoutMsPerInput: 2000, label: 'bench', coverage: true };
+
+/** A fuzz pass the way runs before `fuzz-pass` ran it: a container per batch of up to 50, a round's batches side by side. */
+async function passByBatches(pool: ContainerPool): Promise<number> {
+  const started = performance.now();
+  const guided = new GuidedRounds(PLAN);
+  for (let batch = guided.next(); batch; batch = guided.next()) {
+    const results = await Promise.all(
+      splitBatches(batch, 50, SANDBOX_LIMITS.maxBatchChars).map((part) => runBatchInContainer(docker, env.ASC_SANDBOX_IMAGE, RunBatchInputSchema.parse({ ...TARGET, cases: part }), SANDBOX_LIMITS, { onOutcome: () => undefined, signal: new AbortController().signal, pool })),
+    );
+    guided.record(batch, Object.fromEntries(results.flatMap((r) => r.outcomes.flatMap((o) => (o.outcome.lines ? [[o.id, o.outcome.lines]] : [])))), false);
+  }
+  return performance.now() - started;
+}
+
+/** The same pass in one activity's two containers, each loading the code once. */
+async function passInOne(pool: ContainerPool): Promise<number> {
+  const started = performance.now();
+  await runPassInContainers(docker, env.ASC_SANDBOX_IMAGE, RunFuzzPassInputSchema.parse({ ...TARGET, rounds: PLAN }), SANDBOX_LIMITS, { onOutcome: () => undefined, signal: new AbortController().signal, pool, containers: 2 });
+  return performance.now() - started;
+}
+
 const batch150 = cases(150);
 const batch1000 = cases(1000);
 await container(batch150); // warm the image cache
@@ -151,6 +178,20 @@ try {
 } finally {
   await pool.drain();
 }
+const passPool = new ContainerPool(docker, env.ASC_SANDBOX_IMAGE, SANDBOX_LIMITS, { size: 2, maxIdleMs: 600_000, owner: `bench-pass-${process.pid}` });
+const byBatches: number[] = [];
+const inOne: number[] = [];
+try {
+  for (let i = 0; i < runs; i++) {
+    // Each starts with the pool full, as a run that finds the worker idle.
+    await until(async () => (await idleOf(`bench-pass-${process.pid}`)).length === 2, 'two warm containers');
+    byBatches.push(await passByBatches(passPool));
+    await until(async () => (await idleOf(`bench-pass-${process.pid}`)).length === 2, 'two warm containers');
+    inOne.push(await passInOne(passPool));
+  }
+} finally {
+  await passPool.drain();
+}
 const memory = await poolMemory();
 const b = median(base);
 const o = median(ours);
@@ -160,4 +201,7 @@ console.log(`baseline, a minimal Python process per input (no container): ${b.to
 console.log(`one container per batch, one fork per input:                 ${o.toFixed(0)} ms, container start included (${(b / o).toFixed(1)}x the baseline)`);
 console.log(`the same batch in a warm container from the pool:            ${p.toFixed(0)} ms (${(b / p).toFixed(1)}x the baseline, ${(o / p).toFixed(2)}x a fresh container)`);
 console.log(`inside a warm container (1000-input batch):                  ${median(warm).toFixed(0)} inputs/s`);
+console.log(`a fuzz pass of ${PLAN.seeds.length + PLAN.mutations} inputs in 3 coverage-guided rounds, warm pool of 2:`);
+console.log(`  a container per batch of up to 50 (before fuzz-pass):        ${median(byBatches).toFixed(0)} ms`);
+console.log(`  every round in the same 2 containers, the code loaded once:  ${median(inOne).toFixed(0)} ms (${(median(byBatches) / median(inOne)).toFixed(2)}x)`);
 console.log(`a sandbox worker with 4 idle warm containers: ${(memory.worker + memory.containers).toFixed(0)} MiB of host memory (worker process ${memory.worker.toFixed(0)} MiB, containers ${memory.containers.toFixed(0)} MiB)`);

@@ -7,7 +7,9 @@ Reads one JSON batch from stdin (HarnessRequestSchema in src/common/sandbox.ts, 
    "outputCap", "childMemoryHeadroom", "coverage": report the lines each input reaches,
    "tests": the behaviour tests' source, for "entry": "test"}
 and writes one JSON line per input to stdout, then {"done": true, "outcomes": N}; or
-{"fatal": reason} when the code cannot be loaded.
+{"fatal": reason} when the code cannot be loaded. Then it waits for more inputs for the same
+loaded code, {"inputs": [{"id", "args"}]} on a line of its own, answered the same way, until
+stdin closes: one container serves a whole fuzz pass, each round of it a group of inputs.
 
 Three kinds of process, and only the first is trusted:
 - the supervisor (this process, pid 1 of the container) never runs target code. It alone holds
@@ -702,10 +704,16 @@ def optional_import(name):
         return None
 
 
+def frames_of(tb):
+    """A traceback's frames, files and line numbers only: reading each frame's source line would
+    load every library file it passes through, afresh in every child."""
+    return traceback.StackSummary.extract(traceback.walk_tb(tb), lookup_lines=False)
+
+
 def deliberate_raise(tb, source_lines):
     """True when the exception was raised by a `raise` statement in the target's own code:
     input validation that rejects bad input on purpose, not a crash."""
-    frames = traceback.extract_tb(tb)
+    frames = frames_of(tb)
     if not frames or frames[-1].filename != TARGET_FILE:
         return False
     lineno = frames[-1].lineno or 0
@@ -855,8 +863,7 @@ def run_child(call, item, index, report, batch, source_lines):
             # A traversal that fails (a missing directory on the way) is still an attempt; no
             # audit event fires for the stat that failed.
             oracle.hook("open", (exc.filename, "access"))
-        frames = traceback.extract_tb(exc.__traceback__)
-        target_frames = [f for f in frames if f.filename == TARGET_FILE]
+        target_frames = [f for f in frames_of(exc.__traceback__) if f.filename == TARGET_FILE]
         outcome = {
             "status": "rejected" if deliberate_raise(exc.__traceback__, source_lines) else "exception",
             "exceptionType": clip(type(exc).__name__, 200),
@@ -1193,8 +1200,8 @@ def runner_main(batch, nonce, commands, results):
         pending += chunk
         while b"\n" in pending:
             line, pending = pending.split(b"\n", 1)
-            index = int(line)
-            run_input(call, batch["inputs"][index], index, report, batch, memory_cap, source_lines, commands)
+            command = json.loads(line)
+            run_input(call, command["item"], command["i"], report, batch, memory_cap, source_lines, commands)
 
 
 # ---- the supervisor: trusted, never runs target code ----
@@ -1248,8 +1255,8 @@ class Runner:
         """The authentic messages that arrive within timeout_s (maybe none)."""
         watched = [0] if self.closed else [self.results, 0]
         ready, _, _ = select.select(watched, [], [], max(0.0, timeout_s))
-        if 0 in ready and not os.read(0, 4096):
-            raise Abandoned()
+        if 0 in ready:
+            STDIN.poll()
         if self.results not in ready or self.closed:
             return []
         chunk = os.read(self.results, 65536)
@@ -1277,8 +1284,12 @@ class Runner:
             out.extend(self.messages(0))
         return out
 
-    def send(self, index):
-        os.write(self.commands, b"%d\n" % index)
+    def send(self, index, item):
+        """Input `item` under its number in the container's life: a late message about an
+        input of an earlier group never matches a later one."""
+        data = (json.dumps({"i": index, "item": item}) + "\n").encode()
+        while data:
+            data = data[os.write(self.commands, data):]
 
     def close(self):
         for fd in (self.results, self.commands):
@@ -1290,6 +1301,38 @@ class Runner:
 
 class Abandoned(Exception):
     """stdin closed: the worker that reads this batch is gone, so the batch ends at once."""
+
+
+class Stdin:
+    """The worker's lines: the batch, then each further group of inputs. It writes a group only
+    once the one before is done, and its end means nobody reads the harness any more."""
+
+    def __init__(self):
+        self.buffer = b""
+        self.ended = False
+
+    def poll(self):
+        """Takes what arrived (stdin is readable); raises Abandoned at its end."""
+        chunk = os.read(0, 1 << 16)
+        if not chunk:
+            self.ended = True
+            raise Abandoned()
+        self.buffer += chunk
+
+    def line(self):
+        """The next whole line, waiting for it; None once stdin has ended."""
+        while b"\n" not in self.buffer and not self.ended:
+            try:
+                self.poll()
+            except Abandoned:
+                break
+        if b"\n" not in self.buffer:
+            return None
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return line
+
+
+STDIN = Stdin()
 
 
 def parse_message(line, nonce):
@@ -1444,10 +1487,10 @@ def start_runner(batch, nonce):
             return runner, "the code did not finish loading within %d s" % (int(batch["loadTimeoutMs"]) // 1000)
 
 
-def run_one(runner, index, batch):
-    """Runs input `index` on the runner: its outcome, or None when the runner died or hung."""
+def run_one(runner, index, item, batch):
+    """Runs `item` as input `index` on the runner: its outcome, or None when the runner died or hung."""
     limit, output_cap = int(batch["textLimit"]), int(batch["outputCap"])
-    runner.send(index)
+    runner.send(index, item)
     due = time.monotonic() + (int(batch["timeoutMs"]) + int(batch["backstopMs"])) / 1000.0
     outcome = None
     while time.monotonic() < due:
@@ -1470,49 +1513,90 @@ def run_one(runner, index, batch):
     return None
 
 
-def supervise(batch):
-    inputs = batch["inputs"]
-    nonce = secrets.token_hex(16)
-    stop_after = int(batch["stopAfterHangs"])
-    emitted = 0
-    runner, starts, hangs = None, 0, 0
-    stopped = None
-    for index, item in enumerate(inputs):
-        if stopped is None and runner is None:
-            if starts >= int(batch["maxRunnerStarts"]):
-                stopped = "the code's process was restarted %d times (inputs that hang or end it): the batch stopped early" % starts
+class Container:
+    """What lasts from one group of inputs to the next: the runner with the code loaded, and the
+    number of the next input."""
+
+    def __init__(self, batch):
+        self.batch = batch
+        self.nonce = secrets.token_hex(16)
+        self.runner = None
+        self.announced = False
+        self.next_index = 0
+
+    def run_group(self, inputs):
+        """Runs a group of inputs, one outcome line each, then the end marker; False when the
+        code cannot be loaded (the container is of no further use)."""
+        batch = self.batch
+        stop_after = int(batch["stopAfterHangs"])
+        emitted, starts, hangs = 0, 0, 0
+        stopped = None
+        for item in inputs:
+            if stopped is None and self.runner is None:
+                if starts >= int(batch["maxRunnerStarts"]):
+                    stopped = "the code's process was restarted %d times (inputs that hang or end it): the batch stopped early" % starts
+                else:
+                    self.runner, problem = start_runner(batch, self.nonce)
+                    starts += 1
+                    if problem is not None:
+                        emit({"fatal": problem})
+                        return False
+                    if not self.announced:
+                        self.announced = True
+                        emit({"loaded": {"stubbed": stand_ins(batch["code"]), "coverable": self.runner.coverable}})
+            if stopped is not None:
+                emit({"id": item["id"], "status": "not-run", "reason": stopped, "events": []})
+                emitted += 1
+                continue
+            runner = self.runner
+            outcome = run_one(runner, self.next_index, item, batch)
+            self.next_index += 1
+            if outcome is None or not runner.alive():
+                kill_strays(set())  # a hung or dead runner is replaced before the next input
+                runner.close()
+                self.runner = None
             else:
-                runner, problem = start_runner(batch, nonce)
-                starts += 1
-                if problem is not None:
-                    emit({"fatal": problem})
-                    kill_strays(set())
-                    return
-                if starts == 1:
-                    emit({"loaded": {"stubbed": stand_ins(batch["code"]), "coverable": runner.coverable}})
-        if stopped is not None:
-            emit({"id": item["id"], "status": "not-run", "reason": stopped, "events": []})
+                kill_strays({runner.pid})
+            if outcome is None:
+                outcome = {"status": "timeout", "events": []}
+            hangs = hangs + 1 if outcome["status"] in ("timeout", "killed") else 0
+            outcome["id"] = item["id"]
+            emit(outcome)
             emitted += 1
-            continue
-        outcome = run_one(runner, index, batch)
-        if outcome is None or not runner.alive():
-            kill_strays(set())  # a hung or dead runner is replaced before the next input
-            runner.close()
-            runner = None
-        else:
-            kill_strays({runner.pid})
-        if outcome is None:
-            outcome = {"status": "timeout", "events": []}
-        hangs = hangs + 1 if outcome["status"] in ("timeout", "killed") else 0
-        outcome["id"] = item["id"]
-        emit(outcome)
-        emitted += 1
-        if hangs >= stop_after and stopped is None:
-            stopped = "skipped: %d inputs in a row timed out or were killed, so the batch stopped early" % hangs
-    if runner is not None:
-        runner.close()
-    kill_strays(set())
-    emit({"done": True, "outcomes": emitted})
+            if hangs >= stop_after and stopped is None:
+                stopped = "skipped: %d inputs in a row timed out or were killed, so the batch stopped early" % hangs
+        emit({"done": True, "outcomes": emitted})
+        return True
+
+    def close(self):
+        if self.runner is not None:
+            self.runner.close()
+        kill_strays(set())
+
+
+def next_group():
+    """The inputs of the next group, or None once the worker has no more."""
+    line = STDIN.line()
+    if line is None:
+        return None
+    try:
+        inputs = json.loads(line)["inputs"]
+        if isinstance(inputs, list) and all(isinstance(i, dict) and isinstance(i.get("id"), str) and isinstance(i.get("args"), list) for i in inputs):
+            return inputs
+    except (ValueError, KeyError, TypeError, RecursionError):
+        pass
+    emit({"fatal": "the harness could not read a group of inputs: expected {\"inputs\": [{\"id\", \"args\"}]}"})
+    return None
+
+
+def supervise(batch):
+    container = Container(batch)
+    try:
+        inputs = batch["inputs"]
+        while inputs is not None and container.run_group(inputs):
+            inputs = next_group()
+    finally:
+        container.close()
 
 
 def guard_supervisor():
@@ -1530,7 +1614,7 @@ def main():
     sys.set_int_max_str_digits(0)
     try:
         # One line; stdin then stays open until the worker stops reading (see Abandoned).
-        batch = json.loads(sys.stdin.buffer.readline())
+        batch = json.loads(STDIN.line() or b"")
         batch["inputs"] = list(batch["inputs"])
     except (ValueError, KeyError, TypeError, RecursionError) as exc:
         emit({"fatal": clip("the harness could not read its batch: %s: %s" % (type(exc).__name__, exc), 500)})
@@ -1540,7 +1624,7 @@ def main():
     try:
         supervise(batch)
     except Abandoned:
-        kill_strays(set())
+        pass  # supervise killed what the inputs left running on its way out
 
 
 if __name__ == "__main__":

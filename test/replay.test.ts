@@ -17,7 +17,8 @@ import { quietBundlerLogger, workflowBundle } from './support/stack.js';
  * the edge (their inputs carry only the fields given), v4-*.json before finding kinds, parameter
  * roles and Semgrep (finding-kinds, semgrep-analysis), v5-*.json before every task ran, the
  * later oracles' dictionary and coverage-guided rounds (every-task-runs, attack-strings,
- * coverage-guided, string-item-seeds), so both sides of each patch replay.
+ * coverage-guided, string-item-seeds), v6-*.json before a fuzz pass ran every round in one
+activity (fuzz-pass), so both sides of each patch replay.
  * Keep old ones when re-recording.
  */
 const HISTORIES = fileURLToPath(new URL('../../test/histories/', import.meta.url));
@@ -50,7 +51,7 @@ function bundleWithChangedDefaults(workflowsPath: string): Promise<WorkflowBundl
 
 describe('replay of saved histories', () => {
   it('has histories from before each patch and of today', () => {
-    for (const prefix of ['v1-', 'v2-', 'v3-', 'v4-', 'v5-', '']) {
+    for (const prefix of ['v1-', 'v2-', 'v3-', 'v4-', 'v5-', 'v6-', '']) {
       assert.ok(files.some((f) => f.startsWith(prefix) && (prefix !== '' || !/^v\d+-/.test(f))), `no ${prefix || 'current'} history in ${HISTORIES}`);
     }
   });

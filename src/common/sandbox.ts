@@ -154,6 +154,34 @@ export const RunBatchResultSchema = z.object({
 });
 export type RunBatchResult = z.infer<typeof RunBatchResultSchema>;
 
+/** How a fuzz pass derives its inputs, round by round: the same from the same plan and the lines each input reached. */
+export const FuzzRoundsSchema = z.object({
+  seeds: z.array(FuzzCaseSchema).min(1),
+  /** Inputs derived over all rounds. */
+  mutations: z.number().int().min(0),
+  seed: z.number().int(),
+  rounds: z.number().int().min(1).max(10),
+  /** Inputs over this many characters of JSON are not derived. */
+  maxChars: z.number().int().positive(),
+  /** Which arguments may change (an attacker's); all when empty. */
+  mutable: z.array(z.boolean()),
+  /** Draw mutated strings from the attack dictionary (runs from before it use the first one). */
+  attackStrings: z.boolean(),
+});
+export type FuzzRounds = z.infer<typeof FuzzRoundsSchema>;
+
+/** A whole fuzz pass, every round in the same containers: the target, and how to derive its inputs. */
+export const RunFuzzPassInputSchema = RunBatchInputSchema.omit({ cases: true }).extend({ rounds: FuzzRoundsSchema });
+export type RunFuzzPassInput = z.infer<typeof RunFuzzPassInputSchema>;
+
+export const RunFuzzPassResultSchema = RunBatchResultSchema.extend({
+  /** Each round that ran: how many inputs, and a digest of them, so the workflow can check it derives the very same ones. */
+  rounds: z.array(z.object({ inputs: z.number().int(), digest: z.string() })),
+  /** Containers the pass was spread over. */
+  containers: z.number().int(),
+});
+export type RunFuzzPassResult = z.infer<typeof RunFuzzPassResultSchema>;
+
 // ---- the harness protocol ----
 
 /** The one request the harness reads on stdin. */

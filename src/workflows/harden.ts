@@ -26,7 +26,7 @@ export async function hardenWorkflow(input: HardenRequest): Promise<HardenResult
   const request = parsed.data;
   const ledger = new Ledger(request.budget);
   setHandler(progressQuery, () => ledger.progress);
-  const ctx: RunContext = { request, ledger, agents: agentsFor(request, ledger), approvals: new Approvals(request.approval, ledger) };
+  const ctx: RunContext = { request, ledger, agents: agentsFor(request, ledger), approvals: new Approvals(request.approval, ledger), parsed: new Map() };
 
   await checkTestsParse(ctx);
   const written = await generatePhase(ctx);

@@ -3,7 +3,7 @@ import type * as activities from '../activities/index.js';
 import { ANALYSIS_ACTIVITY_TIMEOUT_MS, HEARTBEAT_TIMEOUT_MS, LLM_ACTIVITY_TIMEOUT_MS } from '../common/timeouts.js';
 import { TASK_QUEUES } from '../common/queues.js';
 import type { z } from 'zod';
-import { CallSpendSchema, type AgentStep, type Budget, type CallSpend, type HardenRequest, type Progress, type TokenUsage } from '../common/schemas.js';
+import { CallSpendSchema, type AgentStep, type InspectResult, type Budget, type CallSpend, type HardenRequest, type Progress, type TokenUsage } from '../common/schemas.js';
 import { SpendMeter } from './budget.js';
 import type { Agents } from './agents.js';
 import type { Approvals } from './approval.js';
@@ -116,4 +116,6 @@ export interface RunContext {
   ledger: Ledger;
   /** A person's decisions on repairs and on the final code, when the request asks for them. */
   approvals: Approvals;
+  /** What each version of the code parsed to: the same code is not parsed twice. */
+  parsed: Map<string, InspectResult>;
 }

@@ -165,7 +165,8 @@ export interface PoolOptions {
 /**
  * Warm sandbox containers: started ahead, locked down exactly as a fresh one, each handed to one
  * batch of one run (its code arrives when it is claimed) and destroyed after it, never reused.
- * The pool refills in the background and replaces containers that idled too long; drain()
+ * The pool refills in the background once a claimed container's batch is done, and replaces
+ * containers that idled too long; drain()
  * removes what is left. A worker that dies takes its pool with it: each harness exits when its
  * stdin (the worker's attach connection) closes, and the engine removes the container.
  */
@@ -198,11 +199,18 @@ export class ContainerPool {
       }
       void discard(next);
     }
-    this.refill();
     const ready = claimed ?? (await startContainer(this.docker, this.image, this.limits, this.labels()));
     // Named for the run: labels cannot change once a container exists, names can.
     if (name) await ready.container.rename({ name }).catch(() => undefined);
     return ready;
+  }
+
+  /**
+   * A claimed container's batch is done: start its replacement now, not while the batch runs,
+   * since a container start takes as much CPU as a hundred inputs.
+   */
+  released(): void {
+    this.refill();
   }
 
   /** Containers started and waiting. */
@@ -253,79 +261,152 @@ export class ContainerPool {
   }
 }
 
+/** What a session needs to get its container: a warm one from the pool, or a fresh one. */
+export type SessionHooks = Omit<BatchHooks, 'onOutcome'> & { label: string };
+
+/** The group of inputs being run, and what has come back for it. */
+interface Group {
+  expected: Set<string>;
+  outcomes: Map<string, FuzzOutcome>;
+  done: number | null;
+  onOutcome: (done: number) => void;
+  finish: () => void;
+}
+
 /**
- * Runs one batch of inputs in a locked-down container (a warm one from the pool, or a fresh
- * one) and removes the container on every path. Each input's outcome is reported by the
- * harness as it finishes.
+ * One locked-down container whose harness loads one target once and runs group after group of
+ * inputs against it (the rounds of a fuzz pass), removed on close. Each input's outcome is
+ * reported as the harness finishes it. A container that dies or fails to load answers every
+ * later group with the reason.
  */
-export async function runBatchInContainer(docker: Docker, image: string, input: RunBatchInput, limits: SandboxLimits, hooks: BatchHooks): Promise<RunBatchResult> {
-  const started = Date.now();
-  const labels = { ...hooks.labels, 'autosafecoder.run': input.label };
-  const ready = hooks.pool ? await hooks.pool.claim(hooks.claimName) : await startContainer(docker, image, limits, labels);
-  const { container, stream, stdout, stderr, streamEnded, exited } = ready;
-  const outcomes = new Map<string, FuzzOutcome>();
-  const expected = new Set(input.cases.map((c) => c.id));
-  let loadError: string | null = null;
-  let loaded = { stubbed: [] as string[], coverable: [] as number[] };
-  let endReason: string | null = null;
-  let done: number | null = null;
-  const kill = (reason: string) => {
-    endReason ??= reason;
-    container.kill().catch(() => undefined);
-  };
-  const wallLimitMs = batchWallClockMs(input.cases.length, input.timeoutMsPerInput);
-  const timer = setTimeout(() => kill(`the batch ran past its ${Math.round(wallLimitMs / 1000)} s wall-clock limit`), wallLimitMs);
-  const onAbort = () => kill('the activity was cancelled');
-  hooks.signal.addEventListener('abort', onAbort);
-  try {
-    let stdoutBytes = 0;
+export class SandboxSession {
+  private group: Group | null = null;
+  /** The target the harness loaded, as JSON: everything of the first group but its cases. */
+  private target: string | null = null;
+  private loadError: string | null = null;
+  private loaded = { stubbed: [] as string[], coverable: [] as number[] };
+  private endReason: string | null = null;
+  private gone = false;
+  private stdoutBytes = 0;
+  private readonly onAbort = () => this.kill('the activity was cancelled');
+
+  private constructor(
+    private readonly ready: ReadyContainer,
+    private readonly limits: SandboxLimits,
+    private readonly signal: AbortSignal,
+    private readonly pool: ContainerPool | undefined,
+  ) {
     let stderrBytes = 0;
     const stderrHead: Buffer[] = [];
-    // Each expected id is taken once, and nothing after the end marker.
-    const onLine = (text: string) => {
-      const line = parseLine(text);
-      if (line === null || done !== null) return;
-      if ('fatal' in line) loadError ??= line.fatal;
-      else if ('loaded' in line) loaded = line.loaded;
-      else if ('done' in line) done = line.outcomes;
-      else if (expected.has(line.id) && !outcomes.has(line.id)) {
-        const { id, ...outcome } = line;
-        outcomes.set(id, outcome);
-        hooks.onOutcome(outcomes.size);
-      }
-    };
-    const split = lineSplitter(limits.maxLineBytes, onLine, () => kill(`the harness wrote a line over ${limits.maxLineBytes} bytes`));
-    stdout.on('data', (chunk: Buffer) => {
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > limits.maxStdoutBytes) return kill(`the harness output passed its ${limits.maxStdoutBytes}-byte cap`);
+    const split = lineSplitter(limits.maxLineBytes, (text) => this.onLine(text), () => this.kill(`the harness wrote a line over ${limits.maxLineBytes} bytes`));
+    ready.stdout.on('data', (chunk: Buffer) => {
+      this.stdoutBytes += chunk.length;
+      if (this.stdoutBytes > limits.maxStdoutBytes) return this.kill(`the harness output passed its ${limits.maxStdoutBytes}-byte cap`);
       split(chunk);
     });
-    stderr.on('data', (chunk: Buffer) => {
+    ready.stderr.on('data', (chunk: Buffer) => {
       stderrBytes += chunk.length;
-      if (stderrBytes > limits.maxStderrBytes) return kill(`the harness wrote more than ${limits.maxStderrBytes} bytes of errors`);
+      if (stderrBytes > limits.maxStderrBytes) return this.kill(`the harness wrote more than ${limits.maxStderrBytes} bytes of errors`);
       stderrHead.push(chunk);
     });
-    // One line, and stdin stays open: its end tells the harness that nobody reads it any more.
-    stream.write(`${JSON.stringify(harnessRequest(input, limits))}\n`);
-    const status = await exited;
-    await streamEnded;
-    if (status.StatusCode !== 0 && endReason === null) {
-      const errors = Buffer.concat(stderrHead).toString('utf8').slice(-500);
-      endReason = status.StatusCode === 137 ? 'the container was killed, most likely at its memory limit' : `the harness exited with code ${status.StatusCode}: ${errors}`;
-    }
-  } finally {
-    clearTimeout(timer);
-    hooks.signal.removeEventListener('abort', onAbort);
-    await discard(ready);
+    const ended = (status: { StatusCode: number }) => {
+      if (status.StatusCode !== 0 && this.endReason === null) {
+        const errors = Buffer.concat(stderrHead).toString('utf8').slice(-500);
+        this.endReason = status.StatusCode === 137 ? 'the container was killed, most likely at its memory limit' : `the harness exited with code ${status.StatusCode}: ${errors}`;
+      }
+      this.gone = true;
+      this.group?.finish();
+    };
+    // Every line the harness wrote is read before the container counts as gone.
+    void ready.exited.then(
+      (status) => ready.streamEnded.then(() => ended(status)),
+      () => ready.streamEnded.then(() => ended({ StatusCode: -1 })),
+    );
+    signal.addEventListener('abort', this.onAbort);
+    if (signal.aborted) this.onAbort();
   }
-  const reason = loadError ?? endReason ?? 'the harness stopped before this input';
-  return {
-    outcomes: input.cases.map((c) => ({ id: c.id, outcome: outcomes.get(c.id) ?? { status: 'not-run', reason, events: [] } })),
-    loadError,
-    incomplete: loadError === null ? incompleteReason(input.cases, outcomes, done, endReason) : null,
-    ...loaded,
-    wallMs: Date.now() - started,
-  };
+
+  /** A container for one run's target, claimed from the pool or started. */
+  static async open(docker: Docker, image: string, limits: SandboxLimits, hooks: SessionHooks): Promise<SandboxSession> {
+    const ready = hooks.pool ? await hooks.pool.claim(hooks.claimName) : await startContainer(docker, image, limits, { ...hooks.labels, 'autosafecoder.run': hooks.label });
+    return new SandboxSession(ready, limits, hooks.signal, hooks.pool);
+  }
+
+  /**
+   * Runs `input.cases` against the target; the first group loads `input`'s target, and every
+   * later one must name the same target (only its cases differ).
+   */
+  async run(input: RunBatchInput, onOutcome: (done: number) => void): Promise<RunBatchResult> {
+    const started = Date.now();
+    if (this.group) throw new Error('a sandbox session runs one group of inputs at a time');
+    const { cases, ...target } = input;
+    const first = this.target === null;
+    if (!first && this.target !== JSON.stringify(target)) throw new Error('a sandbox session runs one target: open another session for other code');
+    this.target ??= JSON.stringify(target);
+    const group: Group = { expected: new Set(cases.map((c) => c.id)), outcomes: new Map(), done: null, onOutcome, finish: () => undefined };
+    if (!this.gone && this.loadError === null) {
+      const finished = new Promise<void>((resolve) => (group.finish = resolve));
+      this.group = group;
+      this.stdoutBytes = 0;
+      const wallLimitMs = batchWallClockMs(cases.length, input.timeoutMsPerInput);
+      const timer = setTimeout(() => this.kill(`the batch ran past its ${Math.round(wallLimitMs / 1000)} s wall-clock limit`), wallLimitMs);
+      // One line, and stdin stays open: its end tells the harness that nobody reads it any more.
+      this.ready.stream.write(`${JSON.stringify(first ? harnessRequest(input, this.limits) : { inputs: cases })}\n`);
+      await finished;
+      clearTimeout(timer);
+      this.group = null;
+    }
+    const reason = this.loadError ?? this.endReason ?? 'the harness stopped before this input';
+    return {
+      outcomes: cases.map((c) => ({ id: c.id, outcome: group.outcomes.get(c.id) ?? { status: 'not-run', reason, events: [] } })),
+      loadError: this.loadError,
+      incomplete: this.loadError === null ? incompleteReason(cases, group.outcomes, group.done, this.endReason) : null,
+      ...this.loaded,
+      wallMs: Date.now() - started,
+    };
+  }
+
+  /** Stops the harness and waits until the engine has removed the container. */
+  async close(): Promise<void> {
+    this.signal.removeEventListener('abort', this.onAbort);
+    await discard(this.ready);
+    this.pool?.released();
+  }
+
+  private kill(reason: string): void {
+    this.endReason ??= reason;
+    this.ready.container.kill().catch(() => undefined);
+  }
+
+  /** Each expected id is taken once, and nothing after the group's end marker. */
+  private onLine(text: string): void {
+    const line = parseLine(text);
+    const group = this.group;
+    if (line === null || group === null || group.done !== null) return;
+    if ('fatal' in line) {
+      this.loadError ??= line.fatal;
+      group.finish();
+    } else if ('loaded' in line) this.loaded = line.loaded;
+    else if ('done' in line) {
+      group.done = line.outcomes;
+      group.finish();
+    } else if (group.expected.has(line.id) && !group.outcomes.has(line.id)) {
+      const { id, ...outcome } = line;
+      group.outcomes.set(id, outcome);
+      group.onOutcome(group.outcomes.size);
+    }
+  }
+}
+
+/** Runs one batch of inputs in a container of its own (warm from the pool, or fresh), removed on every path. */
+export async function runBatchInContainer(docker: Docker, image: string, input: RunBatchInput, limits: SandboxLimits, hooks: BatchHooks): Promise<RunBatchResult> {
+  const started = Date.now();
+  const session = await SandboxSession.open(docker, image, limits, { ...hooks, label: input.label });
+  try {
+    return { ...(await session.run(input, hooks.onOutcome)), wallMs: Date.now() - started };
+  } finally {
+    await session.close();
+  }
 }
 
 export interface ReapOptions {

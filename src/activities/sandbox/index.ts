@@ -3,10 +3,12 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { failure } from '../../common/failures.js';
 import type Docker from 'dockerode';
 import type { z } from 'zod';
-import { RunBatchInputSchema, type RunBatchResult, type SandboxLimits } from '../../common/sandbox.js';
+import { availableParallelism } from 'node:os';
+import { RunBatchInputSchema, RunFuzzPassInputSchema, type RunBatchResult, type RunFuzzPassResult, type SandboxLimits } from '../../common/sandbox.js';
 import { withHeartbeat } from '../heartbeat.js';
 import { parseInput } from '../validate.js';
-import { runBatchInContainer, type ContainerPool } from './container.js';
+import { runBatchInContainer, type BatchHooks, type ContainerPool } from './container.js';
+import { runPassInContainers } from './pass.js';
 
 export interface SandboxDeps {
   docker: Docker;
@@ -29,38 +31,59 @@ function batchContainerName(workflowId: string, activityId: string): string {
   return `${runContainerPrefix(workflowId)}${activityId.replace(/[^a-zA-Z0-9_.-]/g, '_').slice(0, 20)}-${Date.now().toString(36)}`;
 }
 
+/**
+ * Runs `work` in the activity's context: heartbeats with the count of inputs done, a container
+ * engine's failure made retryable, and a cancellation reported as one once the containers are gone.
+ */
+async function inContainers<T>(what: string, inputs: number, work: (hooks: BatchHooks) => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const workflowId = context.info.workflowExecution?.workflowId ?? '';
+  let done = 0;
+  let result: T;
+  try {
+    // A slow input reports nothing for up to its time limit: the heartbeat goes on anyway.
+    result = await withHeartbeat(
+      () =>
+        work({
+          onOutcome: (count) => {
+            done = count;
+            context.heartbeat({ done });
+          },
+          signal: context.cancellationSignal,
+          labels: { 'autosafecoder.workflow-id': workflowId, 'autosafecoder.activity-id': context.info.activityId },
+          claimName: batchContainerName(workflowId, context.info.activityId),
+        }),
+      () => ({ done }),
+    );
+  } catch (error) {
+    if (error instanceof ApplicationFailure) throw error;
+    // The engine refusing or vanishing is transient from the run's point of view: retry.
+    throw failure('SandboxEngineError', `container engine error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  // Cancelled: the containers are gone; report the cancellation, not a half-run batch as done.
+  if (context.cancellationSignal.aborted) throw new CancelledFailure(`${what} cancelled after ${done} of ${inputs} inputs; its containers were removed`);
+  return result;
+}
+
 /** Activities of the sandbox queue: untrusted code runs here, inside containers only. */
 export function createSandboxActivities(deps: SandboxDeps) {
+  const cores = availableParallelism();
+  let passes = 0;
   return {
     runFuzzBatch: async (input: z.input<typeof RunBatchInputSchema>): Promise<RunBatchResult> => {
       const batch = parseInput(RunBatchInputSchema, input, 'runFuzzBatch input');
-      const context = Context.current();
-      let done = 0;
-      let result: RunBatchResult;
+      return inContainers('fuzz batch', batch.cases.length, (hooks) => runBatchInContainer(deps.docker, deps.image, batch, deps.limits, { ...hooks, pool: deps.pool }));
+    },
+    runFuzzPass: async (input: z.input<typeof RunFuzzPassInputSchema>): Promise<RunFuzzPassResult> => {
+      const pass = parseInput(RunFuzzPassInputSchema, input, 'runFuzzPass input');
+      passes++;
       try {
-        // A slow input reports nothing for up to its time limit: the heartbeat goes on anyway.
-        result = await withHeartbeat(
-          () =>
-            runBatchInContainer(deps.docker, deps.image, batch, deps.limits, {
-              onOutcome: (count) => {
-                done = count;
-                context.heartbeat({ done });
-              },
-              signal: context.cancellationSignal,
-              labels: { 'autosafecoder.workflow-id': context.info.workflowExecution?.workflowId ?? '', 'autosafecoder.activity-id': context.info.activityId },
-              pool: deps.pool,
-              claimName: batchContainerName(context.info.workflowExecution?.workflowId ?? '', context.info.activityId),
-            }),
-          () => ({ done }),
-        );
-      } catch (error) {
-        if (error instanceof ApplicationFailure) throw error;
-        // The engine refusing or vanishing is transient from the run's point of view: retry.
-        throw failure('SandboxEngineError', `container engine error: ${error instanceof Error ? error.message : String(error)}`);
+        // Spread over two containers while this worker's cores are free; one each when passes run side by side.
+        const containers = Math.max(1, Math.min(2, Math.floor(cores / passes)));
+        return await inContainers('fuzz pass', pass.rounds.seeds.length + pass.rounds.mutations, (hooks) => runPassInContainers(deps.docker, deps.image, pass, deps.limits, { ...hooks, pool: deps.pool, containers }));
+      } finally {
+        passes--;
       }
-      // Cancelled: the container is gone; report the cancellation, not a half-run batch as done.
-      if (context.cancellationSignal.aborted) throw new CancelledFailure(`fuzz batch cancelled after ${done} of ${batch.cases.length} inputs; its container was removed`);
-      return result;
     },
   };
 }

@@ -1,8 +1,8 @@
-import { patched, workflowInfo } from '@temporalio/workflow';
-import { RunBatchResultSchema, sandboxActivityTimeoutMs, SANDBOX_LIMITS, type FuzzCase } from '../../common/sandbox.js';
+import { ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow';
+import { RunBatchResultSchema, RunFuzzPassResultSchema, sandboxActivityTimeoutMs, SANDBOX_LIMITS, type FuzzCase, type FuzzRounds, type RunBatchResult } from '../../common/sandbox.js';
 import type { FunctionInfo, FuzzFailure, FuzzTarget, InspectResult, TargetParam } from '../../common/schemas.js';
 import { describeFailures, failureKind, isFailure } from '../findings.js';
-import { ATTACK_STRINGS, deriveInputs } from '../mutate.js';
+import { digestCases, GuidedRounds, splitBatches } from '../fuzz-rounds.js';
 import { classifyParams } from '../param-roles.js';
 import { defaultTarget, fallbackTargets, fuzzableFunctions, seedsFromSignature } from '../signature-seeds.js';
 import { sandboxActivities, type RunContext } from '../steps.js';
@@ -105,10 +105,10 @@ export async function fuzzPhase(ctx: RunContext, code: string): Promise<FirstPas
 }
 
 /**
- * The seeds and their mutations, run. Guided: the budget is spent in rounds, each deriving three
- * in four inputs from the favoured inputs of the rounds before, the smallest to reach each line
- * (coverage comes back in activity results, so a replay derives the same inputs). Otherwise all
- * at once from the seeds.
+ * The seeds and their mutations, run. Guided: the budget is spent in rounds (GuidedRounds), each
+ * steered by the lines the rounds before reached. Otherwise all at once from the seeds. Runs
+ * since `fuzz-pass` run every round in one activity and the same containers; the workflow
+ * derives the same inputs again from the lines in its result, and checks they are the same.
  */
 async function firstPass(ctx: RunContext, code: string, aim: Aim): Promise<{ plan: FuzzPlan; pass: FuzzPass }> {
   const { target, mutable, maxChars } = aim;
@@ -118,33 +118,45 @@ async function firstPass(ctx: RunContext, code: string, aim: Aim): Promise<{ pla
   }
   const { mutations, seed, coverageGuided } = ctx.request.fuzz;
   // Runs from before the later oracles mutate with the first dictionary.
-  const options = { maxChars, mutable, strings: patched('attack-strings') ? ATTACK_STRINGS : undefined };
+  const attackStrings = patched('attack-strings');
   const rounds = coverageGuided && patched('coverage-guided') ? GUIDED_ROUNDS : 1;
-  let cases: FuzzCase[] = [];
+  const plan: FuzzRounds = { seeds: target.seeds, mutations, seed, rounds, maxChars, mutable, attackStrings };
+  if (Number.isFinite(maxChars) && plan.seeds.length > 0 && patched('fuzz-pass')) return runPass(ctx, code, target, plan);
+  const guided = new GuidedRounds(plan);
   let pass = EMPTY_PASS;
-  // For each line, the smallest input that reached it (AFL's favoured inputs): a huge input that
-  // happens to reach many lines at once does not stand in for the small steps towards them.
-  const favoured = new Map<number, { input: FuzzCase; size: number }>();
-  for (let round = 0; round < rounds; round++) {
-    const count = Math.round((mutations * (round + 1)) / rounds) - Math.round((mutations * round) / rounds);
-    const parents = [...new Set([...favoured.entries()].sort(([a], [b]) => a - b).map(([, f]) => f.input))];
-    const derived = deriveInputs(target.seeds, count, seed + round, { ...options, parents, existing: cases });
-    const batch = round === 0 ? [...target.seeds, ...derived] : derived;
-    if (batch.length === 0) break;
-    const part = await runCorpus(ctx, code, { target, cases: batch }, rounds > 1 ? `fuzz round ${round + 1}/${rounds}` : 'fuzz', rounds > 1);
-    cases = [...cases, ...batch];
+  for (let batch = guided.next(), round = 1; batch; batch = guided.next(), round++) {
+    const part = await runCorpus(ctx, code, { target, cases: batch }, rounds > 1 ? `fuzz round ${round}/${rounds}` : 'fuzz', rounds > 1);
     pass = mergePasses(pass, part);
     // Code that fails to load, hangs or kills its runner gains nothing from another round.
-    if (part.loadError || part.incomplete) break;
-    for (const c of batch) {
-      const size = JSON.stringify(c.args).length;
-      for (const line of part.coverage.reached[c.id] ?? []) {
-        const known = favoured.get(line);
-        if (!known || size < known.size) favoured.set(line, { input: c, size });
-      }
-    }
+    guided.record(batch, part.coverage.reached, part.loadError !== null || part.incomplete !== null);
   }
-  return { plan: { target, cases }, pass };
+  return { plan: { target, cases: guided.cases }, pass };
+}
+
+/** The whole pass in one activity; its inputs derived again here from the lines each reached. */
+async function runPass(ctx: RunContext, code: string, target: FuzzPlan['target'], plan: FuzzRounds): Promise<{ plan: FuzzPlan; pass: FuzzPass }> {
+  const { timeoutMsPerInput } = ctx.request.fuzz;
+  const total = plan.seeds.length + plan.mutations;
+  const rounds = plan.rounds > 1 ? `${plan.rounds} coverage-guided rounds` : 'one round';
+  const result = await ctx.ledger.step({
+    agent: 'sandbox',
+    action: 'fuzz',
+    summary: `fuzz: up to ${total} inputs in ${rounds}, each container loading the code once`,
+    activity: sandboxActivities(sandboxActivityTimeoutMs(total, timeoutMsPerInput)).runFuzzPass,
+    args: [{ ...batchTarget(code, target, timeoutMsPerInput, 'fuzz', plan.rounds > 1), rounds: plan }],
+    result: RunFuzzPassResultSchema,
+    describe: (r) => `${r.outcomes.length} inputs in ${r.rounds.length} round(s) over ${r.containers} container(s): ${r.loadError ? `code failed to load: ${r.loadError}` : describeFailures(r.outcomes.map((o) => o.outcome))}`,
+  });
+  const reached = Object.fromEntries(result.outcomes.flatMap((o) => (o.outcome.lines ? [[o.id, o.outcome.lines]] : [])));
+  const guided = new GuidedRounds(plan);
+  for (const [i, round] of result.rounds.entries()) {
+    const batch = guided.next();
+    if (!batch || digestCases(batch) !== round.digest) {
+      throw ApplicationFailure.nonRetryable(`fuzz round ${i + 1}: the sandbox worker ran other inputs (${round.digest}) than this workflow derives (${batch ? digestCases(batch) : 'none'}); the two run different versions of AutoSafeCoder: deploy one version to every worker and start the run again`, 'FuzzPlanMismatch');
+    }
+    guided.record(batch, reached, false);
+  }
+  return { plan: { target, cases: guided.cases }, pass: foldResults(ctx, target, guided.cases, [result]) };
 }
 
 function mergePasses(a: FuzzPass, b: FuzzPass): FuzzPass {
@@ -160,46 +172,25 @@ function mergePasses(a: FuzzPass, b: FuzzPass): FuzzPass {
   };
 }
 
-/**
- * Even batches (153 inputs at 50 a batch: 4 of 39, not 3 of 50 and one of 3), each split again
- * while its inputs take more than maxBatchChars of JSON, so that every batch fits its payload.
- */
-function splitBatches(cases: FuzzCase[], batchSize: number): FuzzCase[][] {
-  const count = Math.ceil(cases.length / batchSize);
-  const size = Math.ceil(cases.length / count);
-  const even: FuzzCase[][] = [];
-  for (let i = 0; i < cases.length; i += size) even.push(cases.slice(i, i + size));
-  const chars = (batch: FuzzCase[]) => batch.reduce((n, c) => n + JSON.stringify(c.args).length, 0);
-  if (even.every((batch) => chars(batch) <= SANDBOX_LIMITS.maxBatchChars) || !patched('batches-bounded-by-size')) return even;
-  const split: FuzzCase[][] = [];
-  for (const batch of even) {
-    let current: FuzzCase[] = [];
-    let used = 0;
-    for (const c of batch) {
-      const n = JSON.stringify(c.args).length;
-      if (current.length > 0 && used + n > SANDBOX_LIMITS.maxBatchChars) {
-        split.push(current);
-        current = [];
-        used = 0;
-      }
-      current.push(c);
-      used += n;
-    }
-    if (current.length > 0) split.push(current);
-  }
-  return split;
+/** Even batches, each within maxBatchChars of JSON (runs from before that bound keep the even ones). */
+function batchesOf(cases: FuzzCase[], batchSize: number): FuzzCase[][] {
+  const even = splitBatches(cases, batchSize, Number.POSITIVE_INFINITY);
+  const bounded = splitBatches(cases, batchSize, SANDBOX_LIMITS.maxBatchChars);
+  return bounded.length === even.length || !patched('batches-bounded-by-size') ? even : bounded;
+}
+
+/** What the sandbox needs of the target, for a batch or a pass. */
+function batchTarget(code: string, target: FuzzPlan['target'], timeoutMsPerInput: number, label: string, coverage: boolean) {
+  const { function: fn, entry } = target;
+  return { code, function: fn, entry, params: target.params.map((p) => p.name), roles: target.params.map((p) => p.role), timeoutMsPerInput, label: `${workflowInfo().workflowId}/${label}`, coverage };
 }
 
 /** Runs the whole corpus against `code`, in batches, each in its own container. */
 export async function runCorpus(ctx: RunContext, code: string, plan: FuzzPlan, label: string, coverage = false): Promise<FuzzPass> {
   const { ledger, request } = ctx;
   const { cases, target } = plan;
-  const { function: fn, entry } = target;
-  const params = target.params.map((p) => p.name);
-  const roles = target.params.map((p) => p.role);
   const { batchSize, timeoutMsPerInput } = request.fuzz;
-  const batches = splitBatches(cases, batchSize);
-  const runLabel = `${workflowInfo().workflowId}/${label}`;
+  const batches = batchesOf(cases, batchSize);
   const pending = batches.map((batch, i) => {
     const action = `${label} batch ${i + 1}/${batches.length}`;
     return ledger.step({
@@ -207,7 +198,7 @@ export async function runCorpus(ctx: RunContext, code: string, plan: FuzzPlan, l
       action,
       summary: `${action}: ${batch.length} inputs`,
       activity: sandboxActivities(sandboxActivityTimeoutMs(batch.length, timeoutMsPerInput)).runFuzzBatch,
-      args: [{ code, function: fn, entry, params, roles, cases: batch, timeoutMsPerInput, label: runLabel, coverage }],
+      args: [{ ...batchTarget(code, target, timeoutMsPerInput, label, coverage), cases: batch }],
       // Results recorded before stand-ins and coverage read with none.
       result: RunBatchResultSchema,
       describe: (r) => (r.loadError ? `code failed to load: ${r.loadError}` : describeFailures(r.outcomes.map((o) => o.outcome))),
@@ -220,7 +211,12 @@ export async function runCorpus(ctx: RunContext, code: string, plan: FuzzPlan, l
     const rejected = settled.find((r) => r.status === 'rejected');
     if (rejected) throw rejected.reason;
   }
-  const results = await Promise.all(pending);
+  return foldResults(ctx, target, cases, await Promise.all(pending));
+}
+
+/** One pass from the sandbox's results for `cases`: failures, coverage, what each input returned. */
+function foldResults(ctx: RunContext, target: FuzzPlan['target'], cases: FuzzCase[], results: RunBatchResult[]): FuzzPass {
+  const { entry } = target;
   const byId = new Map(cases.map((c) => [c.id, c]));
   const failures: FuzzFailure[] = [];
   let executed = 0;
@@ -237,7 +233,7 @@ export async function runCorpus(ctx: RunContext, code: string, plan: FuzzPlan, l
     }
     executed += r.outcomes.filter((o) => o.outcome.status !== 'not-run').length;
   }
-  ledger.progress.fuzzExecutions += executed;
+  ctx.ledger.progress.fuzzExecutions += executed;
   // Results recorded before the harness reported completeness carry no `incomplete`.
   const incomplete = results.flatMap((r, i) => (r.incomplete ? [`batch ${i + 1}/${results.length}: ${r.incomplete}`] : []));
   return {

@@ -1,9 +1,16 @@
+import { patched } from '@temporalio/workflow';
 import { InspectResultSchema, type InspectResult } from '../../common/schemas.js';
 import { analysis, type RunContext } from '../steps.js';
 
-/** Parses the code with Python's own parser (never running it): its syntax error, its functions. */
-export function parse({ ledger }: RunContext, code: string, action: string): Promise<InspectResult> {
-  return ledger.step({
+/**
+ * Parses the code with Python's own parser (never running it): its syntax error, its functions.
+ * Code parsed before in the run (audited code the fuzzing phase reads again) is not parsed
+ * again; runs from before `parse-once` parsed it each time.
+ */
+export async function parse(ctx: RunContext, code: string, action: string): Promise<InspectResult> {
+  const known = ctx.parsed.get(code);
+  if (known && patched('parse-once')) return known;
+  const info = await ctx.ledger.step({
     agent: 'inspector',
     action,
     activity: analysis.inspectCode,
@@ -12,6 +19,8 @@ export function parse({ ledger }: RunContext, code: string, action: string): Pro
     result: InspectResultSchema,
     describe: (r) => (r.syntaxError ? `syntax error at line ${r.syntaxError.line ?? '?'}` : `${r.functions.length} function(s)`),
   });
+  ctx.parsed.set(code, info);
+  return info;
 }
 
 /** Model-written code that does not parse goes back to the Coding agent, at most twice. */
