@@ -20,7 +20,7 @@ Three kinds of process, and only the first is trusted:
   and forks one child per input; its stdout and stderr go nowhere;
 - each child runs one input with its own time, memory and output limits; what it prints goes to
   an unnamed file the target cannot replace, reported as the input's output, never as protocol.
-Runner and children report on a pipe with a per-batch nonce: lines without it (a forgery printed
+Runner and children report on a pipe with a per-container nonce: lines without it (a forgery printed
 or written to any descriptor) are ignored, as is anything about an input other than the current
 one. A target that searches the harness's memory for the nonce can still misreport its own
 input, never another input and never the protocol.
