@@ -18,7 +18,7 @@ import { loadEnv } from '../src/common/config.js';
 import type { FuzzValue } from '../src/common/fuzz-value.js';
 import { runPassInContainers } from '../src/activities/sandbox/pass.js';
 import { RunBatchInputSchema, RunFuzzPassInputSchema, SANDBOX_LIMITS, type FuzzCase, type FuzzRounds } from '../src/common/sandbox.js';
-import { GuidedRounds, splitBatches } from '../src/workflows/fuzz-rounds.js';
+import { GuidedRounds, reachedLines, splitBatches } from '../src/workflows/fuzz-rounds.js';
 import { deriveInputs } from '../src/workflows/mutate.js';
 import { dockerFromEnv } from '../src/workers/create.js';
 import { idleContainers, until } from '../test/support/containers.js';
@@ -146,7 +146,7 @@ async function passByBatches(pool: ContainerPool): Promise<number> {
     const results = await Promise.all(
       splitBatches(batch, 50, SANDBOX_LIMITS.maxBatchChars).map((part) => runBatchInContainer(docker, env.ASC_SANDBOX_IMAGE, RunBatchInputSchema.parse({ ...TARGET, cases: part }), SANDBOX_LIMITS, { onOutcome: () => undefined, signal: new AbortController().signal, pool })),
     );
-    guided.record(batch, Object.fromEntries(results.flatMap((r) => r.outcomes.flatMap((o) => (o.outcome.lines ? [[o.id, o.outcome.lines]] : [])))), false);
+    guided.record(batch, reachedLines(results.flatMap((r) => r.outcomes)), false);
   }
   return performance.now() - started;
 }

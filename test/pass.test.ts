@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { SANDBOX_LABEL, SandboxSession } from '../src/activities/sandbox/container.js';
 import { runPassInContainers } from '../src/activities/sandbox/pass.js';
 import { RunBatchInputSchema, RunFuzzPassInputSchema, SANDBOX_LIMITS, type FuzzCase } from '../src/common/sandbox.js';
-import { digestCases, GuidedRounds } from '../src/workflows/fuzz-rounds.js';
+import { digestCases, GuidedRounds, reachedLines } from '../src/workflows/fuzz-rounds.js';
 import { dockerFromEnv } from '../src/workers/create.js';
 
 /** A whole fuzz pass in the same containers: the code loaded once, group after group of inputs. */
@@ -81,7 +81,7 @@ describe('a fuzz pass: every round in the same containers (real Docker)', () => 
     assert.equal(result.loadError, null);
     assert.equal(result.incomplete, null);
     // The workflow's side: the same plan and the lines each input reached give the same inputs.
-    const reached = Object.fromEntries(result.outcomes.flatMap((o) => (o.outcome.lines ? [[o.id, o.outcome.lines]] : [])));
+    const reached = reachedLines(result.outcomes);
     const guided = new GuidedRounds(plan);
     for (const round of result.rounds) {
       const batch = guided.next();

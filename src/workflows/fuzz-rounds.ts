@@ -47,6 +47,11 @@ export class GuidedRounds {
   }
 }
 
+/** The lines each input reached, by id, from the sandbox's outcomes (those run without coverage have none). */
+export function reachedLines(outcomes: readonly { id: string; outcome: { lines?: number[] | undefined } }[]): Record<string, number[]> {
+  return Object.fromEntries(outcomes.flatMap((o) => (o.outcome.lines ? [[o.id, o.outcome.lines]] : [])));
+}
+
 /** A short digest of a round's inputs (FNV-1a over their JSON), to check two workers derived the same. */
 export function digestCases(cases: FuzzCase[]): string {
   const text = JSON.stringify(cases);

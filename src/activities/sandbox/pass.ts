@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { type FuzzCase, type RunBatchResult, type RunFuzzPassInput, type RunFuzzPassResult, type SandboxLimits } from '../../common/sandbox.js';
-import { digestCases, GuidedRounds, splitBatches } from '../../workflows/fuzz-rounds.js';
+import { digestCases, GuidedRounds, reachedLines, splitBatches } from '../../workflows/fuzz-rounds.js';
 import { SandboxSession, type BatchHooks } from './container.js';
 
 export interface PassHooks extends BatchHooks {
@@ -52,7 +52,7 @@ export async function runPassInContainers(docker: Docker, image: string, input: 
       rounds.push({ inputs: batch.length, digest: digestCases(batch) });
       const reasons = ran.flatMap((r) => (r.incomplete ? [r.incomplete] : []));
       if (reasons.length > 0) incomplete.push(`round ${round}: ${reasons.join('; ')}`);
-      const reached = Object.fromEntries(ran.flatMap((r) => r.outcomes.flatMap((o) => (o.outcome.lines ? [[o.id, o.outcome.lines]] : []))));
+      const reached = reachedLines(ran.flatMap((r) => r.outcomes));
       // Code that fails to load, hangs or kills its runner gains nothing from another round.
       guided.record(batch, reached, ran.some((r) => r.loadError !== null || r.incomplete !== null));
     }

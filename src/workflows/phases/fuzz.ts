@@ -2,7 +2,7 @@ import { ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow'
 import { RunBatchResultSchema, RunFuzzPassResultSchema, sandboxActivityTimeoutMs, SANDBOX_LIMITS, type FuzzCase, type FuzzRounds, type RunBatchResult } from '../../common/sandbox.js';
 import type { FunctionInfo, FuzzFailure, FuzzTarget, InspectResult, TargetParam } from '../../common/schemas.js';
 import { describeFailures, failureKind, isFailure } from '../findings.js';
-import { digestCases, GuidedRounds, splitBatches } from '../fuzz-rounds.js';
+import { digestCases, GuidedRounds, reachedLines, splitBatches } from '../fuzz-rounds.js';
 import { classifyParams } from '../param-roles.js';
 import { defaultTarget, fallbackTargets, fuzzableFunctions, seedsFromSignature } from '../signature-seeds.js';
 import { sandboxActivities, type RunContext } from '../steps.js';
@@ -147,7 +147,7 @@ async function runPass(ctx: RunContext, code: string, target: FuzzPlan['target']
     result: RunFuzzPassResultSchema,
     describe: (r) => `${r.outcomes.length} inputs in ${r.rounds.length} round(s) over ${r.containers} container(s): ${r.loadError ? `code failed to load: ${r.loadError}` : describeFailures(r.outcomes.map((o) => o.outcome))}`,
   });
-  const reached = Object.fromEntries(result.outcomes.flatMap((o) => (o.outcome.lines ? [[o.id, o.outcome.lines]] : [])));
+  const reached = reachedLines(result.outcomes);
   const guided = new GuidedRounds(plan);
   for (const [i, round] of result.rounds.entries()) {
     const batch = guided.next();
