@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# The worker image of the compose deployment, on a local base (no registry here): its test runs it.
+# The images of the compose deployment, on a local base (no registry here): its tests run them.
 bash scripts/build-worker-image.sh
+bash scripts/build-temporal-image.sh
 source scripts/env.sh
 npm run --silent lint
 node --test --test-concurrency=1 --test-timeout=300000 "dist/test/**/*.test.js"

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
 import { inActivity } from './support/activity.js';
 import { createAnalysisActivities } from '../src/activities/analysis/index.js';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { semgrepFindings } from '../src/activities/analysis/semgrep.js';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { resolvedRules, semgrepFindings } from '../src/activities/analysis/semgrep.js';
 import { runProcess } from '../src/activities/process.js';
 import { loadEnv } from '../src/common/config.js';
 import { sallmTask } from './support/data.js';
@@ -80,6 +82,25 @@ describe('the Semgrep rule pack (rules/)', () => {
       }
     }
     assert.ok(checked >= 70, `${checked} ruleid lines checked`);
+  });
+
+  it('a fresh worker\'s first analyses, arriving together, share one resolution of the pack', async () => {
+    // A Semgrep install no one has resolved the pack with yet, whose Python counts its runs.
+    const install = mkdtempSync(join(tmpdir(), 'asc-semgrep-'));
+    const runs = join(install, 'runs');
+    writeFileSync(join(install, 'python'), `#!/bin/sh\necho run >> ${runs}\nexec ${join(dirname(env.ASC_SEMGREP), 'python')} "$@"\n`, { mode: 0o755 });
+    let resolved = '';
+    try {
+      const paths = await Promise.all(Array.from({ length: 4 }, () => resolvedRules({ program: join(install, 'semgrep'), rules: env.ASC_RULES })));
+      resolved = paths[0] ?? '';
+      assert.equal(new Set(paths).size, 1);
+      assert.equal(readFileSync(runs, 'utf8'), 'run\n', 'the pack was resolved once');
+      assert.ok(z.object({ rules: z.array(z.unknown()) }).parse(JSON.parse(readFileSync(resolved, 'utf8'))).rules.length >= 20, 'the resolved pack holds the rules');
+      assert.deepEqual(readdirSync(tmpdir()).filter((f) => f.startsWith(basename(resolved)) && f.endsWith('.partial')), [], 'no half-written file is left');
+    } finally {
+      rmSync(install, { recursive: true, force: true });
+      if (resolved) rmSync(resolved, { force: true });
+    }
   });
 });
 

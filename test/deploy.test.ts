@@ -8,12 +8,11 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { ENV_NAMES } from '../src/common/config.js';
 import { TASK_QUEUES } from '../src/common/queues.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../src/common/search-attributes.js';
 
 /**
  * The deployment files against the code's own constants: what `docker compose config` makes of
- * docker-compose.yml names our services, queues, env variables, search attributes and volumes.
- * (No registry is reachable here, so the images themselves are not pulled or started.)
+ * docker-compose.yml and docker-compose.local.yml names our services, queues, env variables and
+ * volumes, and the two run the same services of ours. (test/deploy-up.test.ts starts the local one.)
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,7 +24,7 @@ const ServiceSchema = z.looseObject({
   entrypoint: z.union([z.array(z.string()), z.string()]).nullish(),
   environment: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional(),
   volumes: z.array(z.union([z.string(), z.looseObject({ source: z.string().optional(), target: z.string() })])).optional(),
-  healthcheck: z.looseObject({ test: z.union([z.array(z.string()), z.string()]) }).optional(),
+  healthcheck: z.looseObject({ test: z.union([z.array(z.string()), z.string()]).optional(), disable: z.boolean().optional() }).optional(),
   depends_on: z.union([z.record(z.string(), z.looseObject({ condition: z.string() })), z.array(z.string())]).optional(),
   ports: z.array(z.union([z.string(), z.looseObject({ published: z.union([z.string(), z.number()]), target: z.number() })])).optional(),
   build: z.looseObject({ dockerfile: z.string().optional(), args: z.record(z.string(), z.string()).optional() }).optional(),
@@ -36,20 +35,24 @@ const ServiceSchema = z.looseObject({
   mem_limit: z.union([z.string(), z.number()]).optional(),
   tmpfs: z.array(z.string()).optional(),
   networks: z.union([z.array(z.string()), z.record(z.string(), z.unknown())]).optional(),
+  pull_policy: z.string().optional(),
 });
-const ComposeSchema = z.looseObject({ name: z.string().optional(), services: z.record(z.string(), ServiceSchema), volumes: z.record(z.string(), z.unknown()).optional() });
+const ComposeSchema = z.looseObject({ name: z.string().optional(), services: z.record(z.string(), ServiceSchema), volumes: z.record(z.string(), z.unknown()).optional(), secrets: z.record(z.string(), z.unknown()).optional() });
 
-/** What `docker compose config` makes of the file (scripts/setup.sh provides the plugin). */
-async function composeConfig(env: Record<string, string>): Promise<{ ok: true; stdout: string } | { ok: false; stderr: string }> {
+/** What `docker compose config` makes of a file (scripts/setup.sh provides the plugin). */
+async function composeConfig(env: Record<string, string>, file = 'docker-compose.yml'): Promise<{ ok: true; stdout: string } | { ok: false; stderr: string }> {
   // Only what the test sets: the caller's own POSTGRES_/ASC_ settings must not leak in.
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(POSTGRES_|ASC_|OPENAI_|TEMPORAL_)/.test(k)));
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(POSTGRES_|ASC_|OPENAI_|TEMPORAL_|COMPOSE_)/.test(k)));
   try {
-    const { stdout } = await run('docker', ['compose', '-f', `${ROOT}docker-compose.yml`, '--project-directory', ROOT, '--profile', 'build', 'config', '--format', 'json'], { env: { ...clean, ...env } });
+    const { stdout } = await run('docker', ['compose', '-f', `${ROOT}${file}`, '--project-directory', ROOT, '--profile', 'build', 'config', '--format', 'json'], { env: { ...clean, ...env } });
     return { ok: true, stdout };
   } catch (error) {
     return { ok: false, stderr: String((error as { stderr?: unknown }).stderr ?? error) };
   }
 }
+
+const COMPOSE_FILES = ['docker-compose.yml', 'docker-compose.asc.yml', 'docker-compose.local.yml'];
+const ComposeRawSchema = z.looseObject({ services: z.record(z.string(), ServiceSchema).optional() });
 
 const words = (v: string[] | string | null | undefined) => (Array.isArray(v) ? v : (v ?? '').split(/\s+/));
 
@@ -57,7 +60,12 @@ describe('docker-compose.yml', async () => {
   const result = await composeConfig({ POSTGRES_PASSWORD: 'test-only' });
   if (!result.ok) throw new Error(`compose config failed: ${result.stderr}`);
   const compose = ComposeSchema.parse(JSON.parse(result.stdout));
-  const raw = ComposeSchema.parse(parse(readFileSync(`${ROOT}docker-compose.yml`, 'utf8'), { merge: true }));
+  const localResult = await composeConfig({}, 'docker-compose.local.yml');
+  if (!localResult.ok) throw new Error(`compose config of the local file failed: ${localResult.stderr}`);
+  const local = ComposeSchema.parse(JSON.parse(localResult.stdout));
+  // The services both deployments include, as written (anchors merged).
+  const ours = ComposeSchema.parse(parse(readFileSync(`${ROOT}docker-compose.asc.yml`, 'utf8'), { merge: true }));
+  const raws = COMPOSE_FILES.map((file) => ComposeRawSchema.parse(parse(readFileSync(`${ROOT}${file}`, 'utf8'), { merge: true })));
   const service = (name: string) => {
     const s = compose.services[name];
     assert.ok(s, `service ${name} is missing`);
@@ -81,7 +89,7 @@ describe('docker-compose.yml', async () => {
     for (const name of [...Object.keys(TASK_QUEUES).map((k) => `${k}-worker`), 'codec-server']) {
       for (const key of Object.keys(service(name).environment ?? {})) assert.ok((ENV_NAMES as string[]).includes(key), `${name} sets ${key}, which the code does not read`);
     }
-    for (const [name, s] of Object.entries(raw.services)) {
+    for (const [name, s] of raws.flatMap((raw) => Object.entries(raw.services ?? {}))) {
       for (const [key, value] of Object.entries(s.environment ?? {})) {
         if (/KEY|PASSWORD|PWD|TOKEN|SECRET/.test(key)) assert.match(String(value), /^(\$\{[A-Z_]+(:\?[^}]*)?\}|\/run\/secrets\/\w+)$/, `${name}.${key} must come from .env or a secret file`);
       }
@@ -107,12 +115,33 @@ describe('docker-compose.yml', async () => {
     assert.equal(service('codec-server').environment?.ASC_CODEC_TOKEN_FILE, '/run/secrets/asc_codec_token');
   });
 
-  it('registers every search attribute the workflows set, with its type', () => {
-    const script = words(service('temporal-setup').command).join(' ');
-    const cliType: Record<string, string> = { KEYWORD: 'Keyword', KEYWORD_LIST: 'KeywordList', INT: 'Int', DOUBLE: 'Double' };
-    for (const key of ALL_SEARCH_ATTRIBUTES) assert.ok(script.includes(`--name ${key.name} --type ${cliType[key.type] ?? '?'}`), `${key.name} (${key.type}) is registered`);
-    const named = [...script.matchAll(/--name (\w+)/g)].map((m) => m[1]);
-    assert.deepEqual(named.sort(), ALL_SEARCH_ATTRIBUTES.map((k) => k.name).sort());
+  it('sets up the namespace and the search attributes with the code\'s own list (asc setup), once Temporal is healthy', () => {
+    const setup = service('temporal-setup');
+    assert.deepEqual(words(setup.command).slice(0, 2), ['dist/src/client/cli.js', 'setup']);
+    assert.equal(setup.image, service('workflows-worker').image);
+    assert.equal((setup.depends_on as Record<string, { condition: string }>).temporal?.condition, 'service_healthy');
+  });
+
+  it('the local file runs the same services of ours as production, with only Temporal built here', () => {
+    const mine = Object.keys(ours.services);
+    assert.ok(mine.length >= 8, 'docker-compose.asc.yml holds the workers, the codec endpoint, the setup job and the sandbox build');
+    for (const name of mine) assert.deepEqual(local.services[name], compose.services[name], `${name} is the same in both deployments`);
+    assert.deepEqual(local.secrets, compose.secrets);
+    const registry = ['postgresql', 'temporal-schema', 'temporal-ui'];
+    for (const name of registry) assert.ok(compose.services[name], `production has ${name}`);
+    assert.deepEqual(Object.keys(local.services).sort(), [...mine, 'temporal'].sort(), 'the local file adds only its Temporal server');
+    const temporal = local.services.temporal;
+    assert.ok(temporal);
+    assert.equal(temporal.image, 'autosafecoder-temporal:latest');
+    assert.equal(temporal.pull_policy, 'never');
+    assert.match(words(temporal.healthcheck?.test).join(' '), /temporal operator cluster health/);
+    assert.ok(JSON.stringify(temporal.volumes).includes('"target":"/data"'), 'the server\'s database outlives its container');
+    const published = (s: typeof temporal) => (s.ports ?? []).map((p) => (typeof p === 'string' ? p : `${p.published}->${p.target}`));
+    assert.deepEqual(published(temporal), ['7233->7233', '8233->8233']);
+    assert.deepEqual(published(service('temporal')), ['7233->7233']);
+    assert.deepEqual(published(service('temporal-ui')), ['8233->8080']);
+    // The Web UI of either deployment decodes through the same codec endpoint.
+    assert.ok(words(temporal.command).includes(`--ui-codec-endpoint=${String(service('temporal-ui').environment?.TEMPORAL_CODEC_ENDPOINT)}`));
   });
 
   it('is one project, whatever the checkout directory is called', () => {
@@ -121,6 +150,11 @@ describe('docker-compose.yml', async () => {
 
   it('starts in order, with healthchecks, named volumes, the sandbox image and the codec endpoint wired', () => {
     for (const name of ['postgresql', 'temporal', 'codec-server']) assert.ok(service(name).healthcheck, `${name} has a healthcheck`);
+    // `up --wait` must not take a worker in a crash loop for a running one.
+    for (const kind of Object.keys(TASK_QUEUES)) {
+      const s = service(`${kind}-worker`);
+      assert.deepEqual(words(s.healthcheck?.test), ['CMD', 'test', '-f', String(s.environment?.ASC_READY_FILE)], `${kind}-worker is healthy once its ready file exists`);
+    }
     const after = (name: string) => service(name).depends_on as Record<string, { condition: string }>;
     assert.equal(after('temporal-schema').postgresql?.condition, 'service_healthy');
     assert.equal(after('temporal')['temporal-schema']?.condition, 'service_completed_successfully');
@@ -142,9 +176,9 @@ describe('docker-compose.yml', async () => {
     assert.match(missing.ok ? '' : missing.stderr, /POSTGRES_PASSWORD/);
   });
 
-  it('documents every variable: deploy.env.example covers the file, the README covers the code', () => {
+  it('documents every variable: deploy.env.example covers the files, the README covers the code', () => {
     const example = readFileSync(`${ROOT}deploy.env.example`, 'utf8');
-    const used = new Set([...readFileSync(`${ROOT}docker-compose.yml`, 'utf8').matchAll(/\$\{(\w+)/g)].map((m) => m[1] ?? ''));
+    const used = new Set(COMPOSE_FILES.flatMap((file) => [...readFileSync(`${ROOT}${file}`, 'utf8').matchAll(/\$\{(\w+)/g)].map((m) => m[1] ?? '')));
     for (const name of used) assert.match(example, new RegExp(`^${name}=`, 'm'), `${name} in deploy.env.example`);
     const readme = readFileSync(`${ROOT}README.md`, 'utf8');
     for (const name of ENV_NAMES) assert.ok(readme.includes(`\`${name}\``), `README's configuration reference has ${name}`);

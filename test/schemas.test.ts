@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fromJson, FuzzValueSchema } from '../src/common/fuzz-value.js';
 import { resolveBatchInput, resolveHardenRequest } from '../src/client/request.js';
 import { BatchInputSchema } from '../src/common/batch-schemas.js';
-import { loadEnv } from '../src/common/config.js';
+import { llmConfigured, loadEnv } from '../src/common/config.js';
 import { BATCH_DEFAULTS, REQUEST_DEFAULTS } from '../src/common/defaults.js';
 import { HardenRequestSchema, HardenResultSchema, type HardenRequestInput } from '../src/common/schemas.js';
 import { inferParamType, seedsFromSignature } from '../src/workflows/signature-seeds.js';
@@ -170,5 +173,20 @@ describe('settings from the environment', () => {
   it('refuses an LLM request timeout whose re-asks would not fit the activity timeout of an agent call', () => {
     assert.equal(loadEnv({ ASC_LLM_TIMEOUT_S: '200' }).ASC_LLM_TIMEOUT_S, 200);
     assert.throws(() => loadEnv({ ASC_LLM_TIMEOUT_S: '300' }), /the environment is invalid: ASC_LLM_TIMEOUT_S: at most 200 s, so that an agent call's 3 requests fit its 10-minute activity timeout/);
+  });
+
+  it('reads the model key from OPENAI_API_KEY_FILE; an empty file (a local endpoint\'s) is no key, a missing one is named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asc-key-'));
+    try {
+      writeFileSync(join(dir, 'key'), 'sk-test\n');
+      writeFileSync(join(dir, 'empty'), '');
+      assert.equal(loadEnv({ OPENAI_API_KEY_FILE: join(dir, 'key') }).OPENAI_API_KEY, 'sk-test');
+      const local = loadEnv({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', OPENAI_API_KEY_FILE: join(dir, 'empty') });
+      assert.equal(local.OPENAI_API_KEY, undefined);
+      assert.equal(llmConfigured(local), true);
+      assert.throws(() => loadEnv({ OPENAI_API_KEY_FILE: join(dir, 'missing') }), /OPENAI_API_KEY_FILE .*missing: cannot read it/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -15,6 +15,7 @@ import { auditMarkdown, buildAuditTrail } from './audit.js';
 import { BATCH_USAGE, batchCommand, progressLine } from './batch-cli.js';
 import { batchCounts, batchState, cancelRun } from './batch.js';
 import { codecToken, serveCodecEndpoint } from './codec-endpoint.js';
+import { setupNamespace } from './namespace-setup.js';
 import { exitWhenFlushed, jsonText, say, warn } from './terminal.js';
 import { MAX_CODE_FILE_BYTES, oneOf, readInputFile, UsageError, wholeNumber } from './usage.js';
 import { behaviourTests } from './tests-input.js';
@@ -59,6 +60,8 @@ commands:
 ${BATCH_USAGE}
   dev                         start the local stack: Temporal dev server (persistent), Web UI, workers
                               (with ASC_CODEC_KEY set: payloads encrypted, the UI decrypts via the codec endpoint)
+  setup [--retention-days N]  create the namespace when the server lacks it and register the search attributes
+                              runs set (idempotent; the compose deployment's setup job runs it)
   codec-server [--port N] [--host H]
                               serve the codec endpoint for a Temporal UI at $TEMPORAL_UI_URL
                               (default 127.0.0.1:$ASC_CODEC_PORT, 8234)
@@ -230,6 +233,20 @@ async function codecServer(args: string[], env: Env): Promise<number> {
   return 0;
 }
 
+async function setup(args: string[], env: Env): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'retention-days': { type: 'string', default: '30' } } });
+  const retentionDays = wholeNumber('retention-days', values['retention-days']) ?? 30;
+  if (retentionDays < 1) throw new UsageError('--retention-days 0: a namespace keeps closed runs at least one day');
+  const client = await connectClient(env);
+  try {
+    const result = await setupNamespace(client.connection, env.TEMPORAL_NAMESPACE, retentionDays);
+    say(`namespace ${env.TEMPORAL_NAMESPACE} ${result.namespaceCreated ? `created (retention ${retentionDays} days)` : 'exists'}; search attributes ${result.searchAttributesAdded.length > 0 ? `registered: ${result.searchAttributesAdded.join(', ')}` : 'already registered'}`);
+  } finally {
+    await client.connection.close();
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const env = loadEnv();
@@ -254,6 +271,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./dev.js')).runDevStack(env);
     case 'codec-server':
       return codecServer(rest, env);
+    case 'setup':
+      return setup(rest, env);
     case undefined:
     case 'help':
     case '--help':

@@ -55,6 +55,8 @@ const EnvSchema = z.object({
   ASC_CODEC_TOKEN_FILE: z.string().optional(),
   /** Port of the codec endpoint `asc dev` and `asc codec-server` serve for the Web UI. */
   ASC_CODEC_PORT: z.coerce.number().int().min(1).max(65_535).default(8234),
+  /** A file a worker process creates once its workers poll: a container healthcheck looks for it. */
+  ASC_READY_FILE: z.string().optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -68,7 +70,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (env.OPENAI_API_KEY_FILE !== undefined) {
     if (env.OPENAI_API_KEY !== undefined) throw new Error('both OPENAI_API_KEY and OPENAI_API_KEY_FILE are set: keep one');
     try {
-      env.OPENAI_API_KEY = readFileSync(env.OPENAI_API_KEY_FILE, 'utf8').trim();
+      // An empty file is no key: local endpoints (vLLM, Ollama) take none.
+      env.OPENAI_API_KEY = readFileSync(env.OPENAI_API_KEY_FILE, 'utf8').trim() || undefined;
     } catch (error) {
       throw new Error(`OPENAI_API_KEY_FILE ${env.OPENAI_API_KEY_FILE}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
     }

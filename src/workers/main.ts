@@ -1,3 +1,4 @@
+import { rm, writeFile } from 'node:fs/promises';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { CodecKeyError } from '../codec/aes-gcm.js';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
@@ -27,9 +28,12 @@ export async function runWorkers(kinds: QueueKind[]): Promise<void> {
     }
     const workers: Worker[] = [];
     for (const setup of setups) workers.push(await createWorker(setup, { connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter }));
+    // Every worker is created, so connected to its namespace: they poll from here on.
+    if (env.ASC_READY_FILE !== undefined) await writeFile(env.ASC_READY_FILE, `${kinds.join(',')}\n`);
     console.log(`workers running for: ${kinds.join(', ')} (Temporal at ${env.TEMPORAL_ADDRESS}${dataConverter ? ', payloads encrypted' : ''})`);
     await Promise.all(workers.map((w) => w.run()));
   } finally {
+    if (env.ASC_READY_FILE !== undefined) await rm(env.ASC_READY_FILE, { force: true });
     await closeQueues(setups);
     await connection.close();
   }

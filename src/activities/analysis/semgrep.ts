@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -61,12 +61,25 @@ export async function resolvedRules(setup: SemgrepSetup): Promise<string> {
   for (const file of await ruleFiles(setup.rules).catch(() => [])) hash.update(file).update(await readFile(file));
   const path = join(tmpdir(), `asc-semgrep-rules-${hash.digest('hex').slice(0, 16)}.json`);
   if (existsSync(path)) return path;
+  // A fresh worker's first analyses arrive together: they share one resolution.
+  let resolving = inFlight.get(path);
+  if (!resolving) {
+    resolving = resolveInto(setup, path).finally(() => inFlight.delete(path));
+    inFlight.set(path, resolving);
+  }
+  return resolving;
+}
+
+const inFlight = new Map<string, Promise<string>>();
+
+async function resolveInto(setup: SemgrepSetup, path: string): Promise<string> {
   // Semgrep's own Python (its environment has ruamel.yaml); a semgrep found on PATH goes with python3.
   const python = setup.program.includes(sep) ? join(dirname(setup.program), 'python') : 'python3';
   const run = await runAnalyser({ program: python, fix: `it is the Python of the Semgrep at ${setup.program}; ${FIX}` }, [RESOLVE_SCRIPT, setup.rules], '', ANALYSER_DEADLINE_MS);
   if (run.exitCode !== 0) throw failure('AnalyserBroken', `the Semgrep rule pack ${setup.rules} could not be read (exit ${run.exitCode}): ${run.stderr.slice(-500)}; ${FIX}`);
-  // Written whole, then renamed: a worker never reads a half-written file.
-  const partial = `${path}.${process.pid}.partial`;
+  // Written whole, then renamed: a worker never reads a half-written file. Workers in
+  // containers all run as pid 1, so the temporary name is unique by more than the pid.
+  const partial = `${path}.${randomUUID()}.partial`;
   await writeFile(partial, run.stdout);
   await rename(partial, path);
   return path;
