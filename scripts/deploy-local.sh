@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
 # Deploys AutoSafeCoder on this host with docker-compose.local.yml (no registry needed):
-# installs what is missing (scripts/setup.sh: Docker, the `temporal` CLI, the sandbox image),
-# builds the worker and Temporal images on a local Debian base, creates the secrets that do not
+# installs what is missing and builds the worker and Temporal images on a local Debian base
+# (scripts/setup.sh --deploy-images), creates the secrets that do not
 # exist yet (a random payload key and codec token; the model key from $OPENAI_API_KEY, empty
 # for an endpoint without one), then `docker compose up -d --wait` with any extra arguments
 # (e.g. --scale sandbox-worker=3). Idempotent: run it again after a pull to redeploy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-bash scripts/build-worker-image.sh
-bash scripts/build-temporal-image.sh
+bash scripts/setup.sh --deploy-images
 source scripts/env.sh
 
 secrets="${ASC_SECRETS_DIR:-./secrets}"

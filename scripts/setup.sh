@@ -2,6 +2,7 @@
 # Installs whatever is missing for AutoSafeCoder on a fresh Debian machine, idempotently:
 # Node.js >= 22, npm packages, Python venvs with Bandit and Semgrep, the `temporal` CLI, a Docker engine
 # (started when none answers) with compose, and the sandbox image; then builds the TypeScript.
+# With --deploy-images, also the worker and Temporal images of the compose deployment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -72,4 +73,10 @@ bash scripts/build-sandbox-image.sh | sed 's/^/[setup] /'
 
 step "TypeScript build"
 npm run --silent build
+if [ "${1:-}" = "--deploy-images" ]; then
+  # The compose deployment's images, on a local base (no registry needed): for its tests and
+  # scripts/deploy-local.sh.
+  bash scripts/build-worker-image.sh | sed 's/^/[setup] /'
+  bash scripts/build-temporal-image.sh | sed 's/^/[setup] /'
+fi
 step "ready"
