@@ -280,6 +280,15 @@ describe('audit mode: no LLM configured', () => {
     assert.match(noServer.stderr, /cannot reach Temporal at 127.0.0.1:9/);
   });
 
+  it('asc setup finds a prepared namespace prepared, and refuses a retention under a day', async () => {
+    const again = await runCli(['setup'], cliEnv());
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /^namespace \S+ exists; search attributes already registered\n$/);
+    const zeroDays = await runCli(['setup', '--retention-days', '0'], cliEnv());
+    assert.equal(zeroDays.code, 2);
+    assert.match(zeroDays.stderr, /--retention-days 0: a namespace keeps closed runs at least one day/);
+  });
+
   it('leaves no sandbox container behind', async () => {
     const left = await batchContainers(dockerFromEnv(), { all: true });
     assert.deepEqual(left, []);

@@ -236,7 +236,7 @@ async function codecServer(args: string[], env: Env): Promise<number> {
 async function setup(args: string[], env: Env): Promise<number> {
   const { values } = parseArgs({ args, options: { 'retention-days': { type: 'string', default: '30' } } });
   const retentionDays = wholeNumber('retention-days', values['retention-days']) ?? 30;
-  if (retentionDays < 1) throw new UsageError('--retention-days 0: a namespace keeps closed runs at least one day');
+  if (retentionDays < 1) throw new UsageError(`--retention-days ${values['retention-days']}: a namespace keeps closed runs at least one day`);
   const client = await connectClient(env);
   try {
     const result = await setupNamespace(client.connection, env.TEMPORAL_NAMESPACE, retentionDays);
