@@ -94,10 +94,10 @@ async function baseline(batch: FuzzCase[]): Promise<number> {
   return performance.now() - started;
 }
 
-async function container(batch: FuzzCase[], pool?: ContainerPool): Promise<{ wall: number; inputsPerSecond: number }> {
+async function container(batch: FuzzCase[], pool?: ContainerPool, target = { code: CODE, function: 'sanitize_filename' }): Promise<{ wall: number; inputsPerSecond: number }> {
   const stamps: number[] = [];
   const started = performance.now();
-  const input = RunBatchInputSchema.parse({ code: CODE, function: 'sanitize_filename', cases: batch, timeoutMsPerInput: 2000, label: 'bench' });
+  const input = RunBatchInputSchema.parse({ ...target, cases: batch, timeoutMsPerInput: 2000, label: 'bench' });
   const result = await runBatchInContainer(docker, env.ASC_SANDBOX_IMAGE, input, SANDBOX_LIMITS, { onOutcome: () => stamps.push(performance.now()), signal: new AbortController().signal, pool });
   const wall = performance.now() - started;
   if (result.loadError || result.outcomes.some((o) => o.outcome.status === 'not-run')) throw new Error(`bench batch failed: ${result.loadError ?? 'inputs not run'}`);
@@ -158,6 +158,11 @@ async function passInOne(pool: ContainerPool): Promise<number> {
   return performance.now() - started;
 }
 
+/** What the evidence costs: an input that streams a security event, one that starts a program (which the kernel watch stops until the supervisor has looked at it). */
+const TOUCH = { code: 'def touch(name):\n    try:\n        open(name).close()\n    except OSError:\n        pass\n', function: 'touch' };
+const SYSTEM = { code: 'import os\n\ndef run(command):\n    return os.system(command)\n', function: 'run' };
+const strings = (value: string) => Array.from({ length: 150 }, (_, i): FuzzCase => ({ id: `v${i}`, args: [{ type: 'str', value }] }));
+
 const batch150 = cases(150);
 const batch1000 = cases(1000);
 await container(batch150); // warm the image cache
@@ -192,6 +197,15 @@ try {
 } finally {
   await passPool.drain();
 }
+const withEvent: number[] = [];
+const withoutEvent: number[] = [];
+const programs: number[] = [];
+for (let i = 0; i < runs; i++) {
+  // The same open either way: outside the work dir (a CWE-22 event), or inside it (none).
+  withEvent.push((await container(strings('../../etc/hostname'), undefined, TOUCH)).wall);
+  withoutEvent.push((await container(strings('missing/../notes.txt'), undefined, TOUCH)).wall);
+  programs.push((await container(strings('true'), undefined, SYSTEM)).wall);
+}
 const memory = await poolMemory();
 const b = median(base);
 const o = median(ours);
@@ -204,4 +218,6 @@ console.log(`inside a warm container (1000-input batch):                  ${medi
 console.log(`a fuzz pass of ${PLAN.seeds.length + PLAN.mutations} inputs in 3 coverage-guided rounds, warm pool of 2:`);
 console.log(`  a container per batch of up to 50 (before fuzz-pass):        ${median(byBatches).toFixed(0)} ms`);
 console.log(`  every round in the same 2 containers, the code loaded once:  ${median(inOne).toFixed(0)} ms (${(median(byBatches) / median(inOne)).toFixed(2)}x)`);
+console.log(`evidence, 150 inputs in one container: each streaming a security event ${median(withEvent).toFixed(0)} ms, none ${median(withoutEvent).toFixed(0)} ms (${((median(withEvent) - median(withoutEvent)) / 150).toFixed(2)} ms per event)`);
+console.log(`  each starting a program (os.system("true")): ${median(programs).toFixed(0)} ms (${(median(programs) / 150).toFixed(2)} ms per input)`);
 console.log(`a sandbox worker with 4 idle warm containers: ${(memory.worker + memory.containers).toFixed(0)} MiB of host memory (worker process ${memory.worker.toFixed(0)} MiB, containers ${memory.containers.toFixed(0)} MiB)`);

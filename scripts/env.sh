@@ -22,7 +22,7 @@ drop_replaced_image() { # old image id, tag
 }
 sandbox_base_tag() { echo "$SANDBOX_IMAGE_REPO-base:$(_asc_hash "$ASC_ROOT/docker/sandbox/packages.txt" "$ASC_ROOT/scripts/build-sandbox-image.sh")"; }
 sandbox_image_tag() {
-  echo "$SANDBOX_IMAGE_REPO:$(_asc_hash <(sandbox_base_tag) "$ASC_ROOT/docker/sandbox/Dockerfile" "$ASC_ROOT/python/harness.py")"
+  echo "$SANDBOX_IMAGE_REPO:$(_asc_hash <(sandbox_base_tag) "$ASC_ROOT/docker/sandbox/Dockerfile" "$ASC_ROOT/.dockerignore" $(find "$ASC_ROOT/python/harness" -name '*.py' | LC_ALL=C sort))"
 }
 
 _asc_apt_updated=""

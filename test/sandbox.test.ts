@@ -171,6 +171,87 @@ describe('sandbox: attempts to break out are contained and leave the sandbox hea
   });
 });
 
+/** Programs and connections started in ways honest code does, and in ways the audit hooks cannot see. */
+const KERNEL = `
+import ctypes
+import multiprocessing
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+def target(action, arg):
+    if action == "honest":
+        subprocess.run(["ls", "/work"], capture_output=True)
+        subprocess.run("echo " + arg, shell=True, capture_output=True)
+        os.system("true")
+        os.popen("echo hi").read()
+        os.waitpid(os.posix_spawn("/bin/true", ["true"], os.environ), 0)
+        os.waitpid(os.posix_spawnp("true", ["true"], os.environ), 0)
+        child = os.fork()
+        if child == 0:
+            os.execvp("true", ["true"])
+        os.waitpid(child, 0)
+        subprocess.run([sys.executable, "-c", "import os; os.system('true')"])
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            return pool.map(abs, [-1, -2])
+    elif action == "connect":
+        libc = ctypes.CDLL(None)
+        address = struct.pack("H", socket.AF_INET) + struct.pack("!H4s8x", 80, socket.inet_aton(arg))
+        return libc.connect(libc.socket(socket.AF_INET, socket.SOCK_STREAM, 0), address, len(address))
+    elif action == "i386":
+        import mmap
+        page = mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+        page.write(b"\\xb8\\x14\\x00\\x00\\x00\\xcd\\x80\\xc3")  # mov eax, 20 (getpid); int 0x80; ret
+        return ctypes.CFUNCTYPE(ctypes.c_long)(ctypes.addressof(ctypes.c_char.from_buffer(page)))()
+    elif action == "fork":
+        if os.fork() == 0:
+            os.system("echo " + arg)
+            os._exit(0)
+        os.wait()
+    elif action == "hang":
+        os.system("echo " + arg)
+        time.sleep(60)
+`;
+
+describe('sandbox: evidence the code cannot erase (streamed events, the kernel watch)', () => {
+  const tamper = (byId: Map<string, FuzzOutcome>, id: string) => events(byId, id).filter((e) => e.kind === 'tamper');
+
+  it('programs and interpreters started as honest code starts them are no tampering, and the watch says it is on', async () => {
+    const { byId, kernelWatch } = await run(KERNEL, [act('honest', 'honest', 'hello')], { timeoutMsPerInput: 10_000 });
+    assert.equal(kernelWatch?.on, true, JSON.stringify(kernelWatch));
+    assert.deepEqual(outcome(byId, 'honest'), { status: 'ok', returned: '[1, 2]', events: [] });
+  });
+
+  it('a connection no audit hook sees (through libc) is seen by the kernel when the input chose the host', async () => {
+    const { byId } = await run(KERNEL, [act('chosen', 'connect', '10.1.2.3')]);
+    assert.deepEqual(events(byId, 'chosen'), [{ kind: 'network', cwe: 'CWE-918', detail: "connects to ('10.1.2.3', 80), a host from the input (seen by the kernel watch)" }]);
+    const untainted = await run(KERNEL.replace('socket.inet_aton(arg)', 'socket.inet_aton("10.9.9.9")'), [act('other', 'connect', 'x')]);
+    assert.deepEqual(events(untainted.byId, 'other'), [], 'a host the input did not name is no SSRF');
+  });
+
+  it('a system call through the i386 ABI is refused and is CWE-693', async () => {
+    const { byId } = await run(KERNEL, [act('i386', 'i386')]);
+    const o = outcome(byId, 'i386');
+    assert.equal(o.status === 'ok' && o.returned, '-38', 'ENOSYS');
+    assert.match(tamper(byId, 'i386')[0]?.detail ?? '', /made a system call through another ABI \(arch 0x40000003, call 20\), which Python never does; it was refused/);
+  });
+
+  it("events of a process the input forked stand beside the child's own outcome, which need not list them", async () => {
+    const { byId } = await run(KERNEL, [act('fork', 'fork', '; id')]);
+    assert.deepEqual(events(byId, 'fork').map((e) => e.kind), ['shell']);
+  });
+
+  it('an event streamed before the input hung is kept with its timeout', async () => {
+    const { byId } = await run(KERNEL, [act('hang', 'hang', '; id')], { timeoutMsPerInput: 1000 });
+    const o = outcome(byId, 'hang');
+    assert.equal(o.status, 'timeout');
+    assert.deepEqual(o.events.map((e) => e.cwe), ['CWE-78']);
+  });
+});
+
 const ORACLES = `
 import marshal
 import os

@@ -69,6 +69,7 @@ export function formatReport(result: HardenResult, link: string | null): string 
     const fn = fuzz.target.function;
     lines.push(`Fuzzing ${fn}(${ENTRY_LABELS[fuzz.target.entry]}): ${fuzz.firstPassExecuted} executions, ${fuzz.failureSummary.inputs} failing input(s) at first`);
     if (fuzz.coverage) lines.push(`    line coverage: ${fuzz.coverage.reached} of ${fuzz.coverage.coverable} lines (${Math.round((100 * fuzz.coverage.reached) / fuzz.coverage.coverable)}%)`);
+    if (fuzz.kernelWatch) lines.push(`    kernel watch: ${fuzz.kernelWatch.on ? 'on' : 'OFF'} (${fuzz.kernelWatch.detail})`);
     if (fuzz.stubbed.length > 0) lines.push(`    ran against stubs of modules the sandbox lacks: ${fuzz.stubbed.join(', ')}`);
     for (const p of fuzz.target.params) lines.push(`    ${param(p)}`);
     const groups = fuzz.failureSummary.groups;

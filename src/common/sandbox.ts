@@ -5,7 +5,7 @@ import { FuzzValueSchema } from './fuzz-value.js';
 /**
  * The sandbox in one place: the limits of a fuzz container and of the harness inside it, the
  * time a batch may take (from which the sandbox activity's timeout is derived), and the harness
- * protocol (python/harness.py): one JSON request on stdin, one JSON line per input on stdout.
+ * protocol (python/harness/): one JSON request on stdin, one JSON line per input on stdout.
  */
 
 // ---- limits ----
@@ -79,9 +79,12 @@ export type Entry = z.infer<typeof EntrySchema>;
 /** What a batch runs: a fuzz target's entry, or "test": behaviour tests, one per input, each named by its only argument. */
 export const BatchEntrySchema = z.enum([...EntrySchema.options, 'test']);
 
-/** Something the input made the code do that a security oracle flags. */
+/**
+ * Something the input made the code do that a security oracle flags; `tamper` (CWE-693): what
+ * honest code never does to the harness that watches it (python/harness/ledger.py).
+ */
 export const SecurityEventSchema = z.object({
-  kind: z.enum(['shell', 'process', 'argument', 'path', 'network', 'eval', 'template', 'sql', 'deserialize', 'library', 'redirect', 'xss', 'header', 'log', 'regex', 'ldap', 'xpath', 'xxe']),
+  kind: z.enum(['shell', 'process', 'argument', 'path', 'network', 'eval', 'template', 'sql', 'deserialize', 'library', 'redirect', 'xss', 'header', 'log', 'regex', 'ldap', 'xpath', 'xxe', 'tamper']),
   cwe: CweSchema,
   detail: z.string().max(400),
 });
@@ -120,6 +123,15 @@ export type FuzzOutcome = z.infer<typeof FuzzOutcomeSchema>;
 
 export const FAILURE_STATUSES = ['exception', 'timeout', 'killed', 'exited'] as const;
 
+/** Whether the programs an input starts and the connections it makes were seen from outside its process (seccomp), and if not, why. */
+export const KernelWatchSchema = z.object({ on: z.boolean(), detail: z.string().max(400) });
+export type KernelWatch = z.infer<typeof KernelWatchSchema>;
+
+/** The watch over several containers: one without it is enough to say the whole was not watched. */
+export function combinedKernelWatch(watches: (KernelWatch | null)[]): KernelWatch | null {
+  return watches.find((w) => w?.on === false) ?? watches.find((w) => w !== null) ?? null;
+}
+
 /** The sandbox activity's input: one batch of inputs against one target. */
 export const RunBatchInputSchema = z.object({
   code: z.string(),
@@ -150,6 +162,8 @@ export const RunBatchResultSchema = z.object({
   stubbed: z.array(ModuleName).max(20).default([]),
   /** The lines of the function under test (or the module) that can run: line coverage's denominator. */
   coverable: LineNumbers.default([]),
+  /** The kernel watch of the container that loaded the code; null before the harness reported it. */
+  kernelWatch: KernelWatchSchema.nullable().default(null),
   wallMs: z.number(),
 });
 export type RunBatchResult = z.infer<typeof RunBatchResultSchema>;
@@ -229,7 +243,7 @@ export function harnessRequest(batch: RunBatchInput, limits: SandboxLimits): Har
 /** The lines the harness writes: the code failed to load, the modules stubbed, one input's outcome, or the end. */
 export const HarnessLineSchema = z.union([
   z.object({ fatal: Text }),
-  z.object({ loaded: z.object({ stubbed: z.array(ModuleName).max(20), coverable: LineNumbers }) }),
+  z.object({ loaded: z.object({ stubbed: z.array(ModuleName).max(20), coverable: LineNumbers, kernelWatch: KernelWatchSchema.optional() }) }),
   z.intersection(z.object({ id: z.string() }), FuzzOutcomeSchema),
   z.object({ done: z.literal(true), outcomes: z.number().int() }),
 ]);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CweSchema, staticKind } from './cwe.js';
 import { PyTypeSchema } from './fuzz-value.js';
-import { EntrySchema, FuzzCaseSchema, FuzzOutcomeSchema } from './sandbox.js';
+import { EntrySchema, FuzzCaseSchema, FuzzOutcomeSchema, KernelWatchSchema } from './sandbox.js';
 
 /** Every workflow and activity boundary has one schema here; the types are inferred from it. */
 
@@ -530,6 +530,8 @@ export const HardenResultSchema = z.preprocess(
       incomplete: z.string().nullable().default(null),
       /** Modules the code imports that the sandbox lacks: the first pass ran them as recording stubs. */
       stubbed: z.array(z.string()).default([]),
+      /** Whether the kernel watched what the first pass's inputs started and connected to; null for runs from before it. */
+      kernelWatch: KernelWatchSchema.nullable().default(null),
       /** Line coverage of the function under test (or the module) by the first pass; null before coverage was measured. */
       coverage: z.object({ reached: z.number().int(), coverable: z.number().int() }).nullable().default(null),
       /** Executions of the first pass over the corpus (re-checks count in their repair rounds). */

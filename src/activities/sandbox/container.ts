@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import { batchWallClockMs, harnessRequest, HarnessLineSchema, type FuzzOutcome, type HarnessLine, type RunBatchInput, type RunBatchResult, type SandboxLimits } from '../../common/sandbox.js';
+import { batchWallClockMs, harnessRequest, HarnessLineSchema, type FuzzOutcome, type HarnessLine, type KernelWatch, type RunBatchInput, type RunBatchResult, type SandboxLimits } from '../../common/sandbox.js';
 
 export const SANDBOX_LABEL = 'autosafecoder.sandbox';
 /** The label of a warm container: the worker whose pool holds it. */
@@ -70,7 +70,7 @@ export interface BatchHooks {
 function containerOptions(image: string, limits: SandboxLimits, labels: Record<string, string>): Docker.ContainerCreateOptions {
   return {
     Image: image,
-    Cmd: ['python3', '/opt/asc/harness.py'],
+    Cmd: ['python3', '-P', '-m', 'harness'],
     User: '65534:65534',
     WorkingDir: '/work',
     AttachStdin: true,
@@ -284,7 +284,7 @@ export class SandboxSession {
   /** The target the harness loaded, as JSON: everything of the first group but its cases. */
   private target: string | null = null;
   private loadError: string | null = null;
-  private loaded = { stubbed: [] as string[], coverable: [] as number[] };
+  private loaded: { stubbed: string[]; coverable: number[]; kernelWatch: KernelWatch | null } = { stubbed: [], coverable: [], kernelWatch: null };
   private endReason: string | null = null;
   private gone = false;
   private stdoutBytes = 0;
@@ -386,7 +386,7 @@ export class SandboxSession {
     if ('fatal' in line) {
       this.loadError ??= line.fatal;
       group.finish();
-    } else if ('loaded' in line) this.loaded = line.loaded;
+    } else if ('loaded' in line) this.loaded = { ...line.loaded, kernelWatch: line.loaded.kernelWatch ?? null };
     else if ('done' in line) {
       group.done = line.outcomes;
       group.finish();

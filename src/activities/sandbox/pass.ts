@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { type FuzzCase, type RunBatchResult, type RunFuzzPassInput, type RunFuzzPassResult, type SandboxLimits } from '../../common/sandbox.js';
+import { combinedKernelWatch, type FuzzCase, type RunBatchResult, type RunFuzzPassInput, type RunFuzzPassResult, type SandboxLimits } from '../../common/sandbox.js';
 import { digestCases, GuidedRounds, reachedLines, splitBatches } from '../../workflows/fuzz-rounds.js';
 import { SandboxSession, type BatchHooks } from './container.js';
 
@@ -65,6 +65,7 @@ export async function runPassInContainers(docker: Docker, image: string, input: 
     incomplete: incomplete.length > 0 ? incomplete.join('; ').slice(0, 2_000) : null,
     stubbed: [...new Set(results.flatMap((r) => r.stubbed))].sort(),
     coverable: [...new Set(results.flatMap((r) => r.coverable))].sort((a, b) => a - b),
+    kernelWatch: combinedKernelWatch(results.map((r) => r.kernelWatch)),
     wallMs: Date.now() - started,
     rounds,
     containers: sessions.length,

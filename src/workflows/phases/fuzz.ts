@@ -1,5 +1,5 @@
 import { ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow';
-import { RunBatchResultSchema, RunFuzzPassResultSchema, sandboxActivityTimeoutMs, SANDBOX_LIMITS, type FuzzCase, type FuzzRounds, type RunBatchResult } from '../../common/sandbox.js';
+import { combinedKernelWatch, RunBatchResultSchema, RunFuzzPassResultSchema, sandboxActivityTimeoutMs, SANDBOX_LIMITS, type FuzzCase, type FuzzRounds, type KernelWatch, type RunBatchResult } from '../../common/sandbox.js';
 import type { FunctionInfo, FuzzFailure, FuzzTarget, InspectResult, TargetParam } from '../../common/schemas.js';
 import { describeFailures, failureKind, isFailure } from '../findings.js';
 import { digestCases, GuidedRounds, reachedLines, splitBatches } from '../fuzz-rounds.js';
@@ -25,6 +25,8 @@ export interface FuzzPass {
   incomplete: string | null;
   /** Modules the code imports that the sandbox lacks: they ran as recording stubs. */
   stubbed: string[];
+  /** Whether the kernel watched what the inputs started and connected to; null for results from before it. */
+  kernelWatch: KernelWatch | null;
   /** The lines of the target that can run, and the lines each input reached. */
   coverage: { coverable: number[]; reached: Record<string, number[]> };
   /** What each input that returned normally, with no security event, returned (its repr): the behaviour a repair must keep. */
@@ -38,7 +40,7 @@ export interface FirstPass {
   pass: FuzzPass;
 }
 
-const EMPTY_PASS: FuzzPass = { failures: [], executed: 0, loadError: null, incomplete: null, stubbed: [], coverage: { coverable: [], reached: {} }, returned: {} };
+const EMPTY_PASS: FuzzPass = { failures: [], executed: 0, loadError: null, incomplete: null, stubbed: [], kernelWatch: null, coverage: { coverable: [], reached: {} }, returned: {} };
 
 /** Coverage-guided mutation spreads the budget over this many rounds. */
 const GUIDED_ROUNDS = 3;
@@ -167,6 +169,7 @@ function mergePasses(a: FuzzPass, b: FuzzPass): FuzzPass {
     loadError: a.loadError ?? b.loadError,
     incomplete: incomplete === '' ? null : incomplete.slice(0, 2_000),
     stubbed: [...new Set([...a.stubbed, ...b.stubbed])].sort(),
+    kernelWatch: combinedKernelWatch([a.kernelWatch, b.kernelWatch]),
     coverage: { coverable: [...new Set([...a.coverage.coverable, ...b.coverage.coverable])].sort((x, y) => x - y), reached: { ...a.coverage.reached, ...b.coverage.reached } },
     returned: { ...a.returned, ...b.returned },
   };
@@ -242,6 +245,7 @@ function foldResults(ctx: RunContext, target: FuzzPlan['target'], cases: FuzzCas
     loadError: results.find((r) => r.loadError !== null)?.loadError ?? null,
     incomplete: incomplete.length > 0 ? incomplete.join('; ').slice(0, 2_000) : null,
     stubbed: [...new Set(results.flatMap((r) => r.stubbed))].sort(),
+    kernelWatch: combinedKernelWatch(results.map((r) => r.kernelWatch)),
     coverage: { coverable: [...new Set(results.flatMap((r) => r.coverable))].sort((x, y) => x - y), reached },
     returned,
   };

@@ -59,6 +59,8 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
   if (incomplete) reasons.push(`fuzzing incomplete: ${incomplete}`);
   if (analysed.incomplete) reasons.push(`static analysis incomplete: ${analysed.incomplete}`);
   const stubbed = fuzzed.skippedReason ? [] : fuzzed.pass.stubbed;
+  const watch = fuzzed.skippedReason ? null : fuzzed.pass.kernelWatch;
+  if (watch?.on === false) reasons.push(`the kernel watch was off (${watch.detail}): programs and connections started behind the audit hooks' back were not seen`);
   if (stubbed.length > 0) reasons.push(`fuzzing ran with stand-ins for modules the sandbox lacks or cannot reach (${stubbed.join(', ')}): their calls returned placeholders, so what happens inside them was not tested`);
   // Code that ran against stand-ins was not tested whole: no evidence is not enough to clear it.
   const unverified = fuzzed.skippedReason !== null || incomplete !== null || analysed.incomplete !== null || stubbed.length > 0;
@@ -102,6 +104,7 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
       skippedReason: fuzzed.skippedReason,
       incomplete: fuzzed.pass.incomplete,
       stubbed: fuzzed.pass.stubbed,
+      kernelWatch: fuzzed.pass.kernelWatch,
       coverage: lineCoverage(fuzzed.pass),
       firstPassExecuted: fuzzed.pass.executed,
       failures: keptFailures(fuzzed.pass.failures),

@@ -1,0 +1,3 @@
+from harness.supervisor import main
+
+main()
