@@ -195,12 +195,26 @@ def target(action, arg):
             os.execvp("true", ["true"])
         os.waitpid(child, 0)
         subprocess.run([sys.executable, "-c", "import os; os.system('true')"])
+        import pexpect
+        pexpect.run("echo " + arg)
+        child = os.fork()
+        if child == 0:
+            os.closerange(3, 1024)
+            os.execv("/bin/true", ["true"])
+        os.waitpid(child, 0)
         with multiprocessing.get_context("spawn").Pool(1) as pool:
             return pool.map(abs, [-1, -2])
     elif action == "connect":
         libc = ctypes.CDLL(None)
         address = struct.pack("H", socket.AF_INET) + struct.pack("!H4s8x", 80, socket.inet_aton(arg))
         return libc.connect(libc.socket(socket.AF_INET, socket.SOCK_STREAM, 0), address, len(address))
+    elif action == "sendto":
+        libc = ctypes.CDLL(None)
+        address = struct.pack("H", socket.AF_INET) + struct.pack("!H4s8x", 53, socket.inet_aton(arg))
+        return libc.sendto(libc.socket(socket.AF_INET, socket.SOCK_DGRAM, 0), b"x", 1, 0, address, len(address))
+    elif action == "filter":
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(22, 2, 0, 0, 0), ctypes.get_errno()
     elif action == "i386":
         import mmap
         page = mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
@@ -230,6 +244,26 @@ describe('sandbox: evidence the code cannot erase (streamed events, the kernel w
     assert.deepEqual(events(byId, 'chosen'), [{ kind: 'network', cwe: 'CWE-918', detail: "connects to ('10.1.2.3', 80), a host from the input (seen by the kernel watch)" }]);
     const untainted = await run(KERNEL.replace('socket.inet_aton(arg)', 'socket.inet_aton("10.9.9.9")'), [act('other', 'connect', 'x')]);
     assert.deepEqual(events(untainted.byId, 'other'), [], 'a host the input did not name is no SSRF');
+  });
+
+  it('a datagram sent through libc to a host the input chose is seen (even to port 53)', async () => {
+    const { byId } = await run(KERNEL, [act('udp', 'sendto', '10.1.2.3')]);
+    assert.deepEqual(events(byId, 'udp'), [{ kind: 'network', cwe: 'CWE-918', detail: "connects to ('10.1.2.3', 53), a host from the input (seen by the kernel watch)" }]);
+  });
+
+  it("a call the code's own audit hook (added as it loads) vetoes is not judged: it never ran", async () => {
+    const code = `import os\nimport sys\n\ndef refuse(event, args):\n    if event == "os.system":\n        raise RuntimeError("os.system is not allowed here")\n\nsys.addaudithook(refuse)\n\ndef target(command):\n    os.system("echo " + command)\n`;
+    const { byId } = await run(code, [str('veto', '; id')]);
+    const o = outcome(byId, 'veto');
+    assert.equal(o.status === 'rejected' && o.message, 'os.system is not allowed here', JSON.stringify(o));
+    assert.deepEqual(o.events, []);
+  });
+
+  it('a seccomp filter of the code\'s own is refused and is CWE-693', async () => {
+    const { byId } = await run(KERNEL, [act('filter', 'filter')]);
+    const o = outcome(byId, 'filter');
+    assert.equal(o.status === 'ok' && o.returned, '(-1, 1)', 'EPERM');
+    assert.match(tamper(byId, 'filter')[0]?.detail ?? '', /tried to install a seccomp filter of its own/);
   });
 
   it('a system call through the i386 ABI is refused and is CWE-693', async () => {

@@ -21,8 +21,12 @@ Events leave a child when they happen, on a channel the kernel stamps with the s
 the supervisor keeps them whatever the child reports later, and what honest code never does
 (a second outcome, an outcome that drops a streamed event, a write that is no message, a closed
 or replaced channel, an exit after an event without an outcome, an audit hook that no longer
-answers or was replaced, a program started behind the hook's back) is itself a finding,
-CWE-693. A target can still act without its in-process oracles seeing it if it rewrites the
-harness's objects in its own process first; the programs it starts and the connections it makes
-the kernel watch sees regardless.
+answers or was replaced, a program started behind the hooks' back, a seccomp filter of its own,
+a foreign-ABI system call) is itself a finding, CWE-693.
+
+What it cannot promise: code that rewrites the harness's objects in its own process before it
+acts can still keep an in-process oracle (paths, SQL, eval, ...) from seeing that act, and
+module-level code runs in the runner that forks every child, so it can keep inputs from running
+at all. Neither can hide a program started or a connection made (connect, or sendto with an
+address; not sendmsg) from the kernel watch, nor erase an event already streamed.
 """

@@ -6,8 +6,9 @@ import os
 import sys
 import traceback
 
+from harness.hook import add_judging_hook
 from harness.oracles import Oracle
-from harness.protocol import MAX_LINES, TARGET_FILE, clip
+from harness.protocol import CHANNEL_LOST, MAX_LINES, TARGET_FILE, clip
 from harness.targets import line_tracer, live_object
 from harness.values import decode
 
@@ -81,7 +82,8 @@ def run_child(call, command, batch, source_lines, state, channel):
     # A test's name is no attacker input: behaviour tests carry no taint.
     oracle = Oracle(args if batch["entry"] != "test" else [], roles, batch["entry"], batch["code"], publish)
     args = [live_object(name, value) if role == "trusted" else value for name, role, value in zip(batch["params"] + [""] * len(args), roles + ["attacker"] * len(args), args)]
-    state.index, state.oracle = index, oracle
+    state.index = index
+    add_judging_hook(ADD_AUDIT_HOOK, channel, index, oracle)
     reached = set()
     if batch.get("coverage") is True:
         _settrace(line_tracer(reached))
@@ -94,10 +96,15 @@ def run_child(call, command, batch, source_lines, state, channel):
         AUDIT("asc.probe", command["probe"])
     except BaseException:  # noqa: BLE001 - a hook of the code's own may raise; ours has answered
         pass
-    outcome["events"] = list(oracle.events)
     if notes:
         outcome["tamper"] = notes
     if reached:
         outcome["lines"] = sorted(reached)[:MAX_LINES]
-    channel.message({"i": index, "outcome": outcome})
+    # Under the oracle's lock: an event a thread of the input adds now is streamed after the
+    # outcome, never missing from it.
+    with oracle.lock:
+        outcome["events"] = list(oracle.events)
+        if channel.lost():
+            _exit(CHANNEL_LOST)
+        channel.message({"i": index, "outcome": outcome})
     _exit(0)

@@ -14,13 +14,13 @@ import struct
 from harness.seccomp import abi
 
 # _IOWR('!', 0, struct seccomp_notif) (80 bytes), _IOWR('!', 1, struct seccomp_notif_resp)
-# (24 bytes), _IOW('!', 2, __u64).
+# (24 bytes), and ID_VALID as first defined, _IOR('!', 2, __u64), which every kernel accepts.
 NOTIF_RECV = 0xC0502100
 NOTIF_SEND = 0xC0182101
-NOTIF_ID_VALID = 0x40082102
+NOTIF_ID_VALID = 0x80082102
 FLAG_CONTINUE = 1
 MAX_STRING = 128 * 1024
-MAX_ARGV = 256
+MAX_ARGV = 4096
 PAGE = 4096
 
 
@@ -80,12 +80,47 @@ class KernelWatch:
 
 
 def image(pid):
-    """(executable, command line) of a process, or raises Unreadable."""
+    """What tells a fork of this process from a program started anew: the executable and the
+    addresses the kernel keeps of its code and stack (start_code, end_code, start_stack), which
+    a process cannot set without privileges and which a fork shares and an exec changes. Raises
+    Unreadable where the kernel hides them (a process that is not dumpable)."""
     try:
-        with open("/proc/%d/cmdline" % pid, "rb") as cmdline:
-            return os.readlink("/proc/%d/exe" % pid), cmdline.read()
-    except OSError as exc:
-        raise Unreadable("%s" % exc.strerror) from None
+        with open("/proc/%d/stat" % pid, "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+        layout = tuple(int(f) for f in fields[23:26])
+        exe = os.readlink("/proc/%d/exe" % pid)
+    except (OSError, IndexError, ValueError) as exc:
+        raise Unreadable(getattr(exc, "strerror", None) or str(exc)) from None
+    if not any(layout):
+        raise Unreadable("its memory layout is hidden")
+    return exe, layout
+
+
+def tgid(pid):
+    """The process a thread belongs to (its Tgid), or the pid itself when that cannot be read."""
+    try:
+        with open("/proc/%d/status" % pid, "rb") as status:
+            for line in status:
+                if line.startswith(b"Tgid:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return pid
+
+
+def holds(pid, inode):
+    """True when the process holds a descriptor of the socket with this inode (the channel)."""
+    target = "socket:[%d]" % inode
+    try:
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            try:
+                if os.readlink("/proc/%d/fd/%s" % (pid, fd)) == target:
+                    return True
+            except OSError:
+                continue
+    except OSError:
+        pass
+    return False
 
 
 class Memory:
@@ -127,31 +162,32 @@ class Memory:
         return out
 
     def strings(self, address):
-        """A NULL-terminated array of string pointers (an argv)."""
+        """A NULL-terminated array of string pointers (an argv), and whether it was cut short."""
         out = []
         while address and len(out) < MAX_ARGV:
             pointer = struct.unpack("Q", self.read(address + 8 * len(out), 8, exact=True))[0]
             if not pointer:
-                break
+                return out, False
             out.append(self.string(pointer))
-        return out
+        return out, bool(address)
 
 
 def exec_arguments(notice):
-    """(program, argv) of an execve or execveat, as bytes."""
+    """(program, argv, argv cut short) of an execve or execveat, as bytes."""
     with Memory(notice.pid) as memory:
         if notice.call == "execve":
-            return memory.string(notice.args[0]), memory.strings(notice.args[1])
-        return memory.string(notice.args[1]), memory.strings(notice.args[2])
+            return (memory.string(notice.args[0]), *memory.strings(notice.args[1]))
+        return (memory.string(notice.args[1]), *memory.strings(notice.args[2]))
 
 
 def connect_address(notice):
-    """(host, port) an IPv4 or IPv6 connect names, or None for any other family."""
-    size = min(int(notice.args[2]), 128)
+    """(host, port) an IPv4 or IPv6 connect or sendto names, or None for any other family."""
+    address, length = (notice.args[1], notice.args[2]) if notice.call == "connect" else (notice.args[4], notice.args[5])
+    size = min(int(length), 128)
     if size < 8:
         return None
     with Memory(notice.pid) as memory:
-        raw = memory.read(notice.args[1], size, exact=True)
+        raw = memory.read(address, size, exact=True)
     family = struct.unpack_from("H", raw)[0]
     if family == socket.AF_INET and len(raw) >= 8:
         return socket.inet_ntop(socket.AF_INET, raw[4:8]), struct.unpack_from("!H", raw, 2)[0]

@@ -2,11 +2,16 @@
 make tampering a finding. A ledger is only ever added to: an event, once streamed, stands
 whatever the child says later. Index -1 is a runner's load: what it saw there is carried into
 every input that runner runs."""
+import re
 import signal
 
-from harness.protocol import CHANNEL_LOST, EVENT_KINDS, MAX_EVENTS, MAX_LINES, STATUSES_FROM_CHILD, TAMPER_CWE, TAMPER_KIND, clip
+from harness.protocol import CHANNEL_LOST, MAX_EVENTS, MAX_LINES, ORACLE_EVENTS, STATUSES_FROM_CHILD, TAMPER_CWE, TAMPER_KIND, clip
 
 MAX_NOTES = 8
+# Bounds on what a flood of messages can make the supervisor hold.
+MAX_SENDERS = 256
+MAX_ANNOUNCED = 4096
+DIGEST = re.compile(r"[0-9a-f]{32}", re.ASCII)
 
 
 def text(value, limit):
@@ -14,8 +19,9 @@ def text(value, limit):
 
 
 def event_of(raw):
-    """A security event as the channel carried it, rebuilt field by field; None when malformed."""
-    if isinstance(raw, dict) and raw.get("kind") in EVENT_KINDS and raw.get("kind") != TAMPER_KIND and isinstance(raw.get("cwe"), str) and raw["cwe"].startswith("CWE-") and raw["cwe"][4:].isdigit() and len(raw["cwe"]) <= 10:
+    """A security event as the channel carried it, rebuilt field by field; None when it is not
+    one an oracle raises."""
+    if isinstance(raw, dict) and isinstance(raw.get("kind"), str) and ORACLE_EVENTS.get(raw["kind"]) == raw.get("cwe"):
         return {"kind": raw["kind"], "cwe": raw["cwe"], "detail": text(raw.get("detail"), 300) or ""}
     return None
 
@@ -27,6 +33,10 @@ def line_numbers(raw):
     return sorted({n for n in raw if isinstance(n, int) and not isinstance(n, bool) and 0 < n < 10**7})[:MAX_LINES]
 
 
+def small_int(value, low, high):
+    return value if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high else None
+
+
 def clean_outcome(raw, limit):
     """The child's account of its input, rebuilt from the fields it may set; None when malformed."""
     if not isinstance(raw, dict) or raw.get("status") not in STATUSES_FROM_CHILD:
@@ -35,12 +45,11 @@ def clean_outcome(raw, limit):
     if raw["status"] == "ok":
         returned = text(raw.get("returned"), limit)
         return None if returned is None else {"status": "ok", "returned": returned, "events": events, "lines": line_numbers(raw.get("lines"))}
-    line = raw.get("line")
     return {
         "status": raw["status"],
         "exceptionType": text(raw.get("exceptionType"), 200) or "Exception",
         "message": text(raw.get("message"), limit) or "",
-        "line": line if isinstance(line, int) and not isinstance(line, bool) and 0 < line < 10**7 else None,
+        "line": small_int(raw.get("line"), 1, 10**7 - 1),
         "events": events,
         "lines": line_numbers(raw.get("lines")),
     }
@@ -51,7 +60,7 @@ def describe(message):
 
 
 class Ledger:
-    def __init__(self, index, probe=None, inherited=()):
+    def __init__(self, index, probe=None, inherited=(), announced=None):
         self.index = index
         self.probe = probe
         self.events = []
@@ -60,7 +69,10 @@ class Ledger:
         self.outcome = None
         self.outcome_pid = None
         self.probed = set()
-        self.announced = set()
+        # Programs the hook announced (argv digests), shared by every ledger of a runner: an
+        # announcement and the start it announces may fall on either side of an input's end.
+        self.announced = {} if announced is None else announced
+        self.execed = set()  # processes the kernel saw start a program
         self.notes = list(inherited)
         self.end = None
         self.unbuildable = None
@@ -76,11 +88,17 @@ class Ledger:
 
     def add_event(self, event, pid=None):
         key = (event["kind"], event["cwe"])
-        if pid is not None:
+        if pid is not None and (pid in self.streamed or len(self.streamed) < MAX_SENDERS):
             self.streamed.setdefault(pid, set()).add(key)
+        # Oracle events are of a fixed set of kinds, so the list never fills before a tamper event.
         if key not in self.keys and len(self.events) < MAX_EVENTS - 1:
             self.keys.add(key)
             self.events.append(event)
+
+    def announce(self, digest):
+        if len(self.announced) >= MAX_ANNOUNCED:
+            del self.announced[next(iter(self.announced))]
+        self.announced[digest] = True
 
     # ---- what the channel brings ----
 
@@ -90,8 +108,11 @@ class Ledger:
         if not isinstance(message, dict):
             self.note("wrote to the harness's channel something that is not a message of the harness")
             return
-        if isinstance(message.get("exec"), str):
-            self.announced.add(message["exec"])  # announced by whichever process is about to start it
+        if "exec" in message and len(message) == 2:
+            if isinstance(message["exec"], str) and DIGEST.fullmatch(message["exec"]):
+                self.announce(message["exec"])  # by whichever process is about to start it
+            else:
+                self.note("announced a program with something that is no digest: %s" % describe(message))
             return
         rule = MESSAGES.get(next((k for k in message if k != "i"), None))
         phase = "load" if self.index < 0 else "input"
@@ -105,7 +126,7 @@ class Ledger:
     def on_event(self, pid, message, limit):
         event = event_of(message.get("event"))
         if event is None:
-            self.note("sent the supervisor a malformed security event: %s" % describe(message))
+            self.note("sent the supervisor a security event no oracle raises: %s" % describe(message))
         else:
             self.add_event(event, pid)
 
@@ -141,7 +162,8 @@ class Ledger:
                 self.note(clip(what, 200))
 
     def on_unbuildable(self, pid, message, limit):
-        self.unbuildable = text(message.get("unbuildable"), limit) or "an unknown reason"
+        if self.unbuildable is None:
+            self.unbuildable = text(message.get("unbuildable"), limit) or "an unknown reason"
 
     def on_end(self, pid, message, limit):
         if self.end is not None:
@@ -172,33 +194,36 @@ class Ledger:
         ledger holds, and a CWE-693 event for what honest code never does. With no end from the
         runner, the runner died (the input killed it: what the child reported stands) or hung."""
         if self.unbuildable is not None:
-            return {"status": "not-run", "reason": "the harness could not build this input: %s" % self.unbuildable, "events": []}
-        if self.end is not None:
+            result = {"status": "not-run", "reason": "the harness could not build this input: %s" % self.unbuildable}
+        elif self.end is not None:
             result = self.judge(self.end, limit, output_cap)
         elif runner_died:
             result = dict(self.outcome) if self.outcome is not None else {"status": "killed", "signal": signal.SIGKILL}
         else:
             result = {"status": "timeout"}
-        result["events"] = self.events + ([{"kind": TAMPER_KIND, "cwe": TAMPER_CWE, "detail": clip("the code under test " + "; ".join(self.notes), 390)}] if self.notes else [])
+        # "...[truncated]" keeps a clipped detail within the protocol's 400 characters.
+        result["events"] = self.events + ([{"kind": TAMPER_KIND, "cwe": TAMPER_CWE, "detail": clip("the code under test " + "; ".join(self.notes), 380)}] if self.notes else [])
         return result
 
     def judge(self, end, limit, output_cap):
+        child = small_int(end.get("child"), 1, 1 << 22)
+        if self.outcome is not None and child is not None and self.outcome_pid != child:
+            self.note("reported its outcome from another process than the input's own")
         if end.get("timedOut") is True:
             result = {"status": "timeout"}
         elif self.outcome is not None:
             result = dict(self.outcome)
-        elif isinstance(end.get("signal"), int):
+        elif small_int(end.get("signal"), 1, 64) is not None:
             result = {"status": "killed", "signal": end["signal"]}
         else:
-            code = end.get("exitCode")
-            code = code if isinstance(code, int) and 0 <= code < 256 else 0
+            code = small_int(end.get("exitCode"), 0, 255) or 0
             if code == CHANNEL_LOST:
                 self.note("closed or replaced the harness's channel while its input ran")
-            elif self.streamed:
+            elif self.streamed.get(child) and child not in self.execed:
                 self.note("exited after a security event without reporting an outcome")
             result = {"status": "exited", "exitCode": code}
         output = end.get("output")
-        if isinstance(output, dict) and isinstance(output.get("bytes"), int) and output["bytes"] > 0:
+        if isinstance(output, dict) and small_int(output.get("bytes"), 1, 1 << 40) is not None:
             result["output"] = {"bytes": min(output["bytes"], output_cap), "head": text(output.get("head"), limit) or "", "truncated": output.get("truncated") is True}
         return result
 

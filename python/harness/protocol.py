@@ -25,7 +25,14 @@ MAX_MESSAGE_BYTES = 256 * 1024
 # on the channel, so its runner's end message carries it.
 CHANNEL_LOST = 113
 TAMPER_KIND, TAMPER_CWE = "tamper", "CWE-693"
-EVENT_KINDS = {"shell", "process", "argument", "path", "network", "eval", "template", "sql", "deserialize", "library", "redirect", "xss", "log", "regex", "ldap", "xpath", "xxe", TAMPER_KIND}
+# Every event an oracle raises, kind -> CWE: an event the channel carries that is not one of
+# these no oracle sent.
+ORACLE_EVENTS = {
+    "shell": "CWE-78", "process": "CWE-78", "argument": "CWE-88", "path": "CWE-22", "network": "CWE-918",
+    "eval": "CWE-95", "template": "CWE-1336", "sql": "CWE-89", "deserialize": "CWE-502", "library": "CWE-114",
+    "redirect": "CWE-601", "xss": "CWE-79", "log": "CWE-117", "regex": "CWE-1333", "ldap": "CWE-90",
+    "xpath": "CWE-643", "xxe": "CWE-611",
+}
 STATUSES_FROM_CHILD = {"ok", "rejected", "exception"}
 
 

@@ -61,9 +61,6 @@ def run_input(call, command, batch, memory_cap, source_lines, commands, state, c
     if pid == 0:
         os.setpgid(0, 0)
         os.close(commands)
-        # The supervisor reads the arguments of the programs and connections an input's
-        # processes start from their memory: a process it cannot dump it cannot read.
-        prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
         os.dup2(output.fileno(), 1)
         os.dup2(output.fileno(), 2)
         resource.setrlimit(resource.RLIMIT_FSIZE, (output_cap, output_cap))
@@ -80,7 +77,7 @@ def run_input(call, command, batch, memory_cap, source_lines, commands, state, c
         pass
     size, head = read_output(output.fileno(), limit)
     output.close()
-    end = {"timedOut": deadline["hit"] and os.WIFSIGNALED(status)}
+    end = {"child": pid, "timedOut": deadline["hit"] and os.WIFSIGNALED(status)}
     if os.WIFSIGNALED(status):
         end["signal"] = os.WTERMSIG(status)
     else:
@@ -91,6 +88,10 @@ def run_input(call, command, batch, memory_cap, source_lines, commands, state, c
 
 
 def runner_main(batch, channel_fd, commands):
+    # The supervisor reads the arguments of the programs and connections the runner and its
+    # children start from their memory, which it cannot do in a process that is not dumpable
+    # (the supervisor is not, and a fork inherits that).
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0)
     channel = Channel(channel_fd)
     start_watch(channel)
     state = hook.install(channel)

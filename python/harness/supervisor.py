@@ -8,6 +8,7 @@ with the input's own taint."""
 import errno
 import json
 import os
+import re
 import secrets
 import select
 import signal
@@ -16,7 +17,7 @@ import struct
 import sys
 import time
 
-from harness.kernel_watch import KernelWatch, Unreadable, connect_address, exec_arguments, image
+from harness.kernel_watch import KernelWatch, Unreadable, connect_address, exec_arguments, holds, image, tgid
 from harness.ledger import Ledger
 from harness.oracles import Oracle, commands, network
 from harness.protocol import MAX_MESSAGE_BYTES, WORK_DIR, argv_digest, clip
@@ -24,9 +25,33 @@ from harness.stubs import stand_ins
 from harness.values import decode
 
 SEEN = " (seen by the kernel watch)"
-# The command line a process that still holds the harness's audit hook shares with this one
-# (a fork never execs); read once, at the start.
+# What a process that still holds the harness's audit hooks shares with this one (a fork never
+# execs); read once, at the start.
 OWN_IMAGE = image(os.getpid())
+# How multiprocessing's spawn, forkserver and resource tracker start an interpreter: with no
+# audit event.
+MULTIPROCESSING = re.compile(r"from multiprocessing\.(spawn import spawn_main; spawn_main\([\w=, ]*\)|forkserver import main; main\([^;]*\)|resource_tracker import main;main\(\d+\))")
+# Most messages and notices one read takes, so a flood never keeps the supervisor from its deadlines.
+BURST = 256
+DRAIN_S = 2.0
+
+
+def nameservers():
+    """The resolvers glibc queries (port 53): their connections name the resolver, not a host
+    the code asked for. With none configured, glibc asks the local host."""
+    found = set()
+    try:
+        with open("/etc/resolv.conf") as conf:
+            for line in conf:
+                parts = line.split()
+                if len(parts) >= 2 and parts[0] == "nameserver":
+                    found.add(parts[1])
+    except OSError:
+        pass
+    return found or {"127.0.0.1", "::1"}
+
+
+NAMESERVERS = nameservers()
 
 
 def emit(obj):
@@ -119,16 +144,9 @@ def others_alive():
     return any(pid != os.getpid() and state != b"Z" for pid, state, _ in processes())
 
 
-def announced(argv, ledger):
-    """True when the audit hook announced this program before the kernel saw it start (glibc's
-    system() may put "--" before the command)."""
-    forms = [argv] + ([argv[:2] + argv[3:]] if len(argv) >= 4 and argv[1:3] == ["-c", "--"] else [])
-    return any(argv_digest(form) in ledger.announced for form in forms)
-
-
-def starts_multiprocessing(argv):
-    """multiprocessing's spawn and forkserver start an interpreter with no audit event."""
-    return any(a == "-c" and b.startswith("from multiprocessing.") for a, b in zip(argv, argv[1:]))
+def starts_multiprocessing(program, argv):
+    """multiprocessing starts this interpreter with one of its own command lines."""
+    return os.path.realpath(program) == OWN_IMAGE[0] and any(a == "-c" and MULTIPROCESSING.fullmatch(b) for a, b in zip(argv, argv[1:]))
 
 
 class RunnerProcess:
@@ -153,6 +171,7 @@ class RunnerProcess:
                 runner_main(batch, runner_end.fileno(), commands_r)
             finally:
                 os._exit(0)
+        self.channel_inode = os.fstat(runner_end.fileno()).st_ino
         runner_end.close()
         os.close(commands_r)
         self.channel = channel
@@ -161,7 +180,8 @@ class RunnerProcess:
         self.exit_status = None
         self.watch = None
         self.watch_gone = False
-        self.load = Ledger(-1)
+        self.announced = {}
+        self.load = Ledger(-1, announced=self.announced)
         self.current = None
         self.item = None
         self.oracle = None
@@ -219,14 +239,18 @@ class RunnerProcess:
             self.read_channel()
 
     def drain(self):
-        """Everything already sent: once no writer is left running, that is everything."""
-        while self.ready(0) - {"stdin"}:
+        """Everything already sent: once no writer is left running, that is everything (a
+        runner's thread could go on writing: the drain is bounded)."""
+        due = time.monotonic() + DRAIN_S
+        while self.ready(0) - {"stdin"} and time.monotonic() < due:
             self.notices()
             self.read_channel()
 
     def read_channel(self):
         limit = int(self.batch["textLimit"])
-        while not self.closed:
+        for _ in range(BURST):
+            if self.closed:
+                return
             try:
                 data, ancillary, flags, _ = self.channel.recvmsg(MAX_MESSAGE_BYTES, socket.CMSG_SPACE(12) + socket.CMSG_SPACE(4 * 8), socket.MSG_DONTWAIT)
             except (BlockingIOError, InterruptedError):
@@ -259,7 +283,9 @@ class RunnerProcess:
     # ---- what the kernel reports ----
 
     def notices(self):
-        while "watch" in self.ready(0):
+        for _ in range(BURST):
+            if "watch" not in self.ready(0):
+                return
             notice = self.watch.receive()
             if notice is None:
                 continue
@@ -273,7 +299,10 @@ class RunnerProcess:
             if notice.call == "foreign":
                 ledger.note("made a system call through another ABI (arch %#x, call %d), which Python never does; it was refused" % (notice.arch, notice.nr & 0xFFFF))
                 error = errno.ENOSYS
-            elif notice.call == "connect":
+            elif notice.call in ("seccomp", "prctl"):
+                ledger.note("tried to install a seccomp filter of its own, which could take the kernel's reports from the harness; it was refused")
+                error = errno.EPERM
+            elif notice.call in ("connect", "sendto"):
                 self.judge_connect(notice)
             else:
                 self.judge_exec(notice, ledger)
@@ -287,24 +316,29 @@ class RunnerProcess:
             self.watch.answer(notice, error)
 
     def judge_exec(self, notice, ledger):
-        program, argv = exec_arguments(notice)
-        own = image(notice.pid) == OWN_IMAGE
+        program, argv, cut = exec_arguments(notice)
+        process = tgid(notice.pid)
+        # A process with the harness's hooks and channel (a fork of the runner that has started
+        # no program yet) announces every program it starts.
+        hooked = image(notice.pid) == OWN_IMAGE and holds(process, self.channel_inode)
         if not self.watch.valid(notice):
             return  # the caller is gone: its pid may name another process now
+        ledger.execed.add(process)
         program, argv = os.fsdecode(program), [os.fsdecode(a) for a in argv]
         if len(argv) >= 4 and argv[1:3] == ["-c", "--"]:
-            argv = argv[:2] + argv[3:]
-        # A process that holds the audit hook announces every program it starts.
-        if own and not announced(argv, ledger) and not starts_multiprocessing(argv):
+            argv = argv[:2] + argv[3:]  # glibc's system() may put "--" before the command
+        bypassed = hooked and not cut and argv_digest(argv) not in ledger.announced and not starts_multiprocessing(program, argv)
+        if bypassed:
             ledger.note("started %s without the audit hook seeing it: the hook was bypassed or removed" % clip(repr(argv[:4]), 160))
         oracle = self.kernel_oracle()
         if oracle is not None:
-            commands.program(oracle, program, argv, SEEN, shells_only=not own)
+            # What the hook announced it judged as the code named it (the kernel sees each
+            # directory of a PATH search); a shell's command reads the same either way.
+            commands.program(oracle, program, argv, SEEN, shells_only=not bypassed)
 
     def judge_connect(self, notice):
         address = connect_address(notice)
-        # A resolver's query (port 53) names the resolver, not the host the code asked for.
-        if address is None or address[1] == 53 or not self.watch.valid(notice):
+        if address is None or (address[1] == 53 and address[0] in NAMESERVERS) or not self.watch.valid(notice):
             return
         oracle = self.kernel_oracle()
         if oracle is not None:
@@ -340,6 +374,14 @@ class RunnerProcess:
             pass
 
 
+def buildable(item):
+    try:
+        [decode(a) for a in item["args"]]
+        return True
+    except (ValueError, KeyError, TypeError, RecursionError, MemoryError):
+        return False
+
+
 def parse(data):
     try:
         message = json.loads(data.decode("utf-8", "replace"))
@@ -370,6 +412,8 @@ def start_runner(batch):
             runner.drain()
             if load.loaded is not None:
                 return runner, None
+            if load.load_error is not None:
+                return runner, "the code failed to load: %s" % load.load_error
             status = runner.exit_status
             how = "was killed by signal %d" % os.WTERMSIG(status) if os.WIFSIGNALED(status) else "exited with code %d" % os.WEXITSTATUS(status)
             return runner, "the code ended its process while loading (it %s)" % how
@@ -379,14 +423,14 @@ def start_runner(batch):
 
 def kernel_watch_line(runner):
     if runner.watch is not None:
-        return {"on": True, "detail": "execve, execveat and connect seen from outside the code's process (seccomp user notification)"}
+        return {"on": True, "detail": "programs started and connections made, seen from outside the code's process by seccomp user notification"}
     why = runner.load.watch.get("why") if isinstance(runner.load.watch, dict) else None
     return {"on": False, "detail": clip(why if isinstance(why, str) else "the runner did not set it up", 300)}
 
 
 def run_one(runner, index, item, batch):
     """Runs `item` as input `index`: its ledger, and whether the runner died or hung on it."""
-    ledger = Ledger(index, probe=secrets.token_hex(8), inherited=runner.load.notes)
+    ledger = Ledger(index, probe=secrets.token_hex(8), inherited=runner.load.notes, announced=runner.announced)
     runner.begin(ledger, item)
     runner.send(index, item, ledger.probe)
     due = time.monotonic() + (int(batch["timeoutMs"]) + int(batch["backstopMs"])) / 1000.0
@@ -427,6 +471,7 @@ class Container:
                     if problem is not None:
                         emit({"fatal": problem})
                         return False
+                    kill_strays({self.runner.pid})  # what the module started as it loaded
                     if not self.announced:
                         self.announced = True
                         emit({"loaded": {"stubbed": stand_ins(batch["code"]), "coverable": self.runner.load.loaded, "kernelWatch": kernel_watch_line(self.runner)}})
@@ -441,6 +486,8 @@ class Container:
             # A hung or dead runner is replaced before the next input; every other process goes.
             kill_strays(set() if replace else {runner.pid})
             runner.drain()
+            if ledger.unbuildable is not None and buildable(item):
+                ledger.note("said its input could not be built, which the supervisor built")
             outcome = ledger.result(limit, output_cap, runner_died=how == "died")
             runner.finish()
             if replace:

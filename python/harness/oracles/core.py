@@ -2,6 +2,7 @@
 reaches the handler that judges it (each weakness class's module holds a table of them)."""
 import os
 import sys
+import threading
 
 from harness.protocol import MAX_EVENTS, TARGET_FILE, WORK_DIR, clip, harness_file
 from harness.values import fragments, strings
@@ -66,6 +67,8 @@ class Oracle:
         handed = attacker if entry == "call" else (args[0] if entry == "module" and args and isinstance(args[0], list) else [])
         self.given_paths = {a for a in handed if isinstance(a, str) and a}
         self.publish = publish
+        # Held while an event is added and streamed, and while the child reports its outcome.
+        self.lock = threading.RLock()
         self._decoded = None
         self.events = []
         self.seen = set()
@@ -113,14 +116,15 @@ class Oracle:
         return self._decoded
 
     def add(self, kind, cwe, detail):
-        key = (kind, cwe)
-        if key in self.seen or len(self.events) >= MAX_EVENTS:
-            return
-        self.seen.add(key)
-        event = {"kind": kind, "cwe": cwe, "detail": clip(detail, 300)}
-        self.events.append(event)
-        if self.publish is not None:
-            self.publish(event)
+        with self.lock:
+            key = (kind, cwe)
+            if key in self.seen or len(self.events) >= MAX_EVENTS:
+                return
+            self.seen.add(key)
+            event = {"kind": kind, "cwe": cwe, "detail": clip(detail, 300)}
+            self.events.append(event)
+            if self.publish is not None:
+                self.publish(event)
 
     def hook(self, event, args):
         handler = self.handlers.get(event)
