@@ -21,8 +21,8 @@ export default tseslint.config(
     },
   },
   {
-    // Workflow code is replayed deterministically inside the worker's sandbox: no Node APIs.
-    files: ['src/workflows/**/*.ts'],
+    // Workflow code, and the domain logic it shares, is replayed deterministically inside the worker's sandbox: no Node APIs.
+    files: ['src/workflows/**/*.ts', 'src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: do I/O in an activity.' })) }],
     },

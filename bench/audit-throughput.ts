@@ -8,8 +8,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startBatch } from '../src/client/batch.js';
-import { BatchOutcomeSchema } from '../src/common/batch-schemas.js';
-import { HardenResultSchema, type HardenResult } from '../src/common/schemas.js';
+import { BatchOutcomeSchema } from '../src/common/schemas/index.js';
+import { HardenResultSchema, type HardenResult } from '../src/common/schemas/index.js';
 import { runCli } from '../test/support/cli.js';
 import { sallmTasks } from '../test/support/data.js';
 import { startStack } from '../test/support/stack.js';

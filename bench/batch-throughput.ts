@@ -12,7 +12,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startBatch } from '../src/client/batch.js';
-import { BatchOutcomeSchema } from '../src/common/batch-schemas.js';
+import { BatchOutcomeSchema } from '../src/common/schemas/index.js';
 import { sallmTasks } from '../test/support/data.js';
 import { answer, ScriptedLlm, type ChatRequest, type Reply } from '../test/support/scripted-llm.js';
 import { startStack } from '../test/support/stack.js';

@@ -10,7 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startHarden } from '../src/client/client.js';
-import { HardenResultSchema, type AgentStep, type HardenRequestInput } from '../src/common/schemas.js';
+import { HardenResultSchema, type AgentStep, type HardenRequestInput } from '../src/common/schemas/index.js';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ScriptedLlm, type ChatRequest, type Reply } from '../test/support/scripted-llm.js';
 import { AVERAGE_FRAGILE, LIST_TASK, securityAwareModel } from '../test/support/scenarios.js';

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startHarden } from '../src/client/client.js';
-import { HardenResultSchema, type HardenResult } from '../src/common/schemas.js';
+import { HardenResultSchema, type HardenResult } from '../src/common/schemas/index.js';
 import { sallmTasks } from '../test/support/data.js';
 import { startStack } from '../test/support/stack.js';
 

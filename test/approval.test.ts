@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { answerApproval, startHarden } from '../src/client/client.js';
 import { REJECT_UPDATE } from '../src/common/queues.js';
-import { HardenResultSchema, type HardenRequestInput } from '../src/common/schemas.js';
+import { HardenResultSchema, type HardenRequestInput } from '../src/common/schemas/index.js';
 import { awaitingApproval } from './support/approval.js';
 import { runCli } from './support/cli.js';
 import { answer, type ChatRequest, type Reply } from './support/scripted-llm.js';

@@ -9,7 +9,7 @@ import { DuplicateIdsError, parseBatchFile } from '../src/client/batch-input.js'
 import { progressLine } from '../src/client/batch-cli.js';
 import { codePath, SarifSchema } from '../src/client/batch-report.js';
 import { batchState, cancelRun, collectTasks, startBatch } from '../src/client/batch.js';
-import { BatchOutcomeSchema, type BatchProgress } from '../src/common/batch-schemas.js';
+import { BatchOutcomeSchema, type BatchProgress } from '../src/common/schemas/index.js';
 import { SEARCH_ATTRIBUTES } from '../src/common/search-attributes.js';
 import { emptyTotals } from '../src/workflows/batch.js';
 import { dockerFromEnv } from '../src/workers/create.js';

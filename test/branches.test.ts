@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { startHarden } from '../src/client/client.js';
 import { sandboxActivityTimeoutMs } from '../src/common/sandbox.js';
-import type { Progress } from '../src/common/schemas.js';
+import type { Progress } from '../src/common/schemas/index.js';
 import { answer } from './support/scripted-llm.js';
 import { AVERAGE_FRAGILE, LIST_INSECURE, LIST_SECURE, LIST_TASK, securityAwareModel } from './support/scenarios.js';
 import { scriptedSuite } from './support/stack.js';

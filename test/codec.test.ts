@@ -13,7 +13,7 @@ import { startHarden } from '../src/client/client.js';
 import { AesGcmCodec, codecKey, CodecKeyError, ENCRYPTED_ENCODING, keyFromEnv } from '../src/codec/aes-gcm.js';
 import { dataConverterFromEnv } from '../src/codec/data-converter.js';
 import { createCodecServer } from '../src/codec/server.js';
-import { HardenResultSchema } from '../src/common/schemas.js';
+import { HardenResultSchema } from '../src/common/schemas/index.js';
 import { CLI, runCli } from './support/cli.js';
 import { DevServer, freePort, waitForOutput, WorkerProcess } from './support/processes.js';
 

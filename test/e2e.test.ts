@@ -9,7 +9,7 @@ import { startHarden } from '../src/client/client.js';
 import { resolveHardenRequest } from '../src/client/request.js';
 import { TASK_QUEUES, WORKFLOW_TYPE } from '../src/common/queues.js';
 import { SEARCH_ATTRIBUTES } from '../src/common/search-attributes.js';
-import { HardenResultSchema, type Progress } from '../src/common/schemas.js';
+import { HardenResultSchema, type Progress } from '../src/common/schemas/index.js';
 import { dockerFromEnv } from '../src/workers/create.js';
 import { runCli } from './support/cli.js';
 import { sallmTask } from './support/data.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FunctionInfo, HardenResult } from '../src/common/schemas.js';
-import { defaultTarget, fallbackTargets, fuzzableFunctions, MODULE_TARGET } from '../src/workflows/signature-seeds.js';
+import type { FunctionInfo, HardenResult } from '../src/common/schemas/index.js';
+import { defaultTarget, fallbackTargets, fuzzableFunctions, MODULE_TARGET } from '../src/domain/signature-seeds.js';
 import { scriptedSuite } from './support/stack.js';
 
 /**

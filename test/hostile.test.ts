@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { buildSarif } from '../src/client/batch-report.js';
 import type { FuzzOutcome, SecurityEvent } from '../src/common/sandbox.js';
-import type { HardenResult } from '../src/common/schemas.js';
+import type { HardenResult } from '../src/common/schemas/index.js';
 import { dockerFromEnv } from '../src/workers/create.js';
 import { CLI, runCli } from './support/cli.js';
 import { answer, type ChatRequest, type Reply } from './support/scripted-llm.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FunctionInfo, HardenResult } from '../src/common/schemas.js';
-import { withinContract } from '../src/workflows/findings.js';
-import { classifyParams } from '../src/workflows/param-roles.js';
+import type { FunctionInfo, HardenResult } from '../src/common/schemas/index.js';
+import { withinContract } from '../src/domain/findings.js';
+import { classifyParams } from '../src/domain/param-roles.js';
 import { answer, type ChatRequest, type Reply } from './support/scripted-llm.js';
 import { scriptedSuite } from './support/stack.js';
 

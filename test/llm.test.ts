@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { retryAfterMs } from '../src/activities/llm/errors.js';
 import { createLlmActivities, createLlmClient } from '../src/activities/llm/index.js';
 import { MAX_REASKS } from '../src/common/timeouts.js';
-import { CallSpendSchema, type FunctionInfo } from '../src/common/schemas.js';
+import { CallSpendSchema, type FunctionInfo } from '../src/common/schemas/index.js';
 import { answer, likeRealModels, ScriptedLlm } from './support/scripted-llm.js';
 
 let llm: ScriptedLlm;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { startBatch } from '../src/client/batch.js';
 import { resolveHardenRequest } from '../src/client/request.js';
-import { BatchOutcomeSchema } from '../src/common/batch-schemas.js';
+import { BatchOutcomeSchema } from '../src/common/schemas/index.js';
 import { SEARCH_ATTRIBUTES } from '../src/common/search-attributes.js';
 import { runCli } from './support/cli.js';
 import { likeRealModels, type ChatRequest, type Reply } from './support/scripted-llm.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FuzzValueSchema, PY_TYPES, type FuzzValue } from '../src/common/fuzz-value.js';
-import { createRng, deriveInputs, mutateValue } from '../src/workflows/mutate.js';
+import { createRng, deriveInputs, mutateValue } from '../src/domain/mutate.js';
 
 const samples: Record<(typeof PY_TYPES)[number], FuzzValue> = {
   int: { type: 'int', value: '42' },

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SANDBOX_LABEL, SandboxSession } from '../src/activities/sandbox/container.js';
+import { SANDBOX_LABEL } from '../src/activities/sandbox/container.js';
+import { SandboxSession } from '../src/activities/sandbox/session.js';
 import { runPassInContainers } from '../src/activities/sandbox/pass.js';
 import { RunBatchInputSchema, RunFuzzPassInputSchema, SANDBOX_LIMITS, type FuzzCase } from '../src/common/sandbox.js';
-import { digestCases, GuidedRounds, reachedLines } from '../src/workflows/fuzz-rounds.js';
+import { digestCases, GuidedRounds, reachedLines } from '../src/domain/fuzz-rounds.js';
 import { dockerFromEnv } from '../src/workers/create.js';
 
 /** A whole fuzz pass in the same containers: the code loaded once, group after group of inputs. */

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { ContainerPool, POOL_LABEL, runBatchInContainer, SANDBOX_LABEL, startContainer } from '../src/activities/sandbox/container.js';
+import { ContainerPool } from '../src/activities/sandbox/pool.js';
+import { POOL_LABEL, SANDBOX_LABEL, startContainer } from '../src/activities/sandbox/container.js';
+import { runBatchInContainer } from '../src/activities/sandbox/session.js';
 import { RunBatchInputSchema, SANDBOX_LIMITS } from '../src/common/sandbox.js';
 import { dockerFromEnv } from '../src/workers/create.js';
 import { idleContainers, until } from './support/containers.js';

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fromJson, FuzzValueSchema } from '../src/common/fuzz-value.js';
 import { resolveBatchInput, resolveHardenRequest } from '../src/client/request.js';
-import { BatchInputSchema } from '../src/common/batch-schemas.js';
+import { BatchInputSchema } from '../src/common/schemas/index.js';
 import { llmConfigured, loadEnv } from '../src/common/config.js';
 import { BATCH_DEFAULTS, REQUEST_DEFAULTS } from '../src/common/defaults.js';
-import { HardenRequestSchema, HardenResultSchema, type HardenRequestInput } from '../src/common/schemas.js';
-import { inferParamType, seedsFromSignature } from '../src/workflows/signature-seeds.js';
+import { HardenRequestSchema, HardenResultSchema, type HardenRequestInput } from '../src/common/schemas/index.js';
+import { inferParamType, seedsFromSignature } from '../src/domain/signature-seeds.js';
 
 const PROMPT = 'def add(a: int, b: int):\n    """Add two numbers."""\n';
 

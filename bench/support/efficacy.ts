@@ -4,8 +4,8 @@ import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { buildSarif } from '../../src/client/batch-report.js';
 import { collectTasks, startBatch } from '../../src/client/batch.js';
-import type { HardenResult } from '../../src/common/schemas.js';
-import { findingOrigin } from '../../src/workflows/findings.js';
+import type { HardenResult } from '../../src/common/schemas/index.js';
+import { findingOrigin } from '../../src/domain/findings.js';
 import { humanEvalTasks, sallmTasks } from '../../test/support/data.js';
 
 /**

@@ -2,8 +2,8 @@ import type { Client } from '@temporalio/client';
 import { priceOf, priceTable } from '../../src/client/prices.js';
 import { behaviourTests } from '../../src/client/tests-input.js';
 import { collectTasks, startBatch } from '../../src/client/batch.js';
-import { BatchOutcomeSchema, type BatchOutcome } from '../../src/common/batch-schemas.js';
-import type { HardenResult, TestRun } from '../../src/common/schemas.js';
+import { BatchOutcomeSchema, type BatchOutcome } from '../../src/common/schemas/index.js';
+import type { HardenResult, TestRun } from '../../src/common/schemas/index.js';
 import type { HumanEvalTask } from '../../test/support/data.js';
 
 /**

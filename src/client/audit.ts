@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { z } from 'zod';
-import { AgentCallMetaSchema, FindingSchema, HardenResultSchema, TokenUsageSchema, type HardenResult } from '../common/schemas.js';
+import { AgentCallMetaSchema, FindingSchema, HardenResultSchema, TokenUsageSchema, type HardenResult } from '../common/schemas/index.js';
 import { unifiedDiff } from './diff.js';
 import { decodeOptionalFailure, decodeOptionalPayload, timestampMs } from './history-decode.js';
 

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
-import type { BatchInputArg, BatchOutcome, BatchProgress } from '../common/batch-schemas.js';
+import type { BatchInputArg, BatchOutcome, BatchProgress } from '../common/schemas/index.js';
 import { llmConfigured, type Env } from '../common/config.js';
 import { BATCH_DEFAULTS } from '../common/defaults.js';
 import { DuplicateIdsError, parseBatchFile, type TaskSource } from './batch-input.js';

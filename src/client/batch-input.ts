@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BatchTaskSchema, type BatchTask, type SkippedLine } from '../common/batch-schemas.js';
+import { BatchTaskSchema, type BatchTask, type SkippedLine } from '../common/schemas/index.js';
 import { behaviourTests } from './tests-input.js';
 
 /**

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { BatchTotals, SkippedLine } from '../common/batch-schemas.js';
-import { FindingKindSchema, type Budget, type Finding, type FindingKind } from '../common/schemas.js';
-import { describeBudget } from '../workflows/budget.js';
-import { summariseFailures } from '../workflows/compact.js';
-import { findingOrigin } from '../workflows/findings.js';
+import type { BatchTotals, SkippedLine } from '../common/schemas/index.js';
+import { FindingKindSchema, type Budget, type Finding, type FindingKind } from '../common/schemas/index.js';
+import { describeBudget } from '../domain/budget.js';
+import { summariseFailures } from '../domain/compact.js';
+import { findingOrigin } from '../domain/findings.js';
 import type { TaskRecord } from './batch.js';
 import { outcomeText, renderCall } from './report.js';
 

@@ -1,7 +1,8 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { BatchOutcomeSchema, BatchProgressSchema, type BatchInput, type BatchInputArg, type BatchOutcome, type BatchProgress } from '../common/batch-schemas.js';
+import { BatchOutcomeSchema, BatchProgressSchema, type BatchInput, type BatchInputArg, type BatchOutcome, type BatchProgress } from '../common/schemas/index.js';
 import { BATCH_PROGRESS_QUERY, BATCH_WORKFLOW_TYPE, TASK_QUEUES } from '../common/queues.js';
-import { describeZodError, HardenResultSchema, type HardenResult } from '../common/schemas.js';
+import { describeZodError } from '../common/zod-error.js';
+import { HardenResultSchema, type HardenResult } from '../common/schemas/index.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import { readRun, runFailureMessage } from './client.js';
 import { resolveBatchInput } from './request.js';

@@ -8,7 +8,7 @@ import { ENCRYPTED_ENCODING } from '../codec/aes-gcm.js';
 import { BATCH_WORKFLOW_TYPE } from '../common/queues.js';
 import { llmConfigured, loadEnv, type Env } from '../common/config.js';
 import { REQUEST_DEFAULTS } from '../common/defaults.js';
-import type { HardenRequestInput } from '../common/schemas.js';
+import type { HardenRequestInput } from '../common/schemas/index.js';
 import { describeDecision } from '../common/approvals.js';
 import { unifiedDiff } from './diff.js';
 import { auditMarkdown, buildAuditTrail } from './audit.js';

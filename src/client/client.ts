@@ -2,7 +2,7 @@ import { Client, Connection, WorkflowNotFoundError, WorkflowUpdateFailedError } 
 import { dataConverterFromEnv } from '../codec/data-converter.js';
 import type { Env } from '../common/config.js';
 import { APPROVE_UPDATE, PROGRESS_QUERY, REJECT_UPDATE, TASK_QUEUES, WORKFLOW_TYPE } from '../common/queues.js';
-import { ApprovalDecisionSchema, HardenResultSchema, ProgressSchema, type ApprovalDecision, type ApproveInput, type HardenRequestInput, type HardenResult, type Progress, type RejectInput } from '../common/schemas.js';
+import { ApprovalDecisionSchema, HardenResultSchema, ProgressSchema, type ApprovalDecision, type ApproveInput, type HardenRequestInput, type HardenResult, type Progress, type RejectInput } from '../common/schemas/index.js';
 import { resolveHardenRequest } from './request.js';
 
 /** Typed helpers over the Temporal client: start a run, read its progress and its result. */

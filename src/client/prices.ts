@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { describeZodError, PriceSchema, type Price } from '../common/schemas.js';
+import { describeZodError } from '../common/zod-error.js';
+import { PriceSchema, type Price } from '../common/schemas/index.js';
 
 /**
  * What a model's tokens cost, in US dollars per million input and output tokens. The built-in

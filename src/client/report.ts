@@ -1,9 +1,9 @@
 import { describeDecision } from '../common/approvals.js';
-import { describeBudget } from '../workflows/budget.js';
+import { describeBudget } from '../domain/budget.js';
 import { renderFuzzValue } from '../common/fuzz-value.js';
 import type { FuzzCase, FuzzOutcome } from '../common/sandbox.js';
-import { findingOrigin, robustnessIssues, verdictLine } from '../workflows/findings.js';
-import type { FailureGroup, Finding, FuzzFailure, HardenResult, TargetParam } from '../common/schemas.js';
+import { findingOrigin, robustnessIssues, verdictLine } from '../domain/findings.js';
+import type { FailureGroup, Finding, FuzzFailure, HardenResult, TargetParam } from '../common/schemas/index.js';
 import type { Entry } from '../common/sandbox.js';
 
 const ENTRY_LABELS: Record<Entry, string> = { call: 'a call', route: 'a Flask route', module: 'the module run as a program' };

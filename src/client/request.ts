@@ -1,6 +1,9 @@
-import { BatchInputSchema, withBatchDefaults, type BatchInput, type BatchInputArg } from '../common/batch-schemas.js';
+import { BatchInputSchema, type BatchInput, type BatchInputArg } from '../common/schemas/index.js';
+import { withBatchDefaults } from '../common/fill-defaults.js';
 import { BATCH_DEFAULTS, REQUEST_DEFAULTS } from '../common/defaults.js';
-import { describeZodError, HardenRequestSchema, withRequestDefaults, type HardenRequest, type HardenRequestInput } from '../common/schemas.js';
+import { describeZodError } from '../common/zod-error.js';
+import { HardenRequestSchema, type HardenRequest, type HardenRequestInput } from '../common/schemas/index.js';
+import { withRequestDefaults } from '../common/fill-defaults.js';
 
 /**
  * Requests are resolved here, at the edge, before a run starts: every default filled in, every

@@ -1,5 +1,5 @@
 import type { Env } from '../common/config.js';
-import type { ApprovalSettings, Budget, HardenSettingsInput } from '../common/schemas.js';
+import type { ApprovalSettings, Budget, HardenSettingsInput } from '../common/schemas/index.js';
 import { priceOf, priceTable } from './prices.js';
 import { duration, oneOf, UsageError, wholeNumber } from './usage.js';
 

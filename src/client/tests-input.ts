@@ -1,4 +1,4 @@
-import { testFunctionNames, type BehaviourTests } from '../common/schemas.js';
+import { testFunctionNames, type BehaviourTests } from '../common/schemas/index.js';
 
 /**
  * Behaviour tests as a user gives them (`asc harden --tests FILE`, a batch line's `test` or

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
-import { describeZodError } from '../common/schemas.js';
+import { describeZodError } from '../common/zod-error.js';
 
 /**
  * The codec endpoint the Temporal UI (and `temporal --codec-endpoint`) calls to show decrypted

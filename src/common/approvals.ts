@@ -1,4 +1,4 @@
-import type { ApprovalDecision, ReviewerRejection } from './schemas.js';
+import type { ApprovalDecision, ReviewerRejection } from './schemas/index.js';
 
 /** One line for a decision, as the audit trail, the verdict reasons and the CLI show it. */
 export function describeDecision(d: ApprovalDecision): string {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { describeZodError } from './schemas.js';
+import { describeZodError } from './zod-error.js';
 import { LLM_ACTIVITY_TIMEOUT_MS, MAX_LLM_REQUEST_TIMEOUT_S, MAX_REASKS } from './timeouts.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,9 +1,10 @@
 import { ApplicationFailure, patched } from '@temporalio/workflow';
-import { CallSpendSchema, ReviewResultSchema, type AgentCallMeta, type AgentStep, type CallSpend, type Finding, type FunctionInfo, type FuzzTarget, type HardenRequest, type RepairFeedback } from '../common/schemas.js';
+import { CallSpendSchema, ReviewResultSchema, type AgentCallMeta, type AgentStep, type CallSpend, type Finding, type FunctionInfo, type FuzzTarget, type HardenRequest, type RepairFeedback } from '../common/schemas/index.js';
 import { failure, UNUSABLE_ANSWER } from '../common/failures.js';
-import { applyTriage, describeFindings, mergeFindings } from './findings.js';
-import { defaultTarget, seedsFromSignature } from './signature-seeds.js';
-import { llmActivities, type Ledger } from './steps.js';
+import { applyTriage, describeFindings, mergeFindings } from '../domain/findings.js';
+import { defaultTarget, seedsFromSignature } from '../domain/signature-seeds.js';
+import { llmActivities } from './proxies.js';
+import type { Ledger } from './ledger.js';
 
 /**
  * The three agents of the paper as the phases see them. With an LLM they are model calls on the

@@ -1,8 +1,9 @@
 import { condition, defineUpdate, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { APPROVE_UPDATE, REJECT_UPDATE } from '../common/queues.js';
 import { describeDecision } from '../common/approvals.js';
-import { ApproveInputSchema, describeZodError, RejectInputSchema, type ApprovalDecision, type ApprovalSettings, type ApproveInput, type RejectInput } from '../common/schemas.js';
-import type { Ledger } from './steps.js';
+import { ApproveInputSchema, RejectInputSchema, type ApprovalDecision, type ApprovalSettings, type ApproveInput, type RejectInput } from '../common/schemas/index.js';
+import { describeZodError } from '../common/zod-error.js';
+import type { Ledger } from './ledger.js';
 
 export const approveUpdate = defineUpdate<ApprovalDecision, [ApproveInput]>(APPROVE_UPDATE);
 export const rejectUpdate = defineUpdate<ApprovalDecision, [RejectInput]>(REJECT_UPDATE);

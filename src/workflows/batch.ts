@@ -15,10 +15,11 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { BatchInputSchema, BatchTaskRunInputSchema, type BatchInput, type BatchOutcome, type BatchProgress, type BatchTask, type BatchTaskRunInput, type BatchTotals, type TaskSummary } from '../common/batch-schemas.js';
+import { BatchInputSchema, BatchTaskRunInputSchema, type BatchInput, type BatchOutcome, type BatchProgress, type BatchTask, type BatchTaskRunInput, type BatchTotals, type TaskSummary } from '../common/schemas/index.js';
 import { BATCH_PROGRESS_QUERY, TASK_QUEUES, WORKFLOW_TYPE } from '../common/queues.js';
 import { failure } from '../common/failures.js';
-import { describeZodError, type Budget, type HardenResult, type TestRun } from '../common/schemas.js';
+import { describeZodError } from '../common/zod-error.js';
+import type { Budget, HardenResult, TestRun } from '../common/schemas/index.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import { batchAsStarted } from './legacy.js';
 

@@ -1,7 +1,8 @@
 import { allHandlersFinished, condition, defineQuery, setHandler } from '@temporalio/workflow';
 import { failure } from '../common/failures.js';
 import { PROGRESS_QUERY } from '../common/queues.js';
-import { describeZodError, HardenRequestSchema, type HardenRequest, type HardenResult, type Progress } from '../common/schemas.js';
+import { describeZodError } from '../common/zod-error.js';
+import { HardenRequestSchema, type HardenRequest, type HardenResult, type Progress } from '../common/schemas/index.js';
 import { agentsFor } from './agents.js';
 import { Approvals } from './approval.js';
 import { requestAsStarted } from './legacy.js';
@@ -11,7 +12,8 @@ import { fuzzRepairPhase } from './phases/fuzz-repair.js';
 import { generatePhase } from './phases/generate.js';
 import { finalStaticCheck, staticPhase } from './phases/static.js';
 import { verdictPhase } from './phases/verdict.js';
-import { Ledger, type RunContext } from './steps.js';
+import { Ledger } from './ledger.js';
+import type { RunContext } from './run-context.js';
 
 export const progressQuery = defineQuery<Progress>(PROGRESS_QUERY);
 

@@ -1,6 +1,7 @@
 import { patched } from '@temporalio/workflow';
-import { withBatchDefaults, type BatchDefaults } from '../common/batch-schemas.js';
-import { withRequestDefaults, type RequestDefaults } from '../common/schemas.js';
+import { withBatchDefaults, type BatchDefaults } from '../common/fill-defaults.js';
+import { withRequestDefaults } from '../common/fill-defaults.js';
+import type { RequestDefaults } from '../common/schemas/index.js';
 
 /**
  * Runs started before requests were resolved at the edge carry only the fields their caller

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { PROGRESS_QUERY } from '../../src/common/queues.js';
-import { ProgressSchema, type Progress } from '../../src/common/schemas.js';
+import { ProgressSchema, type Progress } from '../../src/common/schemas/index.js';
 
 /** Polls a run's progress until it waits for a person, and returns what it waits for. */
 export async function awaitingApproval(client: Client, id: string): Promise<NonNullable<Progress['awaiting']>> {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startBatch } from '../../src/client/batch.js';
 import { answerApproval, startHarden } from '../../src/client/client.js';
 import { awaitingApproval } from './approval.js';
-import type { HardenRequestInput } from '../../src/common/schemas.js';
+import type { HardenRequestInput } from '../../src/common/schemas/index.js';
 import { ScriptedLlm } from './scripted-llm.js';
 import { AVERAGE_FRAGILE, LIST_TASK, securityAwareModel } from './scenarios.js';
 import { startStack, temporalCli } from './stack.js';

@@ -5,7 +5,7 @@ import { startHarden } from '../../src/client/client.js';
 import { loadEnv, type Env } from '../../src/common/config.js';
 import type { QueueKind } from '../../src/common/queues.js';
 import { ScriptedLlm, type Responder } from './scripted-llm.js';
-import { HardenResultSchema, type HardenRequestInput, type HardenResult } from '../../src/common/schemas.js';
+import { HardenResultSchema, type HardenRequestInput, type HardenResult } from '../../src/common/schemas/index.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/common/search-attributes.js';
 import { closeQueues, createWorker, prepareQueue, WORKFLOWS_PATH, type QueueSetup } from '../../src/workers/create.js';
 

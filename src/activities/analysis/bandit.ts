@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { failure } from '../../common/failures.js';
 import { ANALYSER_DEADLINE_MS } from '../../common/timeouts.js';
 import { staticKind } from '../../common/cwe.js';
-import type { Finding, Severity } from '../../common/schemas.js';
+import type { Finding, Severity } from '../../common/schemas/index.js';
 import { droppedByProfile } from './bandit-profile.js';
 import { runAnalyser, withCodeFile, type AnalyserReport } from './run-analyser.js';
 

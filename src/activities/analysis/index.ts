@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { InspectResultSchema, StaticAnalysisInputSchema, type InspectResult, type StaticToolsResult } from '../../common/schemas.js';
-import { mergeFindings } from '../../workflows/findings.js';
+import { InspectResultSchema, StaticAnalysisInputSchema, type InspectResult, type StaticToolsResult } from '../../common/schemas/index.js';
+import { mergeFindings } from '../../domain/findings.js';
 import { banditFindings } from './bandit.js';
 import { inspectPython } from './inspect.js';
 import { semgrepFindings, type SemgrepSetup } from './semgrep.js';

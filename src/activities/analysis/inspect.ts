@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { failure } from '../../common/failures.js';
 import { ANALYSER_DEADLINE_MS } from '../../common/timeouts.js';
-import { InspectResultSchema, type InspectResult } from '../../common/schemas.js';
+import { InspectResultSchema, type InspectResult } from '../../common/schemas/index.js';
 import { runAnalyser } from './run-analyser.js';
 
 const INSPECT_SCRIPT = fileURLToPath(new URL('../../../../python/inspect_code.py', import.meta.url));

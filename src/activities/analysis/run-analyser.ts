@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { failure } from '../../common/failures.js';
-import type { Finding } from '../../common/schemas.js';
+import type { Finding } from '../../common/schemas/index.js';
 import { runProcess, type ProcessResult } from '../process.js';
 
 /** What an analyser found in the code, and what it could not analyse, and why. */

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { failure } from '../../common/failures.js';
 import { staticKind } from '../../common/cwe.js';
 import { ANALYSER_DEADLINE_MS } from '../../common/timeouts.js';
-import { SeveritySchema, type Finding, type Severity } from '../../common/schemas.js';
+import { SeveritySchema, type Finding, type Severity } from '../../common/schemas/index.js';
 import { atLeast } from './bandit.js';
 import { runAnalyser, withCodeFile, type AnalyserReport } from './run-analyser.js';
 

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import { failure, type FailureOptions } from '../../common/failures.js';
-import type { CallSpend } from '../../common/schemas.js';
+import type { CallSpend } from '../../common/schemas/index.js';
 
 /**
  * Sorts a failed model call into "try again later" and "fix something first". Temporal owns

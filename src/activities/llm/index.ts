@@ -6,24 +6,7 @@ import { SANDBOX_LIMITS } from '../../common/sandbox.js';
 import { MAX_REASKS } from '../../common/timeouts.js';
 import { fromJson, PyTypeSchema } from '../../common/fuzz-value.js';
 import { CweSchema, staticKind } from '../../common/cwe.js';
-import {
-  CallSpendSchema,
-  GenerateCodeInputSchema,
-  ParamRoleSchema,
-  RepairCodeInputSchema,
-  ReviewCodeInputSchema,
-  SeveritySchema,
-  WriteSeedsInputSchema,
-  type AgentCallMeta,
-  type CallLimit,
-  type CallSpend,
-  type CodeResult,
-  type Finding,
-  type FunctionInfo,
-  type FuzzTarget,
-  type ReviewResult,
-  type SeedsResult,
-} from '../../common/schemas.js';
+import { CallSpendSchema, GenerateCodeInputSchema, ParamRoleSchema, RepairCodeInputSchema, ReviewCodeInputSchema, SeveritySchema, WriteSeedsInputSchema, type AgentCallMeta, type CallLimit, type CallSpend, type CodeResult, type Finding, type FunctionInfo, type FuzzTarget, type ReviewResult, type SeedsResult } from '../../common/schemas/index.js';
 import { withHeartbeat } from '../heartbeat.js';
 import { parseInput } from '../validate.js';
 import { classifyLlmError } from './errors.js';

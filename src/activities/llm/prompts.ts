@@ -1,5 +1,5 @@
 import { renderFuzzValue } from '../../common/fuzz-value.js';
-import type { Finding, FunctionInfo, RepairFeedback, ReturnChange, ReviewerRejection, TestFailure } from '../../common/schemas.js';
+import type { Finding, FunctionInfo, RepairFeedback, ReturnChange, ReviewerRejection, TestFailure } from '../../common/schemas/index.js';
 
 /** The three agents' instructions, after the AutoSafeCoder paper (few-shot, step by step). */
 

@@ -7,7 +7,8 @@ import { availableParallelism } from 'node:os';
 import { RunBatchInputSchema, RunFuzzPassInputSchema, type RunBatchResult, type RunFuzzPassResult, type SandboxLimits } from '../../common/sandbox.js';
 import { withHeartbeat } from '../heartbeat.js';
 import { parseInput } from '../validate.js';
-import { runBatchInContainer, type BatchHooks, type ContainerPool } from './container.js';
+import { runBatchInContainer, type BatchHooks } from './session.js';
+import type { ContainerPool } from './pool.js';
 import { runPassInContainers } from './pass.js';
 
 export interface SandboxDeps {

@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import { combinedKernelWatch, type FuzzCase, type RunBatchResult, type RunFuzzPassInput, type RunFuzzPassResult, type SandboxLimits } from '../../common/sandbox.js';
-import { digestCases, GuidedRounds, reachedLines, splitBatches } from '../../workflows/fuzz-rounds.js';
-import { SandboxSession, type BatchHooks } from './container.js';
+import { digestCases, GuidedRounds, reachedLines, splitBatches } from '../../domain/fuzz-rounds.js';
+import { SandboxSession, type BatchHooks } from './session.js';
 
 export interface PassHooks extends BatchHooks {
   /** Containers to spread each round over. */

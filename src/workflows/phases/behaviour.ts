@@ -1,8 +1,9 @@
 import { RunBatchResultSchema, sandboxActivityTimeoutMs, type FuzzOutcome } from '../../common/sandbox.js';
-import { testFunctionNames, type BehaviourTests, type TestFailure, type TestRun } from '../../common/schemas.js';
+import { testFunctionNames, type BehaviourTests, type TestFailure, type TestRun } from '../../common/schemas/index.js';
 import { BEHAVIOUR_TEST_TIMEOUT_MS } from '../../common/timeouts.js';
 import { failure } from '../../common/failures.js';
-import { sandboxActivities, type RunContext } from '../steps.js';
+import { sandboxActivities } from '../proxies.js';
+import type { RunContext } from '../run-context.js';
 import { parse } from './parse.js';
 
 /**

@@ -1,12 +1,13 @@
 import { patched } from '@temporalio/workflow';
-import type { FuzzFailure, FuzzRepairRound, ReturnChange, ReviewerRejection, TestFailure } from '../../common/schemas.js';
-import { changedReturns } from '../differential.js';
+import type { FuzzFailure, FuzzRepairRound, ReturnChange, ReviewerRejection, TestFailure } from '../../common/schemas/index.js';
+import { changedReturns } from '../../domain/differential.js';
 import { reviewerRejection } from '../../common/approvals.js';
-import { keptFailures, summariseFailures } from '../compact.js';
-import { describeFailures } from '../findings.js';
-import type { RunContext } from '../steps.js';
+import { keptFailures, summariseFailures } from '../../domain/compact.js';
+import { describeFailures } from '../../domain/findings.js';
+import type { RunContext } from '../run-context.js';
 import type { BehaviourGate } from './behaviour.js';
-import { runCorpus, type FuzzPlan } from './fuzz.js';
+import type { FuzzPlan } from '../../domain/fuzz-pass.js';
+import { runCorpus } from './fuzz.js';
 import { repairUntilParses } from './parse.js';
 import { refusedSuppressions, staticTools } from './static.js';
 

@@ -1,37 +1,14 @@
 import { ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow';
-import { combinedKernelWatch, RunBatchResultSchema, RunFuzzPassResultSchema, sandboxActivityTimeoutMs, SANDBOX_LIMITS, type FuzzCase, type FuzzRounds, type KernelWatch, type RunBatchResult } from '../../common/sandbox.js';
-import type { FunctionInfo, FuzzFailure, FuzzTarget, InspectResult, TargetParam } from '../../common/schemas.js';
-import { describeFailures, failureKind, isFailure } from '../findings.js';
-import { digestCases, GuidedRounds, reachedLines, splitBatches } from '../fuzz-rounds.js';
-import { classifyParams } from '../param-roles.js';
-import { defaultTarget, fallbackTargets, fuzzableFunctions, seedsFromSignature } from '../signature-seeds.js';
-import { sandboxActivities, type RunContext } from '../steps.js';
+import { combinedKernelWatch, RunBatchResultSchema, RunFuzzPassResultSchema, sandboxActivityTimeoutMs, SANDBOX_LIMITS, type FuzzCase, type FuzzRounds, type RunBatchResult } from '../../common/sandbox.js';
+import type { FunctionInfo, FuzzFailure, InspectResult } from '../../common/schemas/index.js';
+import { describeFailures, failureKind, isFailure } from '../../domain/findings.js';
+import { digestCases, GuidedRounds, reachedLines, splitBatches } from '../../domain/fuzz-rounds.js';
+import { classifyParams } from '../../domain/param-roles.js';
+import { defaultTarget, fallbackTargets, fuzzableFunctions, seedsFromSignature } from '../../domain/signature-seeds.js';
+import { sandboxActivities } from '../proxies.js';
+import type { RunContext } from '../run-context.js';
 import { parse } from './parse.js';
-
-/** The function under test and the corpus every pass runs: the seeds and their mutations. */
-export interface FuzzPlan {
-  /** The Fuzzing agent's target, its parameters classified (who sets them, what they accept). */
-  target: Omit<FuzzTarget, 'params'> & { params: TargetParam[] };
-  cases: FuzzCase[];
-}
-
-/** One pass of the whole corpus over one version of the code. */
-export interface FuzzPass {
-  failures: FuzzFailure[];
-  /** Inputs that ran (an input cut off by a dying batch did not). */
-  executed: number;
-  loadError: string | null;
-  /** Why not every input has an outcome the harness vouches for: the pass cannot clear the code. */
-  incomplete: string | null;
-  /** Modules the code imports that the sandbox lacks: they ran as recording stubs. */
-  stubbed: string[];
-  /** Whether the kernel watched what the inputs started and connected to; null for results from before it. */
-  kernelWatch: KernelWatch | null;
-  /** The lines of the target that can run, and the lines each input reached. */
-  coverage: { coverable: number[]; reached: Record<string, number[]> };
-  /** What each input that returned normally, with no security event, returned (its repr): the behaviour a repair must keep. */
-  returned: Record<string, string>;
-}
+import { EMPTY_PASS, type FuzzPass, type FuzzPlan } from '../../domain/fuzz-pass.js';
 
 export interface FirstPass {
   plan: FuzzPlan | null;
@@ -40,7 +17,6 @@ export interface FirstPass {
   pass: FuzzPass;
 }
 
-const EMPTY_PASS: FuzzPass = { failures: [], executed: 0, loadError: null, incomplete: null, stubbed: [], kernelWatch: null, coverage: { coverable: [], reached: {} }, returned: {} };
 
 /** Coverage-guided mutation spreads the budget over this many rounds. */
 const GUIDED_ROUNDS = 3;

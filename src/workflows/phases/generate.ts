@@ -1,5 +1,5 @@
 import { failure } from '../../common/failures.js';
-import type { RunContext } from '../steps.js';
+import type { RunContext } from '../run-context.js';
 import { parse, repairUntilParses } from './parse.js';
 
 export interface Written {

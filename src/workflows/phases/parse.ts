@@ -1,6 +1,7 @@
 import { patched } from '@temporalio/workflow';
-import { InspectResultSchema, type InspectResult } from '../../common/schemas.js';
-import { analysis, type RunContext } from '../steps.js';
+import { InspectResultSchema, type InspectResult } from '../../common/schemas/index.js';
+import { analysis } from '../proxies.js';
+import type { RunContext } from '../run-context.js';
 
 /**
  * Parses the code with Python's own parser (never running it): its syntax error, its functions.

@@ -1,8 +1,9 @@
 import { patched } from '@temporalio/workflow';
-import { StaticToolsResultSchema, type Finding, type ReviewerRejection, type StaticRound, type TestFailure } from '../../common/schemas.js';
+import { StaticToolsResultSchema, type Finding, type ReviewerRejection, type StaticRound, type TestFailure } from '../../common/schemas/index.js';
 import { reviewerRejection } from '../../common/approvals.js';
-import { addedSuppressions, describeFindings, standing } from '../findings.js';
-import { analysis, type RunContext } from '../steps.js';
+import { addedSuppressions, describeFindings, standing } from '../../domain/findings.js';
+import { analysis } from '../proxies.js';
+import type { RunContext } from '../run-context.js';
 import type { BehaviourGate } from './behaviour.js';
 import { repairUntilParses } from './parse.js';
 

@@ -1,11 +1,11 @@
 import { patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
-import type { FindingKind, FuzzFailure, HardenResult, TestRun, Verdict } from '../../common/schemas.js';
+import type { FindingKind, FuzzFailure, HardenResult, TestRun, Verdict } from '../../common/schemas/index.js';
 import { describeDecision } from '../../common/approvals.js';
-import { costOf } from '../budget.js';
-import { keptFailures, summariseFailures } from '../compact.js';
-import { countByCwe, countByKind, describeFailures, describeFindings, robustnessIssues, standing, verdictLine } from '../findings.js';
-import type { RunContext } from '../steps.js';
+import { costOf } from '../../domain/budget.js';
+import { keptFailures, summariseFailures } from '../../domain/compact.js';
+import { countByCwe, countByKind, describeFailures, describeFindings, robustnessIssues, standing, verdictLine } from '../../domain/findings.js';
+import type { RunContext } from '../run-context.js';
 import type { Written } from './generate.js';
 import type { FirstPass } from './fuzz.js';
 import type { FuzzRepairOutcome } from './fuzz-repair.js';

@@ -1,4 +1,4 @@
-import type { FunctionInfo, FuzzTarget, ParamInfo, ParamRole, TargetParam } from '../common/schemas.js';
+import type { FunctionInfo, FuzzTarget, ParamInfo, ParamRole, TargetParam } from '../common/schemas/index.js';
 import { annotationType } from './signature-seeds.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Budget, CallLimit, Price, TokenUsage } from '../common/schemas.js';
+import type { Budget, CallLimit, Price, TokenUsage } from '../common/schemas/index.js';
 
 const tokensOf = (usage: TokenUsage) => usage.prompt + usage.completion;
 /** 12345 as "12,345" (workflow code: no Intl). */

@@ -1,50 +1,7 @@
-import { ActivityCancellationType, ActivityFailure, ApplicationFailure, proxyActivities, setCurrentDetails, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
-import type * as activities from '../activities/index.js';
-import { ANALYSIS_ACTIVITY_TIMEOUT_MS, HEARTBEAT_TIMEOUT_MS, LLM_ACTIVITY_TIMEOUT_MS } from '../common/timeouts.js';
-import { TASK_QUEUES } from '../common/queues.js';
+import { ActivityFailure, ApplicationFailure, setCurrentDetails, type ActivityFunctionWithOptions } from '@temporalio/workflow';
 import type { z } from 'zod';
-import { CallSpendSchema, type AgentStep, type InspectResult, type Budget, type CallSpend, type HardenRequest, type Progress, type TokenUsage } from '../common/schemas.js';
-import { SpendMeter } from './budget.js';
-import type { Agents } from './agents.js';
-import type { Approvals } from './approval.js';
-
-/**
- * How every activity is called: its queue, timeouts and retries, and the ledger that turns each
- * call into an audited agent step. Retry policies list no error types: each failure says itself
- * whether it is retryable (src/common/failures.ts).
- */
-
-const analysisOptions: ActivityOptions = {
-  taskQueue: TASK_QUEUES.analysis,
-  startToCloseTimeout: ANALYSIS_ACTIVITY_TIMEOUT_MS,
-  heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
-  retry: { initialInterval: '1 second', maximumAttempts: 3 },
-};
-
-/** A batch's start-to-close timeout is derived from its size and per-input limit (src/common/sandbox.ts). */
-function sandboxOptions(startToCloseTimeoutMs: number): ActivityOptions {
-  return {
-    taskQueue: TASK_QUEUES.sandbox,
-    // A cancelled run closes only once its containers are gone.
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    startToCloseTimeout: startToCloseTimeoutMs,
-    heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
-    retry: { initialInterval: '1 second', maximumAttempts: 3 },
-  };
-}
-
-function llmOptions(maxAttempts: number): ActivityOptions {
-  return {
-    taskQueue: TASK_QUEUES.llm,
-    startToCloseTimeout: LLM_ACTIVITY_TIMEOUT_MS,
-    heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: maxAttempts },
-  };
-}
-
-export const analysis = proxyActivities<activities.AnalysisActivities>(analysisOptions);
-export const sandboxActivities = (startToCloseTimeoutMs: number) => proxyActivities<activities.SandboxActivities>(sandboxOptions(startToCloseTimeoutMs));
-export const llmActivities = (maxAttempts: number) => proxyActivities<activities.LlmActivities>(llmOptions(maxAttempts));
+import { CallSpendSchema, type AgentStep, type Budget, type CallSpend, type Progress, type TokenUsage } from '../common/schemas/index.js';
+import { SpendMeter } from '../domain/budget.js';
 
 export interface StepSpec<A extends unknown[], T> {
   agent: AgentStep['agent'];
@@ -107,15 +64,4 @@ export class Ledger {
     this.progress.lastStep = summary;
     setCurrentDetails(`**${this.progress.phase}** · step ${this.steps.length}: ${summary}`);
   }
-}
-
-/** What every phase is given: the resolved request, the agents, and the run's record. */
-export interface RunContext {
-  request: HardenRequest;
-  agents: Agents;
-  ledger: Ledger;
-  /** A person's decisions on repairs and on the final code, when the request asks for them. */
-  approvals: Approvals;
-  /** What each version of the code parsed to: the same code is not parsed twice. */
-  parsed: Map<string, InspectResult>;
 }

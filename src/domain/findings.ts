@@ -1,6 +1,6 @@
 import type { FuzzValue, PyType } from '../common/fuzz-value.js';
 import { FAILURE_STATUSES, type Entry, type FuzzOutcome } from '../common/sandbox.js';
-import type { FailureGroup, Finding, FindingKind, FuzzFailure, TargetParam, Triage } from '../common/schemas.js';
+import type { FailureGroup, Finding, FindingKind, FuzzFailure, TargetParam, Triage } from '../common/schemas/index.js';
 
 /** Pure bookkeeping of findings and fuzz failures, shared by the workflow and its tests. */
 

@@ -1,5 +1,5 @@
 import type { FuzzValue, PyType } from '../common/fuzz-value.js';
-import type { FunctionInfo, FuzzTarget, ParamInfo } from '../common/schemas.js';
+import type { FunctionInfo, FuzzTarget, ParamInfo } from '../common/schemas/index.js';
 
 /**
  * Seeds from a function's signature alone (annotations, literal defaults, parameter names), so

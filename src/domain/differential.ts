@@ -1,7 +1,7 @@
 import { renderFuzzValue } from '../common/fuzz-value.js';
-import type { ReturnChange } from '../common/schemas.js';
+import type { ReturnChange } from '../common/schemas/index.js';
 import { withinContract } from './findings.js';
-import type { FuzzPass, FuzzPlan } from './phases/fuzz.js';
+import type { FuzzPass, FuzzPlan } from './fuzz-pass.js';
 
 /** Object reprs carry memory addresses that differ from run to run: they are no change of behaviour. */
 const ADDRESS = /\b0x[0-9a-fA-F]+\b/g;

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { BehaviourTestsSchema, BudgetSchema, CountsSchema, testsProblem, HardenSettingsSchema, TokenUsageSchema, VerdictSchema, isRecord, withSettingsDefaults, type HardenSettingsInput, type RequestDefaults } from './schemas.js';
+import { BudgetSchema } from './budget.js';
+import { CountsSchema } from './findings.js';
+import { TokenUsageSchema } from './llm.js';
+import { type HardenSettingsInput, HardenSettingsSchema } from './request.js';
+import { VerdictSchema } from './result.js';
+import { BehaviourTestsSchema, testsProblem } from './tests.js';
 
 /** One task of a batch: what the child run hardens. Ids name the child run, so they are unique. */
 export const BatchTaskSchema = z
@@ -109,24 +114,6 @@ export type BatchInputArg = Omit<BatchInput, 'settings' | 'concurrency' | 'tasks
   tasksPerRun?: number | undefined;
   skipped?: SkippedLine[] | undefined;
 };
-
-/** The values a caller's omissions take: today's at the edge, frozen ones for old runs. */
-export interface BatchDefaults {
-  concurrency: number;
-  tasksPerRun: number;
-}
-
-/** A batch with every omitted field, its settings' too, taken from the defaults. */
-export function withBatchDefaults(input: unknown, batch: BatchDefaults, request: RequestDefaults): unknown {
-  if (!isRecord(input)) return input;
-  return {
-    ...input,
-    settings: withSettingsDefaults(input.settings, request),
-    concurrency: input.concurrency ?? batch.concurrency,
-    tasksPerRun: input.tasksPerRun ?? batch.tasksPerRun,
-    skipped: input.skipped ?? [],
-  };
-}
 
 export const BatchOutcomeSchema = z.object({ totals: BatchTotalsSchema, total: z.number().int(), skipped: BatchInputSchema.shape.skipped, budget: BudgetSchema.nullable().default(null) });
 export type BatchOutcome = z.infer<typeof BatchOutcomeSchema>;

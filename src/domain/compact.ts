@@ -1,6 +1,6 @@
 import type { FuzzValue } from '../common/fuzz-value.js';
 import type { FuzzCase, FuzzOutcome } from '../common/sandbox.js';
-import { FINDING_KINDS, type FailureGroup, type FailureSummary, type FuzzFailure } from '../common/schemas.js';
+import { FINDING_KINDS, type FailureGroup, type FailureSummary, type FuzzFailure } from '../common/schemas/index.js';
 import { failureCwes, failureKinds } from './findings.js';
 
 /**
