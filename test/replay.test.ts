@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { WORKFLOWS_PATH } from '../src/workers/create.js';
+import { PATCHES, type PatchId } from '../src/workflows/patches.js';
 import { CHANGED_DEFAULTS_MARKER } from './support/changed-defaults.js';
 import { quietBundlerLogger, workflowBundle } from './support/stack.js';
 
@@ -25,8 +26,26 @@ const HISTORIES = fileURLToPath(new URL('../../test/histories/', import.meta.url
 const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
 
 interface SavedHistory {
-  events: { eventType: string; activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[];
+  events: {
+    eventType: string;
+    activityTaskScheduledEventAttributes?: { activityType: { name: string } };
+    markerRecordedEventAttributes?: { markerName: string; details?: Record<string, { payloads?: { data?: string }[] }> };
+  }[];
 }
+
+/** The patch ids a history recorded markers for (the patched side of each). */
+function patchMarkers(history: SavedHistory): Set<string> {
+  const ids = new Set<string>();
+  for (const e of history.events) {
+    const marker = e.markerRecordedEventAttributes;
+    const data = marker?.markerName === 'core_patch' ? marker.details?.['patch-data']?.payloads?.[0]?.data : undefined;
+    if (data) ids.add((JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id);
+  }
+  return ids;
+}
+
+const SRC_WORKFLOWS = fileURLToPath(new URL('../../src/workflows/', import.meta.url));
+const workflowSources = () => readdirSync(SRC_WORKFLOWS, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => ({ file: f, text: readFileSync(join(SRC_WORKFLOWS, f), 'utf8') }));
 
 function load(file: string): SavedHistory {
   return JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')) as SavedHistory;
@@ -70,6 +89,24 @@ describe('replay of saved histories', () => {
     assert.ok(!bundle.code.includes(CHANGED_DEFAULTS_MARKER), 'workflow code imports src/common/defaults.ts: runs would change when a default does');
     // Runs started with partial requests (v1–v3) replay with the defaults of their time.
     for (const file of files) await Worker.runReplayHistory({ workflowBundle: bundle }, load(file), workflowIdOf(file));
+  });
+
+  it('the patch register matches the code and the histories: both sides of every patch are saved', () => {
+    const sources = workflowSources();
+    const ids = Object.keys(PATCHES) as PatchId[];
+    // One way to ask: a bare patched() or deprecatePatch() would escape the register.
+    assert.deepEqual(sources.filter((s) => s.file !== 'patches.ts' && /\b(patched|deprecatePatch)\(/.test(s.text)).map((s) => s.file), []);
+    const asked = new Set(sources.flatMap((s) => [...s.text.matchAll(/hasPatch\('([^']+)'\)/g)].map((m) => m[1])));
+    assert.deepEqual(ids.filter((id) => !asked.has(id)), [], 'register entries no code asks for: retire them (docs/patches.md)');
+    const markers = new Map(files.map((f) => [f, patchMarkers(load(f))]));
+    for (const id of ids) {
+      const { before, since } = PATCHES[id];
+      const old = files.filter((f) => f.startsWith(`${before}-`));
+      assert.ok(old.length > 0, `${id}: no ${before}-*.json history to replay its old branch`);
+      assert.deepEqual(old.filter((f) => markers.get(f)?.has(id)), [], `${id}: ${before} histories were recorded after it (${since})`);
+      const patchedSide = files.filter((f) => markers.get(f)?.has(id));
+      assert.ok(patchedSide.length > 0 || 'unrecorded' in PATCHES[id], `${id}: no saved history takes its new branch`);
+    }
   });
 
   it('a changed command order fails replay', async () => {

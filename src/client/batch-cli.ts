@@ -11,7 +11,7 @@ import { batchCounts, batchState, checkBatch, collectTasks, startBatch, type Bat
 import { connectClient, uiLink } from './client.js';
 import { printable, say, warn } from './terminal.js';
 import { FAIL_ON, failsOn, type FailOn } from './report.js';
-import { APPROVAL_OPTIONS, approvalSettings, budgetFlags, llmSettings, MODEL_OPTIONS } from './settings-flags.js';
+import { budgetFlags, HARDEN_OPTIONS, hardenSettings } from './settings-flags.js';
 import { MAX_BATCH_FILE_BYTES, oneOf, readInputFile, UsageError, wholeNumber } from './usage.js';
 
 export const BATCH_USAGE = `  batch FILE.jsonl            harden every task of a JSON Lines file, one child run per task
@@ -138,17 +138,8 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
       'use-code': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
       'tasks-per-run': { type: 'string' },
-      ...MODEL_OPTIONS,
-      ...APPROVAL_OPTIONS,
-      mutations: { type: 'string' },
-      seed: { type: 'string' },
-      unguided: { type: 'boolean', default: false },
-      'max-static-rounds': { type: 'string' },
-      'security-only': { type: 'boolean', default: false },
-      'fail-on': { type: 'string' },
-      id: { type: 'string' },
+      ...HARDEN_OPTIONS,
       out: { type: 'string' },
-      'no-wait': { type: 'boolean', default: false },
     },
   });
   const failOn = oneOf('fail-on', values['fail-on'], FAIL_ON) ?? 'security';
@@ -177,13 +168,7 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
   }
   if (!useLlm && !values.audit) warn('No LLM configured: every task is audited (static analysis and fuzzing, no repair).');
   // Only what was asked for: checkBatch fills in the defaults it shares with `asc harden`.
-  const settings: BatchInputArg['settings'] = {
-    llm: llmSettings(env, useLlm, values.model),
-    maxStaticRounds: wholeNumber('max-static-rounds', values['max-static-rounds']),
-    securityOnly: values['security-only'] || undefined,
-    fuzz: { mutations: wholeNumber('mutations', values.mutations), seed: wholeNumber('seed', values.seed), coverageGuided: values.unguided ? false : undefined },
-    approval: approvalSettings(values.approval, values['approval-timeout']),
-  };
+  const settings: BatchInputArg['settings'] = hardenSettings(env, values, useLlm);
   const batchId = values.id ?? `batch-${basename(file).replace(/\.jsonl?$/, '').replace(/[^\w.-]/g, '_')}-${Date.now()}`;
   const input: BatchInputArg = {
     tasks: parsed.tasks,

@@ -19,7 +19,7 @@ import { setupNamespace } from './namespace-setup.js';
 import { exitWhenFlushed, jsonText, say, warn } from './terminal.js';
 import { MAX_CODE_FILE_BYTES, oneOf, readInputFile, UsageError, wholeNumber } from './usage.js';
 import { behaviourTests } from './tests-input.js';
-import { APPROVAL_OPTIONS, approvalSettings, budgetFlags, llmSettings, MODEL_OPTIONS } from './settings-flags.js';
+import { budgetFlags, HARDEN_OPTIONS, hardenSettings } from './settings-flags.js';
 import { answerApproval, connectClient, readRun, runFailureMessage, runResult, runStatus, startHarden, uiLink } from './client.js';
 import { FAIL_ON, formatReport, verdictExitCode, type FailOn } from './report.js';
 
@@ -80,19 +80,10 @@ async function harden(args: string[], env: Env): Promise<number> {
     options: {
       'prompt-file': { type: 'string' },
       'code-file': { type: 'string' },
-      ...MODEL_OPTIONS,
+      ...HARDEN_OPTIONS,
       'no-llm': { type: 'boolean', default: false },
-      'max-static-rounds': { type: 'string' },
-      mutations: { type: 'string' },
-      seed: { type: 'string' },
-      unguided: { type: 'boolean', default: false },
-      'security-only': { type: 'boolean', default: false },
       tests: { type: 'string' },
       'entry-point': { type: 'string' },
-      ...APPROVAL_OPTIONS,
-      'fail-on': { type: 'string' },
-      id: { type: 'string' },
-      'no-wait': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
@@ -108,13 +99,9 @@ async function harden(args: string[], env: Env): Promise<number> {
   const request: HardenRequestInput = {
     ...(promptFile !== undefined ? { prompt: text } : { code: text }),
     source: basename(file),
-    llm: llmSettings(env, useLlm, values.model),
+    ...hardenSettings(env, values, useLlm),
     budget: budgetFlags(values, useLlm),
-    maxStaticRounds: wholeNumber('max-static-rounds', values['max-static-rounds']),
-    securityOnly: values['security-only'] || undefined,
-    fuzz: { mutations: wholeNumber('mutations', values.mutations), seed: wholeNumber('seed', values.seed), coverageGuided: values.unguided ? false : undefined },
     tests: testsSource === undefined ? undefined : behaviourTests(testsSource, values['entry-point'], text),
-    approval: approvalSettings(values.approval, values['approval-timeout']),
   };
   if (!useLlm) {
     if (promptFile !== undefined) throw new UsageError('--prompt-file needs an LLM to write the code: set OPENAI_BASE_URL (and OPENAI_API_KEY), or use --code-file to audit existing code');

@@ -46,3 +46,40 @@ export function approvalSettings(when: string | undefined, timeout: string | und
   }
   return { mode, timeoutMs };
 }
+
+/** Every option `asc harden` and `asc batch` share: the model, the loop's bounds, approvals, the exit policy, the run's id. */
+export const HARDEN_OPTIONS = {
+  ...MODEL_OPTIONS,
+  ...APPROVAL_OPTIONS,
+  'max-static-rounds': { type: 'string' },
+  mutations: { type: 'string' },
+  seed: { type: 'string' },
+  unguided: { type: 'boolean', default: false },
+  'security-only': { type: 'boolean', default: false },
+  'fail-on': { type: 'string' },
+  id: { type: 'string' },
+  'no-wait': { type: 'boolean', default: false },
+} as const;
+
+type Flag<T> = T | undefined;
+interface HardenFlagValues {
+  model?: Flag<string>;
+  'max-static-rounds'?: Flag<string>;
+  mutations?: Flag<string>;
+  seed?: Flag<string>;
+  unguided?: Flag<boolean>;
+  'security-only'?: Flag<boolean>;
+  approval?: Flag<string>;
+  'approval-timeout'?: Flag<string>;
+}
+
+/** Only the settings the flags ask for (the edge fills in the defaults); the budget is the caller's: a run's, or a batch's to share. */
+export function hardenSettings(env: Env, values: HardenFlagValues, useLlm: boolean): Omit<HardenSettingsInput, 'budget'> {
+  return {
+    llm: llmSettings(env, useLlm, values.model),
+    maxStaticRounds: wholeNumber('max-static-rounds', values['max-static-rounds']),
+    securityOnly: values['security-only'] || undefined,
+    fuzz: { mutations: wholeNumber('mutations', values.mutations), seed: wholeNumber('seed', values.seed), coverageGuided: values.unguided ? false : undefined },
+    approval: approvalSettings(values.approval, values['approval-timeout']),
+  };
+}

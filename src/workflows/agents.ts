@@ -1,10 +1,11 @@
-import { ApplicationFailure, patched } from '@temporalio/workflow';
-import { CallSpendSchema, ReviewResultSchema, type AgentCallMeta, type AgentStep, type CallSpend, type Finding, type FunctionInfo, type FuzzTarget, type HardenRequest, type RepairFeedback } from '../common/schemas/index.js';
+import { ApplicationFailure } from '@temporalio/workflow';
+import { CallSpendSchema, ReviewResultSchema, type AgentCallMeta, type AgentStep, type CallLimit, type CallSpend, type Finding, type FunctionInfo, type FuzzTarget, type HardenRequest, type RepairFeedback, type ReviewResult } from '../common/schemas/index.js';
 import { failure, UNUSABLE_ANSWER } from '../common/failures.js';
 import { applyTriage, describeFindings, mergeFindings } from '../domain/findings.js';
 import { defaultTarget, seedsFromSignature } from '../domain/signature-seeds.js';
 import { llmActivities } from './proxies.js';
 import type { Ledger } from './ledger.js';
+import { hasPatch } from './patches.js';
 
 /**
  * The three agents of the paper as the phases see them. With an LLM they are model calls on the
@@ -34,25 +35,68 @@ function unusableAnswer(error: unknown): error is ApplicationFailure {
   return error instanceof ApplicationFailure && UNUSABLE_ANSWER.some((type) => type === error.type);
 }
 
+/** One call of an agent the run can go on without. */
+interface Ask<T> {
+  agent: AgentStep['agent'];
+  action: string;
+  /** The model call, given what it may still spend (undefined: the run has no budget). */
+  call: (limit: CallLimit | undefined) => Promise<T>;
+  /** What the run goes on with when the agent is not asked, or (with `instead`) gave no usable answer. */
+  fallback: () => T;
+  /** How the run goes on without the agent's answer; without it an unusable answer fails the run. */
+  instead?: string;
+}
+
+/**
+ * How the run asks the agents it can go on without: not once the budget is spent (said once, in
+ * the verdict's reasons), and not again once the Static Analyser agent gave no usable answer.
+ */
+class AgentAsker {
+  private budgetNoted = false;
+  /** Agents whose answers stayed unusable and that the run asks nothing more (each ask costs up to three requests). */
+  private readonly gaveUp = new Set<AgentStep['agent']>();
+
+  constructor(private readonly ledger: Ledger) {}
+
+  /** The call, or its fallback once the budget is spent and (given `instead`) when its answer stays unusable. */
+  async ask<T>(a: Ask<T>): Promise<T> {
+    const started = Date.now();
+    if (this.gaveUp.has(a.agent)) return a.fallback();
+    const limit = this.ledger.spend.next();
+    if (limit === null) {
+      this.budgetSpent();
+      return a.fallback();
+    }
+    try {
+      return await a.call(limit);
+    } catch (error) {
+      if (a.instead === undefined || !unusableAnswer(error)) throw error;
+      this.without(a.agent, a.action, started, error, a.instead);
+      return a.fallback();
+    }
+  }
+
+  private budgetSpent(): void {
+    if (this.budgetNoted) return;
+    this.budgetNoted = true;
+    this.ledger.caveats.push(`${this.ledger.spend.stoppedBy ?? 'the model budget was spent'}; from then on the model was not asked to repair, review or write seeds, and the code as it stood was analysed with the tools alone`);
+  }
+
+  /** An agent whose answer stayed unusable: the run goes on without it, and says so. */
+  private without(agent: AgentStep['agent'], action: string, startedMs: number, error: ApplicationFailure, instead: string): void {
+    // The Fuzzing agent is asked once a run; the Static Analyser agent every round, so it is the one to stop asking.
+    if (agent === 'static-analyser') this.gaveUp.add(agent);
+    const spent = CallSpendSchema.safeParse(error.details?.[0]);
+    this.ledger.record(agent, action, `${action}: no usable answer, ${instead}`, Date.now() - startedMs, spent.success ? spent.data.usage : null);
+    this.ledger.caveats.push(`${error.message}; the run went on ${instead}${this.gaveUp.has(agent) ? ' and asked that agent nothing more' : ''}`);
+  }
+}
+
 export function llmAgents(ledger: Ledger, llm: { model: string; maxAttempts: number }, task: string | null): Agents {
   const { model } = llm;
   const calls = llmActivities(llm.maxAttempts);
-  let budgetNoted = false;
-  /** Says once, in the verdict's reasons, that the run stopped calling the model and what that left out. */
-  const budgetSpent = (): void => {
-    if (budgetNoted) return;
-    budgetNoted = true;
-    ledger.caveats.push(`${ledger.spend.stoppedBy ?? 'the model budget was spent'}; from then on the model was not asked to repair, review or write seeds, and the code as it stood was analysed with the tools alone`);
-  };
-  /** Agents whose answers stayed unusable: the run asks them nothing more (each ask costs up to three requests). */
-  const gaveUp = new Set<AgentStep['agent']>();
-  /** The Static Analyser or Fuzzing agent whose answer stayed unusable: the run goes on without it, and says so. */
-  const without = (agent: AgentStep['agent'], action: string, startedMs: number, error: ApplicationFailure, instead: string): void => {
-    gaveUp.add(agent);
-    const spent = CallSpendSchema.safeParse(error.details?.[0]);
-    ledger.record(agent, action, `${action}: no usable answer, ${instead}`, Date.now() - startedMs, spent.success ? spent.data.usage : null);
-    ledger.caveats.push(`${error.message}; the run went on ${instead}${agent === 'static-analyser' ? ' and asked that agent nothing more' : ''}`);
-  };
+  const asker = new AgentAsker(ledger);
+  const ask = <T>(a: Ask<T>) => asker.ask(a);
   return {
     mode: 'harden',
     model,
@@ -70,83 +114,79 @@ export function llmAgents(ledger: Ledger, llm: { model: string; maxAttempts: num
       });
       return result.code;
     },
-    async repair(code, feedback, action) {
-      const limit = ledger.spend.next();
-      if (limit === null) {
-        budgetSpent();
-        return null;
-      }
-      const result = await ledger.step({
+    repair: (code, feedback, action) =>
+      ask<string | null>({
         agent: 'coding',
         action,
-        activity: calls.repairCode,
-        args: [{ model, task, code, feedback, limit }],
-        describe: (r) => `${lines(r.code)} lines${r.meta.reasks > 0 ? `, after ${r.meta.reasks} re-ask(s)` : ''}`,
-        spend: llmSpend,
-      });
-      return result.code;
-    },
-    async review(code, toolFindings, label) {
+        fallback: () => null,
+        call: async (limit) => {
+          const result = await ledger.step({
+            agent: 'coding',
+            action,
+            activity: calls.repairCode,
+            args: [{ model, task, code, feedback, limit }],
+            describe: (r) => `${lines(r.code)} lines${r.meta.reasks > 0 ? `, after ${r.meta.reasks} re-ask(s)` : ''}`,
+            spend: llmSpend,
+          });
+          return result.code;
+        },
+      }),
+    review: (code, toolFindings, label) => {
       const action = `${label}: Static Analyser agent`;
-      const started = Date.now();
-      if (gaveUp.has('static-analyser')) return toolFindings;
-      const limit = ledger.spend.next();
-      if (limit === null) {
-        budgetSpent();
-        return toolFindings;
-      }
-      try {
-        const result = await ledger.step({
-          agent: 'static-analyser',
-          action,
-          activity: calls.reviewCode,
-          args: [{ model, code, toolFindings, limit }],
-          // Reviews recorded before triage carry none: the schema reads them as an empty one.
-          result: ReviewResultSchema,
-          describe: (r) => {
-            const dismissed = r.triage.filter((t) => t.verdict === 'dismissed').length;
-            return `${describeFindings(r.findings)} added${r.triage.length > 0 ? `; of ${toolFindings.length} tool finding(s) ${r.triage.length - dismissed} confirmed, ${dismissed} dismissed` : ''}`;
-          },
-          spend: llmSpend,
-        });
-        return mergeFindings(applyTriage(toolFindings, result.triage), result.findings);
-      } catch (error) {
-        if (!unusableAnswer(error)) throw error;
-        without('static-analyser', action, started, error, 'with the static tools\' findings alone');
-        return toolFindings;
-      }
+      return ask({
+        agent: 'static-analyser',
+        action,
+        fallback: () => toolFindings,
+        instead: "with the static tools' findings alone",
+        call: async (limit) => {
+          const result = await ledger.step({
+            agent: 'static-analyser',
+            action,
+            activity: calls.reviewCode,
+            args: [{ model, code, toolFindings, limit }],
+            // Reviews recorded before triage carry none: the schema reads them as an empty one.
+            result: ReviewResultSchema,
+            describe: (r) => describeReview(r, toolFindings.length),
+            spend: llmSpend,
+          });
+          return mergeFindings(applyTriage(toolFindings, result.triage), result.findings);
+        },
+      });
     },
-    async seeds(code, candidates) {
+    seeds: (code, candidates) => {
       const action = 'Fuzzing agent: infer types and write seed inputs';
-      const started = Date.now();
-      const limit = ledger.spend.next();
-      if (limit === null) {
-        budgetSpent();
-        return signatureSeeds(candidates);
-      }
-      try {
-        const result = await ledger.step({
-          agent: 'fuzzing',
-          action,
-          activity: calls.writeSeeds,
-          args: [{ model, code, functions: candidates, limit }],
-          describe: (r) => `${r.target.function}(${r.target.params.map((p) => `${p.name}: ${p.type}`).join(', ')}), ${r.target.seeds.length} seeds`,
-          spend: llmSpend,
-        });
-        return result.target;
-      } catch (error) {
-        if (!unusableAnswer(error)) throw error;
-        without('fuzzing', action, started, error, 'with seeds from the function\'s signature');
-        return signatureSeeds(candidates);
-      }
+      return ask({
+        agent: 'fuzzing',
+        action,
+        fallback: () => signatureSeeds(candidates),
+        instead: "with seeds from the function's signature",
+        call: async (limit) => {
+          const result = await ledger.step({
+            agent: 'fuzzing',
+            action,
+            activity: calls.writeSeeds,
+            args: [{ model, code, functions: candidates, limit }],
+            describe: (r) => `${r.target.function}(${r.target.params.map((p) => `${p.name}: ${p.type}`).join(', ')}), ${r.target.seeds.length} seeds`,
+            spend: llmSpend,
+          });
+          return result.target;
+        },
+      });
     },
   };
+}
+
+/** What the Static Analyser agent added, and what it made of the tool findings. */
+function describeReview(r: ReviewResult, toolFindings: number): string {
+  const dismissed = r.triage.filter((t) => t.verdict === 'dismissed').length;
+  const triage = r.triage.length > 0 ? `; of ${toolFindings} tool finding(s) ${r.triage.length - dismissed} confirmed, ${dismissed} dismissed` : '';
+  return `${describeFindings(r.findings)} added${triage}`;
 }
 
 /** Seeds from a function's signature alone: the audit's, and the fallback when the Fuzzing agent cannot help. */
 function signatureSeeds(candidates: FunctionInfo[]): FuzzTarget | null {
   const fn = defaultTarget(candidates);
-  return fn ? seedsFromSignature(fn, patched('string-item-seeds')) : null;
+  return fn ? seedsFromSignature(fn, hasPatch('string-item-seeds')) : null;
 }
 
 /** An audit: the tools alone. Nothing is written or repaired; seeds come from the signature. */

@@ -8,7 +8,6 @@ import {
   executeChild,
   isCancellation,
   ParentClosePolicy,
-  patched,
   setCurrentDetails,
   setHandler,
   startChild,
@@ -22,6 +21,7 @@ import { describeZodError } from '../common/zod-error.js';
 import type { Budget, HardenResult, TestRun } from '../common/schemas/index.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import { batchAsStarted } from './legacy.js';
+import { hasPatch } from './patches.js';
 
 export const batchProgressQuery = defineQuery<BatchProgress>(BATCH_PROGRESS_QUERY);
 
@@ -238,7 +238,7 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchOutcome> {
   report();
 
   // Batches started before spend was searchable replay without the upsert.
-  if (patched('batch-spend')) {
+  if (hasPatch('batch-spend')) {
     upsertSearchAttributes([
       { key: SEARCH_ATTRIBUTES.tokens, value: totals.usage.prompt + totals.usage.completion },
       ...(settings.llm?.price ? [{ key: SEARCH_ATTRIBUTES.costUsd, value: totals.costUsd }] : []),

@@ -6,14 +6,21 @@ import { HardenRequestSchema, type HardenRequest, type HardenResult, type Progre
 import { agentsFor } from './agents.js';
 import { Approvals } from './approval.js';
 import { requestAsStarted } from './legacy.js';
-import { behaviourBaseline, checkTestsParse } from './phases/behaviour.js';
+import type { FuzzPass, FuzzPlan } from '../domain/fuzz-pass.js';
+import { behaviourBaseline, checkTestsParse, type BehaviourGate } from './phases/behaviour.js';
 import { fuzzPhase } from './phases/fuzz.js';
-import { fuzzRepairPhase } from './phases/fuzz-repair.js';
+import { fuzzRepairPhase, type FuzzRepairStart } from './phases/fuzz-repair.js';
 import { generatePhase } from './phases/generate.js';
-import { finalStaticCheck, staticPhase } from './phases/static.js';
+import { finalStaticCheck, staticPhase, type StaticOutcome } from './phases/static.js';
 import { verdictPhase } from './phases/verdict.js';
 import { Ledger } from './ledger.js';
 import type { RunContext } from './run-context.js';
+
+/** What fuzz repair starts from: the code after the static rounds, the first pass over it, and the behaviour to keep. */
+function repairStart(statics: StaticOutcome, plan: FuzzPlan, pass: FuzzPass, gate: BehaviourGate | null): FuzzRepairStart {
+  const toolFindings = [...statics.findings, ...statics.dismissed].filter((f) => f.source === 'bandit' || f.source === 'semgrep').length;
+  return { code: statics.code, plan, failures: pass.failures, incomplete: pass.incomplete, toolFindings, gate, returned: pass.returned };
+}
 
 export const progressQuery = defineQuery<Progress>(PROGRESS_QUERY);
 
@@ -36,9 +43,7 @@ export async function hardenWorkflow(input: HardenRequest): Promise<HardenResult
   const gate = await behaviourBaseline(ctx, written.code);
   const statics = await staticPhase(ctx, written.code, gate);
   const fuzzed = await fuzzPhase(ctx, statics.code);
-  const repaired = fuzzed.plan
-    ? await fuzzRepairPhase(ctx, { code: statics.code, plan: fuzzed.plan, failures: fuzzed.pass.failures, incomplete: fuzzed.pass.incomplete, toolFindings: [...statics.findings, ...statics.dismissed].filter((f) => f.source === 'bandit' || f.source === 'semgrep').length, gate, returned: fuzzed.pass.returned })
-    : { code: statics.code, rounds: [], failures: [], incomplete: null };
+  const repaired = fuzzed.plan ? await fuzzRepairPhase(ctx, repairStart(statics, fuzzed.plan, fuzzed.pass, gate)) : { code: statics.code, rounds: [], failures: [], incomplete: null };
   const analysed = repaired.code === statics.code ? statics : await finalStaticCheck(ctx, repaired.code, statics);
   const tests = gate && { style: gate.tests.style, before: gate.baseline, after: repaired.code === written.code ? gate.baseline : await gate.run(repaired.code, 'final code') };
   const final = ctx.approvals.final ? await ctx.approvals.ask('final', 'the final code', written.code, repaired.code) : null;

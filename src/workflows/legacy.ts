@@ -1,7 +1,7 @@
-import { patched } from '@temporalio/workflow';
 import { withBatchDefaults, type BatchDefaults } from '../common/fill-defaults.js';
 import { withRequestDefaults } from '../common/fill-defaults.js';
 import type { RequestDefaults } from '../common/schemas/index.js';
+import { hasPatch } from './patches.js';
 
 /**
  * Runs started before requests were resolved at the edge carry only the fields their caller
@@ -18,14 +18,12 @@ const LEGACY_REQUEST_DEFAULTS: RequestDefaults = {
 };
 const LEGACY_BATCH_DEFAULTS: BatchDefaults = { concurrency: 8, tasksPerRun: 500 };
 
-const RESOLVED_AT_EDGE = 'requests-resolved-at-edge';
-
 /** The request as the run must read it: as given, or, for a run started before, with the old defaults. */
 export function requestAsStarted(input: unknown): unknown {
-  return patched(RESOLVED_AT_EDGE) ? input : withRequestDefaults(input, LEGACY_REQUEST_DEFAULTS);
+  return hasPatch('requests-resolved-at-edge') ? input : withRequestDefaults(input, LEGACY_REQUEST_DEFAULTS);
 }
 
 /** The batch as the run must read it: as given, or, for a batch started before, with the old defaults. */
 export function batchAsStarted(input: unknown): unknown {
-  return patched(RESOLVED_AT_EDGE) ? input : withBatchDefaults(input, LEGACY_BATCH_DEFAULTS, LEGACY_REQUEST_DEFAULTS);
+  return hasPatch('requests-resolved-at-edge') ? input : withBatchDefaults(input, LEGACY_BATCH_DEFAULTS, LEGACY_REQUEST_DEFAULTS);
 }

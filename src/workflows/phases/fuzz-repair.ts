@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import type { FuzzFailure, FuzzRepairRound, ReturnChange, ReviewerRejection, TestFailure } from '../../common/schemas/index.js';
 import { changedReturns } from '../../domain/differential.js';
 import { reviewerRejection } from '../../common/approvals.js';
@@ -10,6 +9,7 @@ import type { FuzzPlan } from '../../domain/fuzz-pass.js';
 import { runCorpus } from './fuzz.js';
 import { repairUntilParses } from './parse.js';
 import { refusedSuppressions, staticTools } from './static.js';
+import { hasPatch } from '../patches.js';
 
 /** The failing inputs the Coding agent is shown in one repair request. */
 const SHOWN_FAILURES = 10;
@@ -52,7 +52,7 @@ export async function fuzzRepairPhase(ctx: RunContext, start: FuzzRepairStart): 
   let { code, failures, incomplete } = start;
   // Security failures are always repaired, robustness ones unless the run is security-only, and
   // inputs outside the contract never. Runs from before kinds repaired every failing input.
-  const byKind = patched('finding-kinds');
+  const byKind = hasPatch('finding-kinds');
   const repairable = (list: FuzzFailure[]) => (byKind ? list.filter((f) => f.kind === 'security' || (f.kind === 'robustness' && !request.securityOnly)) : list);
   const count = (list: FuzzFailure[], kind: FuzzFailure['kind']) => list.filter((f) => f.kind === kind).length;
   const rounds: FuzzRepairRound[] = [];
@@ -62,7 +62,7 @@ export async function fuzzRepairPhase(ctx: RunContext, start: FuzzRepairStart): 
   let { returned } = start;
   // Without behaviour tests, the results of the inputs the code handled are its behaviour (runs
   // from before this check replay without it).
-  const differential = start.gate === null && patched('differential-check');
+  const differential = start.gate === null && hasPatch('differential-check');
   for (let round = 1; repairable(failures).length > 0 && round <= request.fuzz.maxRepairRounds; round++) {
     const label = `fuzz repair ${round}`;
     const toRepair = repairable(failures);
@@ -78,7 +78,7 @@ export async function fuzzRepairPhase(ctx: RunContext, start: FuzzRepairStart): 
     const staticFindings = [...check.findings, ...refusedSuppressions(code, candidate.code)];
     // A re-check that did not run every input, or code a static tool could not read, cannot clear a
     // candidate (runs before this rule replay without it).
-    const complete = (rerun.incomplete === null && check.errors.length === 0) || !patched('incomplete-recheck-rejects');
+    const complete = (rerun.incomplete === null && check.errors.length === 0) || !hasPatch('incomplete-recheck-rejects');
     // Fewer of what it was asked to repair, and, of each kind it may leave alone, no more than before.
     const noWorse = !byKind || (count(rerun.failures, 'security') <= count(failures, 'security') && count(rerun.failures, 'robustness') <= count(failures, 'robustness'));
     const fewer = repairable(rerun.failures).length < toRepair.length && noWorse;

@@ -1,4 +1,4 @@
-import { ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import { combinedKernelWatch, RunBatchResultSchema, RunFuzzPassResultSchema, sandboxActivityTimeoutMs, SANDBOX_LIMITS, type FuzzCase, type FuzzRounds, type RunBatchResult } from '../../common/sandbox.js';
 import type { FunctionInfo, FuzzFailure, InspectResult } from '../../common/schemas/index.js';
 import { describeFailures, failureKind, isFailure } from '../../domain/findings.js';
@@ -9,6 +9,7 @@ import { sandboxActivities } from '../proxies.js';
 import type { RunContext } from '../run-context.js';
 import { parse } from './parse.js';
 import { EMPTY_PASS, type FuzzPass, type FuzzPlan } from '../../domain/fuzz-pass.js';
+import { hasPatch } from '../patches.js';
 
 export interface FirstPass {
   plan: FuzzPlan | null;
@@ -24,7 +25,7 @@ const GUIDED_ROUNDS = 3;
 function whyNothingToFuzz(functions: FunctionInfo[]): string {
   if (functions.some((f) => f.route !== null)) return 'its route handlers read no request parameters, so there is no input to fuzz';
   if (functions.some((f) => f.decorators.length > 0)) return 'the code has only decorated functions that are not Flask routes, which cannot be called directly';
-  if (patched('every-task-runs')) return 'the code defines no function, route or method of a class built without arguments, and runs no statements of its own: there is nothing to execute';
+  if (hasPatch('every-task-runs')) return 'the code defines no function, route or method of a class built without arguments, and runs no statements of its own: there is nothing to execute';
   return 'the code has no function with parameters to call';
 }
 
@@ -40,7 +41,7 @@ interface Aim {
 
 /** Runs started before inputs were bounded replay with the corpus they had. */
 function maxInputChars(): number {
-  return patched('bounded-input-size') ? SANDBOX_LIMITS.maxInputChars : Number.POSITIVE_INFINITY;
+  return hasPatch('bounded-input-size') ? SANDBOX_LIMITS.maxInputChars : Number.POSITIVE_INFINITY;
 }
 
 /**
@@ -58,7 +59,7 @@ function fallbackAim(info: InspectResult): Aim | null {
 async function aimFor(ctx: RunContext, code: string, info: InspectResult): Promise<Aim | null> {
   const candidates = fuzzableFunctions(info.functions);
   // Runs started before every task ran skipped code with no function that takes input.
-  if (candidates.length === 0) return patched('every-task-runs') ? fallbackAim(info) : null;
+  if (candidates.length === 0) return hasPatch('every-task-runs') ? fallbackAim(info) : null;
   const chosen = await ctx.agents.seeds(code, candidates);
   if (!chosen) return null;
   const target = { ...chosen, params: classifyParams(candidates.find((f) => f.name === chosen.function), chosen) };
@@ -66,7 +67,7 @@ async function aimFor(ctx: RunContext, code: string, info: InspectResult): Promi
   const maxChars = maxInputChars();
   // The fuzzer plays the attacker: trusted configuration keeps its seeded values (runs from before roles mutated every argument).
   const attacker = target.params.map((p) => p.role === 'attacker');
-  return { target, mutable: patched('finding-kinds') && attacker.some(Boolean) ? attacker : [], once: false, maxChars };
+  return { target, mutable: hasPatch('finding-kinds') && attacker.some(Boolean) ? attacker : [], once: false, maxChars };
 }
 
 /** Phase 3: the Fuzzing agent picks the target and writes seeds; mutation derives the corpus; one pass runs it. */
@@ -96,10 +97,10 @@ async function firstPass(ctx: RunContext, code: string, aim: Aim): Promise<{ pla
   }
   const { mutations, seed, coverageGuided } = ctx.request.fuzz;
   // Runs from before the later oracles mutate with the first dictionary.
-  const attackStrings = patched('attack-strings');
-  const rounds = coverageGuided && patched('coverage-guided') ? GUIDED_ROUNDS : 1;
+  const attackStrings = hasPatch('attack-strings');
+  const rounds = coverageGuided && hasPatch('coverage-guided') ? GUIDED_ROUNDS : 1;
   const plan: FuzzRounds = { seeds: target.seeds, mutations, seed, rounds, maxChars, mutable, attackStrings };
-  if (Number.isFinite(maxChars) && plan.seeds.length > 0 && patched('fuzz-pass')) return runPass(ctx, code, target, plan);
+  if (Number.isFinite(maxChars) && plan.seeds.length > 0 && hasPatch('fuzz-pass')) return runPass(ctx, code, target, plan);
   const guided = new GuidedRounds(plan);
   let pass = EMPTY_PASS;
   for (let batch = guided.next(), round = 1; batch; batch = guided.next(), round++) {
@@ -155,7 +156,7 @@ function mergePasses(a: FuzzPass, b: FuzzPass): FuzzPass {
 function batchesOf(cases: FuzzCase[], batchSize: number): FuzzCase[][] {
   const even = splitBatches(cases, batchSize, Number.POSITIVE_INFINITY);
   const bounded = splitBatches(cases, batchSize, SANDBOX_LIMITS.maxBatchChars);
-  return bounded.length === even.length || !patched('batches-bounded-by-size') ? even : bounded;
+  return bounded.length === even.length || !hasPatch('batches-bounded-by-size') ? even : bounded;
 }
 
 /** What the sandbox needs of the target, for a batch or a pass. */
@@ -185,7 +186,7 @@ export async function runCorpus(ctx: RunContext, code: string, plan: FuzzPlan, l
   });
   // A failed or cancelled batch ends the run only once its sibling batches have stopped too, so
   // no container outlives the run. Runs recorded before this change failed at the first one.
-  if (patched('settle-fuzz-batches')) {
+  if (hasPatch('settle-fuzz-batches')) {
     const settled = await Promise.allSettled(pending);
     const rejected = settled.find((r) => r.status === 'rejected');
     if (rejected) throw rejected.reason;

@@ -1,7 +1,7 @@
-import { patched } from '@temporalio/workflow';
 import { InspectResultSchema, type InspectResult } from '../../common/schemas/index.js';
 import { analysis } from '../proxies.js';
 import type { RunContext } from '../run-context.js';
+import { hasPatch } from '../patches.js';
 
 /**
  * Parses the code with Python's own parser (never running it): its syntax error, its functions.
@@ -10,7 +10,7 @@ import type { RunContext } from '../run-context.js';
  */
 export async function parse(ctx: RunContext, code: string, action: string): Promise<InspectResult> {
   const known = ctx.parsed.get(code);
-  if (known && patched('parse-once')) return known;
+  if (known && hasPatch('parse-once')) return known;
   const info = await ctx.ledger.step({
     agent: 'inspector',
     action,

@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import { StaticToolsResultSchema, type Finding, type ReviewerRejection, type StaticRound, type TestFailure } from '../../common/schemas/index.js';
 import { reviewerRejection } from '../../common/approvals.js';
 import { addedSuppressions, describeFindings, standing } from '../../domain/findings.js';
@@ -6,6 +5,7 @@ import { analysis } from '../proxies.js';
 import type { RunContext } from '../run-context.js';
 import type { BehaviourGate } from './behaviour.js';
 import { repairUntilParses } from './parse.js';
+import { hasPatch } from '../patches.js';
 
 export interface StaticOutcome {
   /** The code the rounds ended with. */
@@ -30,7 +30,7 @@ export interface ToolsCheck {
  * phase re-checks a candidate with them. Runs started before Semgrep joined run Bandit alone.
  */
 export async function staticTools({ ledger, request }: RunContext, code: string, label: string): Promise<ToolsCheck> {
-  const both = patched('semgrep-analysis');
+  const both = hasPatch('semgrep-analysis');
   const result = await ledger.step({
     agent: both ? 'analysers' : 'bandit',
     action: `${label}: ${both ? 'Bandit + Semgrep' : 'Bandit'}`,
@@ -57,7 +57,7 @@ async function analyse(ctx: RunContext, code: string, label: string): Promise<{ 
  */
 export function refusedSuppressions(before: string, after: string): Finding[] {
   const added = addedSuppressions(before, after);
-  return added.length > 0 && patched('suppression-comments-refused') ? added : [];
+  return added.length > 0 && hasPatch('suppression-comments-refused') ? added : [];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 import type { FindingKind, FuzzFailure, HardenResult, TestRun, Verdict } from '../../common/schemas/index.js';
 import { describeDecision } from '../../common/approvals.js';
@@ -10,6 +10,7 @@ import type { Written } from './generate.js';
 import type { FirstPass } from './fuzz.js';
 import type { FuzzRepairOutcome } from './fuzz-repair.js';
 import type { StaticOutcome } from './static.js';
+import { hasPatch } from '../patches.js';
 
 export interface Phases {
   written: Written;
@@ -35,11 +36,9 @@ function describeTestRun(run: TestRun): string {
   return `${run.passed.length}/${total} passed`;
 }
 
-/** Phase 5: what the phases found, the verdict it adds up to, and the run's searchable summary. */
-export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repaired, tests, accepted }: Phases): HardenResult {
-  const { ledger, agents, request } = ctx;
-  ledger.progress.phase = 'done';
-  const findings = analysed.findings;
+/** The verdict and every reason a reader needs for it, from what the phases found. */
+function judge(ctx: RunContext, { analysed, fuzzed, repaired, tests, accepted }: Phases): { verdict: Verdict; reasons: string[] } {
+  const { findings } = analysed;
   const remainingFailures: FuzzFailure[] = repaired.failures;
   const byKind = countByKind(findings, remainingFailures);
   const of = (kind: FindingKind) => ({ findings: findings.filter((f) => f.kind === kind), failures: remainingFailures.filter((f) => f.kind === kind) });
@@ -69,28 +68,39 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
   if (tests) reasons.push(`behaviour tests: ${describeTestRun(tests.before)} with the first code, ${describeTestRun(tests.after)} with the final code`);
   const decided = ctx.approvals.decisions.filter((d) => d.subject === 'final').at(-1);
   if (decided) reasons.push(`approval: ${describeDecision(decided)}${accepted ? '' : ' (the final code is not to be shipped)'}`);
-  if (agents.caveat) reasons.push(agents.caveat);
-  reasons.push(...ledger.caveats);
-  const costUsd = costOf(ledger.usage, request.llm?.price ?? null);
-  const remainingSummary = summariseFailures(remainingFailures);
-  setCurrentDetails(`**${verdictLine(verdict, robustnessIssues(findings, remainingSummary.groups))}** · ${reasons.join(' · ') || 'no findings, no failing inputs'}`);
-  // What the analysers found at first, less what the Static Analyser agent dismissed.
-  const findingsBefore = countByCwe(standing(analysed.rounds[0]?.findings ?? []), fuzzed.pass.failures);
-  const findingsAfter = countByCwe(findings, remainingFailures);
+  if (ctx.agents.caveat) reasons.push(ctx.agents.caveat);
+  reasons.push(...ctx.ledger.caveats);
+  return { verdict, reasons };
+}
+
+/** The run's summary as search attributes, for the UI's and `asc list`'s filters. */
+function publish(ctx: RunContext, result: HardenResult): void {
   // Runs started before search attributes existed replay without the upsert.
-  if (patched('search-attributes')) {
-    upsertSearchAttributes([
-      { key: SEARCH_ATTRIBUTES.verdict, value: verdict },
-      { key: SEARCH_ATTRIBUTES.cwesFound, value: Object.keys(findingsBefore).sort() },
-      { key: SEARCH_ATTRIBUTES.cwesRemaining, value: Object.keys(findingsAfter).sort() },
-      { key: SEARCH_ATTRIBUTES.roundsUsed, value: analysed.rounds.length + repaired.rounds.length },
-      { key: SEARCH_ATTRIBUTES.model, value: agents.model ?? 'none (audit)' },
-      { key: SEARCH_ATTRIBUTES.tokens, value: ledger.usage.prompt + ledger.usage.completion },
-      ...(costUsd !== null ? [{ key: SEARCH_ATTRIBUTES.costUsd, value: costUsd }] : []),
-    ]);
-  }
+  if (!hasPatch('search-attributes')) return;
+  const { findingsBefore, findingsAfter, usage, spend } = result;
+  upsertSearchAttributes([
+    { key: SEARCH_ATTRIBUTES.verdict, value: result.verdict },
+    { key: SEARCH_ATTRIBUTES.cwesFound, value: Object.keys(findingsBefore).sort() },
+    { key: SEARCH_ATTRIBUTES.cwesRemaining, value: Object.keys(findingsAfter).sort() },
+    { key: SEARCH_ATTRIBUTES.roundsUsed, value: result.staticRounds.length + result.fuzz.repairRounds.length },
+    { key: SEARCH_ATTRIBUTES.model, value: ctx.agents.model ?? 'none (audit)' },
+    { key: SEARCH_ATTRIBUTES.tokens, value: usage.prompt + usage.completion },
+    ...(spend.costUsd !== null ? [{ key: SEARCH_ATTRIBUTES.costUsd, value: spend.costUsd }] : []),
+  ]);
+}
+
+/** Phase 5: what the phases found, the verdict it adds up to, and the run's searchable summary. */
+export function verdictPhase(ctx: RunContext, phases: Phases): HardenResult {
+  const { ledger, agents, request } = ctx;
+  const { written, analysed, fuzzed, repaired, tests, accepted } = phases;
+  ledger.progress.phase = 'done';
+  const { verdict, reasons } = judge(ctx, phases);
+  const { findings } = analysed;
+  const remainingSummary = summariseFailures(repaired.failures);
+  setCurrentDetails(`**${verdictLine(verdict, robustnessIssues(findings, remainingSummary.groups))}** · ${reasons.join(' · ') || 'no findings, no failing inputs'}`);
+  const costUsd = costOf(ledger.usage, request.llm?.price ?? null);
   const target = fuzzed.plan?.target;
-  return {
+  const result: HardenResult = {
     verdict,
     reasons,
     mode: agents.mode,
@@ -111,13 +121,14 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
       failureSummary: summariseFailures(fuzzed.pass.failures),
       repairRounds: repaired.rounds,
     },
-    findingsBefore,
-    findingsAfter,
+    // What the analysers found at first, less what the Static Analyser agent dismissed.
+    findingsBefore: countByCwe(standing(analysed.rounds[0]?.findings ?? []), fuzzed.pass.failures),
+    findingsAfter: countByCwe(findings, repaired.failures),
     remainingFindings: findings,
     dismissedFindings: analysed.dismissed,
-    remainingFailures: keptFailures(remainingFailures),
+    remainingFailures: keptFailures(repaired.failures),
     remainingFailureSummary: remainingSummary,
-    remainingByKind: byKind,
+    remainingByKind: countByKind(findings, repaired.failures),
     tests,
     approvals: ctx.approvals.decisions,
     accepted,
@@ -126,4 +137,6 @@ export function verdictPhase(ctx: RunContext, { written, analysed, fuzzed, repai
     spend: { llmCalls: ledger.spend.calls, costUsd, budget: request.budget, stoppedBy: ledger.spend.stoppedBy },
     caveats: ledger.caveats,
   };
+  publish(ctx, result);
+  return result;
 }
