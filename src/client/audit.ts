@@ -55,70 +55,87 @@ const CodeCarrier = z.object({ code: z.string() }).partial();
 const MetaCarrier = z.object({ meta: AgentCallMetaSchema }).partial();
 const FindingsCarrier = z.object({ findings: z.array(FindingSchema) }).partial();
 
+type Entry = AuditEntry & { scheduledMs: number };
+
+/** Payloads and failures read through the client's codec: with encryption on, the history holds only ciphertext. */
+function decoders(client: Client) {
+  const converter = client.options.loadedDataConverter;
+  return {
+    first: async (payloads: Payloads): Promise<unknown> => (await decodeOptionalPayload(converter, payloads?.payloads?.[0])) ?? null,
+    failureMessage: async (failure: Failure, fallback: string): Promise<string> => (await decodeOptionalFailure(converter, failure))?.message ?? fallback,
+  };
+}
+type Decoders = ReturnType<typeof decoders>;
+
+/** The entry of an activity the workflow scheduled: what it was asked, and when. */
+async function scheduledEntry(event: HistoryEvent, index: number, at: number, { first }: Decoders): Promise<Entry | null> {
+  const scheduled = event.activityTaskScheduledEventAttributes;
+  if (!scheduled) return null;
+  const summaryValue = await first({ payloads: event.userMetadata?.summary ? [event.userMetadata.summary] : [] });
+  return {
+    index,
+    activity: scheduled.activityType?.name ?? '?',
+    queue: scheduled.taskQueue?.name ?? '?',
+    summary: typeof summaryValue === 'string' ? summaryValue : '',
+    attempts: 0,
+    scheduledAt: new Date(at).toISOString(),
+    scheduledMs: at,
+    durationMs: null,
+    status: 'running',
+    failure: null,
+    usage: null,
+    transcript: null,
+    findings: null,
+    codeDiff: null,
+    input: await first(scheduled.input),
+    result: null,
+  };
+}
+
+/** What a later event says of its activity's entry: an attempt started, or how it ended. */
+async function settleEntry(event: HistoryEvent, at: number, entries: Map<number, Entry>, { first, failureMessage }: Decoders): Promise<void> {
+  const started = event.activityTaskStartedEventAttributes;
+  const done = event.activityTaskCompletedEventAttributes;
+  const failed = event.activityTaskFailedEventAttributes;
+  const timedOut = event.activityTaskTimedOutEventAttributes;
+  const cancelled = event.activityTaskCanceledEventAttributes;
+  const ref = started ?? done ?? failed ?? timedOut ?? cancelled;
+  const entry = ref ? entries.get(eventId(ref.scheduledEventId)) : undefined;
+  if (!entry) return;
+  if (started) entry.attempts = started.attempt ?? 1;
+  if (done || failed || timedOut || cancelled) entry.durationMs = at - entry.scheduledMs;
+  if (done) {
+    entry.status = 'completed';
+    entry.result = await first(done.result);
+    const meta = MetaCarrier.safeParse(entry.result).data?.meta;
+    entry.usage = meta?.usage ?? null;
+    entry.transcript = meta?.transcript ?? null;
+    entry.findings = FindingsCarrier.safeParse(entry.result).data?.findings ?? null;
+    const before = CodeCarrier.safeParse(entry.input).data?.code;
+    const after = CodeCarrier.safeParse(entry.result).data?.code;
+    if (before !== undefined && after !== undefined && before !== after) entry.codeDiff = unifiedDiff(before, after);
+  }
+  if (failed) [entry.status, entry.failure] = ['failed', await failureMessage(failed.failure, 'failed')];
+  if (timedOut) [entry.status, entry.failure] = ['timed-out', await failureMessage(timedOut.failure, 'timed out')];
+  if (cancelled) entry.status = 'cancelled';
+}
+
 export async function buildAuditTrail(client: Client, workflowId: string): Promise<AuditTrail> {
   const handle = client.workflow.getHandle(workflowId);
   const description = await handle.describe();
   const history = await handle.fetchHistory();
-  // Through the client's codec: with encryption on, the history holds only ciphertext.
-  const converter = client.options.loadedDataConverter;
-  const first = async (payloads: Payloads): Promise<unknown> => (await decodeOptionalPayload(converter, payloads?.payloads?.[0])) ?? null;
-  const failureMessage = async (failure: Failure, fallback: string): Promise<string> => (await decodeOptionalFailure(converter, failure))?.message ?? fallback;
-  const entries = new Map<number, AuditEntry & { scheduledMs: number }>();
+  const decode = decoders(client);
+  const entries = new Map<number, Entry>();
   let request: unknown = null;
   let result: HardenResult | null = null;
   for (const event of history.events ?? ([] as HistoryEvent[])) {
     const at = timestampMs(event.eventTime) ?? 0;
-    if (event.workflowExecutionStartedEventAttributes) request = await first(event.workflowExecutionStartedEventAttributes.input);
+    if (event.workflowExecutionStartedEventAttributes) request = await decode.first(event.workflowExecutionStartedEventAttributes.input);
     const completed = event.workflowExecutionCompletedEventAttributes;
-    if (completed) result = HardenResultSchema.safeParse(await first(completed.result)).data ?? null;
-    const scheduled = event.activityTaskScheduledEventAttributes;
-    if (scheduled) {
-      const summaryValue = await first({ payloads: event.userMetadata?.summary ? [event.userMetadata.summary] : [] });
-      const summary = typeof summaryValue === 'string' ? summaryValue : '';
-      entries.set(eventId(event.eventId), {
-        index: entries.size + 1,
-        activity: scheduled.activityType?.name ?? '?',
-        queue: scheduled.taskQueue?.name ?? '?',
-        summary,
-        attempts: 0,
-        scheduledAt: new Date(at).toISOString(),
-        scheduledMs: at,
-        durationMs: null,
-        status: 'running',
-        failure: null,
-        usage: null,
-        transcript: null,
-        findings: null,
-        codeDiff: null,
-        input: await first(scheduled.input),
-        result: null,
-      });
-      continue;
-    }
-    const started = event.activityTaskStartedEventAttributes;
-    const done = event.activityTaskCompletedEventAttributes;
-    const failed = event.activityTaskFailedEventAttributes;
-    const timedOut = event.activityTaskTimedOutEventAttributes;
-    const cancelled = event.activityTaskCanceledEventAttributes;
-    const ref = started ?? done ?? failed ?? timedOut ?? cancelled;
-    const entry = ref ? entries.get(eventId(ref.scheduledEventId)) : undefined;
-    if (!entry) continue;
-    if (started) entry.attempts = started.attempt ?? 1;
-    if (done || failed || timedOut || cancelled) entry.durationMs = at - entry.scheduledMs;
-    if (done) {
-      entry.status = 'completed';
-      entry.result = await first(done.result);
-      const meta = MetaCarrier.safeParse(entry.result).data?.meta;
-      entry.usage = meta?.usage ?? null;
-      entry.transcript = meta?.transcript ?? null;
-      entry.findings = FindingsCarrier.safeParse(entry.result).data?.findings ?? null;
-      const before = CodeCarrier.safeParse(entry.input).data?.code;
-      const after = CodeCarrier.safeParse(entry.result).data?.code;
-      if (before !== undefined && after !== undefined && before !== after) entry.codeDiff = unifiedDiff(before, after);
-    }
-    if (failed) [entry.status, entry.failure] = ['failed', await failureMessage(failed.failure, 'failed')];
-    if (timedOut) [entry.status, entry.failure] = ['timed-out', await failureMessage(timedOut.failure, 'timed out')];
-    if (cancelled) entry.status = 'cancelled';
+    if (completed) result = HardenResultSchema.safeParse(await decode.first(completed.result)).data ?? null;
+    const scheduled = await scheduledEntry(event, entries.size + 1, at, decode);
+    if (scheduled) entries.set(eventId(event.eventId), scheduled);
+    else await settleEntry(event, at, entries, decode);
   }
   return AuditTrailSchema.parse({
     workflowId,

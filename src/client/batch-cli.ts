@@ -54,6 +54,21 @@ export function progressLine(p: BatchProgress, nowMs: number, width = 24): strin
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${counts} · ${p.running.length} running · ${p.cancelling ? 'cancelling' : `ETA ${eta}`} · ${duration(elapsed)} elapsed`;
 }
 
+/** The tasks of a JSON Lines file, each skipped line reported; a file with none is refused. */
+async function readTasks(file: string, source: TaskSource): Promise<ReturnType<typeof parseBatchFile>> {
+  const text = await readInputFile(file, file, MAX_BATCH_FILE_BYTES);
+  let parsed;
+  try {
+    parsed = parseBatchFile(text, source);
+  } catch (error) {
+    if (error instanceof DuplicateIdsError) throw new UsageError(`${file}: ${error.message}`);
+    throw error;
+  }
+  for (const s of parsed.skipped) warn(`${file}:${s.line}: skipped: ${s.reason}`);
+  if (parsed.tasks.length === 0) throw new UsageError(`${file}: no usable task (${parsed.skipped.length} line(s) skipped)`);
+  return parsed;
+}
+
 /** Redraws in place on a terminal; elsewhere (CI logs) prints a line when the counts move. */
 class ProgressView {
   private last = '';
@@ -151,17 +166,7 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError('batch takes one JSON Lines file: asc batch FILE.jsonl');
   if (values.audit && values['use-code']) throw new UsageError('--audit (no repair) and --use-code (repair with the LLM) exclude each other');
-  const text = await readInputFile(file, file, MAX_BATCH_FILE_BYTES);
-  const source: TaskSource = values.audit || values['use-code'] ? 'code' : 'prompt';
-  let parsed;
-  try {
-    parsed = parseBatchFile(text, source);
-  } catch (error) {
-    if (error instanceof DuplicateIdsError) throw new UsageError(`${file}: ${error.message}`);
-    throw error;
-  }
-  for (const s of parsed.skipped) warn(`${file}:${s.line}: skipped: ${s.reason}`);
-  if (parsed.tasks.length === 0) throw new UsageError(`${file}: no usable task (${parsed.skipped.length} line(s) skipped)`);
+  const parsed = await readTasks(file, values.audit || values['use-code'] ? 'code' : 'prompt');
   const useLlm = llmConfigured(env) && !values.audit;
   if (!useLlm && parsed.tasks.some((t) => t.prompt !== undefined)) {
     throw new UsageError(`${file}: tasks with a prompt need an LLM to write the code: set OPENAI_BASE_URL (and OPENAI_API_KEY), or use --audit to analyse their insecure_code`);

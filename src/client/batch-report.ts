@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { BatchTotals, SkippedLine } from '../common/schemas/index.js';
-import { FindingKindSchema, type Budget, type Finding, type FindingKind } from '../common/schemas/index.js';
+import { FindingKindSchema, type Budget, type Finding, type FindingKind, type HardenResult } from '../common/schemas/index.js';
 import { describeBudget } from '../domain/budget.js';
 import { summariseFailures } from '../domain/compact.js';
 import { findingOrigin } from '../domain/findings.js';
@@ -99,73 +99,85 @@ function cweNumber(cwe: string): string | null {
   return /^CWE-(\d+)$/.exec(cwe)?.[1] ?? null;
 }
 
-/**
- * Remaining weaknesses of every task's final code: one SARIF result per static finding, and one
- * per fuzzing weakness and place (kind, CWE, cause, line) with its failing inputs attached.
- */
-export function buildSarif(batchId: string, tasks: TaskRecord[]): Sarif {
-  const rules: SarifRule[] = [];
-  const ruleIndex = new Map<string, number>();
-  /** A security weakness's rule is its CWE; a robustness or contract one is told apart by a prefix, and tagged so. */
-  const ruleFor = (cwe: string, kind: FindingKind) => (kind === 'security' ? cwe : `${kind}/${cwe}`);
-  const rule = (id: string, kind: FindingKind, description: string): number => {
-    const known = ruleIndex.get(id);
+/** A security weakness's rule is its CWE; a robustness or contract one is told apart by a prefix, and tagged so. */
+const ruleFor = (cwe: string, kind: FindingKind) => (kind === 'security' ? cwe : `${kind}/${cwe}`);
+
+/** The SARIF rules a report uses, each once, by id. */
+class SarifRules {
+  readonly list: SarifRule[] = [];
+  private readonly index = new Map<string, number>();
+
+  /** The index of rule `id`, added on first use. */
+  of(id: string, kind: FindingKind, description: string): number {
+    const known = this.index.get(id);
     if (known !== undefined) return known;
     const n = cweNumber(id.replace(/^\w+\//, ''));
-    rules.push({
+    this.list.push({
       id,
       name: id,
       shortDescription: { text: description },
       ...(n ? { helpUri: `https://cwe.mitre.org/data/definitions/${n}.html` } : {}),
       properties: { tags: [kind === 'security' ? 'security' : kind === 'robustness' ? 'reliability' : 'contract', ...(n ? [`external/cwe/cwe-${n}`] : [])] },
     });
-    ruleIndex.set(id, rules.length - 1);
-    return rules.length - 1;
-  };
-  const results: SarifResult[] = [];
-  for (const task of tasks) {
-    const r = task.result;
-    if (!r) continue;
-    const location = (line: number | null) => [{ physicalLocation: { artifactLocation: { uri: codePath(task.id) }, region: { startLine: Math.max(1, line ?? 1) } } }];
-    const common = { task: task.id, workflowId: task.workflowId };
-    [...r.remainingFindings, ...r.dismissedFindings].forEach((f: Finding, i) => {
-      const id = ruleFor(f.cwe ?? `${f.source}:${f.ruleId}`, f.kind);
-      const dismissed = f.triage?.verdict === 'dismissed' ? { suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification: `dismissed by the Static Analyser agent: ${f.triage.reason}` }] } : {};
-      results.push({
-        ruleId: id,
-        ruleIndex: rule(id, f.kind, f.cwe ? `${f.cwe} (static analysis)` : `${f.source} ${f.ruleId}`),
-        level: LEVELS[f.kind],
-        message: { text: `${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}` },
-        locations: location(f.line),
-        partialFingerprints: { ascFinding: `${task.id}:${id}:${f.ruleId}:${f.line ?? 0}:${i}` },
-        properties: { ...common, detectedBy: findingOrigin(f), kind: f.kind },
-        ...dismissed,
-      });
-    });
-    const fn = r.fuzz.target?.function ?? 'target';
-    // Results from before failures were grouped: group the sample they kept.
-    const summary = r.remainingFailureSummary.groups.length > 0 || r.remainingFailures.length === 0 ? r.remainingFailureSummary : summariseFailures(r.remainingFailures);
-    for (const g of summary.groups) {
-      const examples = r.remainingFailures.filter((f) => g.examples.includes(f.input.id));
-      const first = examples[0];
-      const what = first ? (first.outcome.events.find((e) => e.cwe === g.cwe)?.detail ?? outcomeText(first.outcome)) : g.label;
-      const calls = examples.slice(0, 3).map((f) => renderCall(fn, f.input));
-      const id = ruleFor(g.cwe, g.kind);
-      results.push({
-        ruleId: id,
-        ruleIndex: rule(id, g.kind, `${g.cwe} (found by fuzzing)`),
-        level: LEVELS[g.kind],
-        message: { text: `${g.kind}: ${g.label} on ${g.inputs} fuzz input${g.inputs === 1 ? '' : 's'}${calls[0] ? `, e.g. ${calls[0]}` : ''}: ${what}` },
-        locations: location(g.line),
-        partialFingerprints: { ascFinding: `${task.id}:${g.cwe}:fuzz:${g.kind}:${g.label}:${g.line ?? 0}` },
-        properties: { ...common, detectedBy: 'fuzzing', kind: g.kind, failingInputs: g.inputs, exampleInputs: calls },
-      });
-    }
+    this.index.set(id, this.list.length - 1);
+    return this.list.length - 1;
   }
+}
+
+const sarifLocation = (task: TaskRecord, line: number | null) => [{ physicalLocation: { artifactLocation: { uri: codePath(task.id) }, region: { startLine: Math.max(1, line ?? 1) } } }];
+
+/** One result per static finding of the final code; a dismissed one carries the agent's reason as an accepted suppression. */
+function staticResults(task: TaskRecord, r: HardenResult, rules: SarifRules): SarifResult[] {
+  return [...r.remainingFindings, ...r.dismissedFindings].map((f: Finding, i) => {
+    const id = ruleFor(f.cwe ?? `${f.source}:${f.ruleId}`, f.kind);
+    const dismissed = f.triage?.verdict === 'dismissed' ? { suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification: `dismissed by the Static Analyser agent: ${f.triage.reason}` }] } : {};
+    return {
+      ruleId: id,
+      ruleIndex: rules.of(id, f.kind, f.cwe ? `${f.cwe} (static analysis)` : `${f.source} ${f.ruleId}`),
+      level: LEVELS[f.kind],
+      message: { text: `${f.message}${f.fix ? ` Fix: ${f.fix}` : ''}` },
+      locations: sarifLocation(task, f.line),
+      partialFingerprints: { ascFinding: `${task.id}:${id}:${f.ruleId}:${f.line ?? 0}:${i}` },
+      properties: { task: task.id, workflowId: task.workflowId, detectedBy: findingOrigin(f), kind: f.kind },
+      ...dismissed,
+    };
+  });
+}
+
+/** One result per fuzzing weakness and place, with its failing inputs attached. */
+function fuzzResults(task: TaskRecord, r: HardenResult, rules: SarifRules): SarifResult[] {
+  const fn = r.fuzz.target?.function ?? 'target';
+  // Results from before failures were grouped: group the sample they kept.
+  const summary = r.remainingFailureSummary.groups.length > 0 || r.remainingFailures.length === 0 ? r.remainingFailureSummary : summariseFailures(r.remainingFailures);
+  return summary.groups.map((g) => {
+    const examples = r.remainingFailures.filter((f) => g.examples.includes(f.input.id));
+    const first = examples[0];
+    const what = first ? (first.outcome.events.find((e) => e.cwe === g.cwe)?.detail ?? outcomeText(first.outcome)) : g.label;
+    const calls = examples.slice(0, 3).map((f) => renderCall(fn, f.input));
+    const id = ruleFor(g.cwe, g.kind);
+    return {
+      ruleId: id,
+      ruleIndex: rules.of(id, g.kind, `${g.cwe} (found by fuzzing)`),
+      level: LEVELS[g.kind],
+      message: { text: `${g.kind}: ${g.label} on ${g.inputs} fuzz input${g.inputs === 1 ? '' : 's'}${calls[0] ? `, e.g. ${calls[0]}` : ''}: ${what}` },
+      locations: sarifLocation(task, g.line),
+      partialFingerprints: { ascFinding: `${task.id}:${g.cwe}:fuzz:${g.kind}:${g.label}:${g.line ?? 0}` },
+      properties: { task: task.id, workflowId: task.workflowId, detectedBy: 'fuzzing', kind: g.kind, failingInputs: g.inputs, exampleInputs: calls },
+    };
+  });
+}
+
+/**
+ * Remaining weaknesses of every task's final code: one SARIF result per static finding, and one
+ * per fuzzing weakness and place (kind, CWE, cause, line) with its failing inputs attached.
+ */
+export function buildSarif(batchId: string, tasks: TaskRecord[]): Sarif {
+  const rules = new SarifRules();
+  const results = tasks.flatMap((task) => (task.result ? [...staticResults(task, task.result, rules), ...fuzzResults(task, task.result, rules)] : []));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'AutoSafeCoder', informationUri: 'https://arxiv.org/abs/2409.10737', rules } }, automationDetails: { id: `autosafecoder/${batchId}/` }, results }],
+    runs: [{ tool: { driver: { name: 'AutoSafeCoder', informationUri: 'https://arxiv.org/abs/2409.10737', rules: rules.list } }, automationDetails: { id: `autosafecoder/${batchId}/` }, results }],
   };
 }
 

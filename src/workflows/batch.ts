@@ -158,33 +158,63 @@ export async function batchTaskWorkflow(input: BatchTaskRunInput): Promise<TaskS
   }
 }
 
-/**
- * Hardens every task of a batch as its own child run, at most `concurrency` at a time. After
- * `tasksPerRun` children it drains and continues as new with the tasks not yet started, so a
- * batch of any size keeps each run's history small. Cancelling it cancels the running children
- * (which stop their containers) and starts no more.
- */
-export async function batchWorkflow(input: BatchInput): Promise<BatchOutcome> {
-  const parsed = BatchInputSchema.safeParse(batchAsStarted(input));
-  if (!parsed.success) throw failure('BadRequest', describeZodError('the batch', parsed.error));
-  const { settings, concurrency, tasksPerRun, total, skipped, budget } = parsed.data;
-  const pending = [...parsed.data.tasks];
-  const totals = parsed.data.totals ?? emptyTotals(Date.now());
-  const running = new Set<string>();
+/** The state of one run of a batch: the tasks to start, the ones running, their budget shares, and the totals. */
+class BatchRun {
+  readonly pending: BatchTask[];
+  readonly totals: BatchTotals;
+  readonly running = new Set<string>();
   /** The budget share each running task holds. */
-  const grants = new Map<string, Budget>();
-  const batchId = workflowInfo().workflowId;
-  const root = CancellationScope.current();
-  let closedThisRun = 0;
-  setHandler(batchProgressQuery, () => ({ totals, total, skipped, budget, running: [...running], pending: pending.length, cancelling: root.consideredCancelled }));
+  private readonly grants = new Map<string, Budget>();
+  private readonly children: Promise<void>[] = [];
+  private readonly batchId = workflowInfo().workflowId;
+  /** Children closed in this run (continue-as-new comes after tasksPerRun of them). */
+  closed = 0;
 
-  const report = () =>
-    setCurrentDetails(`**batch** · ${totals.done}/${total} done: ${totals.secure} secure, ${totals.vulnerable} vulnerable, ${totals.couldNotVerify} could not verify, ${totals.failed} failed${totals.cancelled ? `, ${totals.cancelled} cancelled` : ''}`);
+  constructor(
+    private readonly input: BatchInput,
+    readonly root: CancellationScope,
+  ) {
+    this.pending = [...input.tasks];
+    this.totals = input.totals ?? emptyTotals(Date.now());
+  }
 
-  const runTask = async (task: BatchTask, grant: Budget | null): Promise<void> => {
-    if (grant) grants.set(task.id, grant);
+  report(): void {
+    const { totals } = this;
+    setCurrentDetails(`**batch** · ${totals.done}/${this.input.total} done: ${totals.secure} secure, ${totals.vulnerable} vulnerable, ${totals.couldNotVerify} could not verify, ${totals.failed} failed${totals.cancelled ? `, ${totals.cancelled} cancelled` : ''}`);
+  }
+
+  /** Starts every task that may start now: within the concurrency, this run's share of tasks, and the history's size. */
+  fill(): void {
+    const { budget, concurrency, tasksPerRun } = this.input;
+    const { pending, running, totals } = this;
+    while (!this.root.consideredCancelled && pending.length > 0 && running.size < concurrency && this.closed + running.size < tasksPerRun && !workflowInfo().continueAsNewSuggested) {
+      const grant = budget && share(budget, totals, [...this.grants.values()], pending.length);
+      const task = pending.shift();
+      if (!task) break;
+      if (grant && task.prompt !== undefined && (grant.maxLlmCalls === 0 || grant.maxTokens === 0)) {
+        // Its code cannot be written without the model; a task with code is still analysed.
+        totals.unfunded++;
+        totals.done++;
+        this.report();
+        continue;
+      }
+      running.add(task.id);
+      totals.started++;
+      this.children.push(this.runTask(task, grant));
+    }
+  }
+
+  /** Every child started, settled. */
+  async settled(): Promise<void> {
+    await Promise.all(this.children);
+  }
+
+  private async runTask(task: BatchTask, grant: Budget | null): Promise<void> {
+    const { totals } = this;
+    if (grant) this.grants.set(task.id, grant);
     try {
-      const request = { ...settings, ...(task.prompt !== undefined ? { prompt: task.prompt } : { code: task.code }), ...(task.tests ? { tests: task.tests } : {}), ...(grant ? { budget: grant } : {}), source: task.id };
+      const { batchId } = this;
+      const request = { ...this.input.settings, ...(task.prompt !== undefined ? { prompt: task.prompt } : { code: task.code }), ...(task.tests ? { tests: task.tests } : {}), ...(grant ? { budget: grant } : {}), source: task.id };
       const child = await startChild(batchTaskWorkflow, {
         workflowId: `${batchId}#${task.id}`,
         taskQueue: TASK_QUEUES.workflows,
@@ -204,46 +234,48 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchOutcome> {
         if (totals.failures.length < MAX_RECORDED_FAILURES) totals.failures.push({ id: task.id, error: reason(error) });
       }
     } finally {
-      grants.delete(task.id);
-      running.delete(task.id);
+      this.grants.delete(task.id);
+      this.running.delete(task.id);
       totals.done++;
-      closedThisRun++;
-      report();
+      this.closed++;
+      this.report();
     }
-  };
-
-  const children: Promise<void>[] = [];
-  for (;;) {
-    while (!root.consideredCancelled && pending.length > 0 && running.size < concurrency && closedThisRun + running.size < tasksPerRun && !workflowInfo().continueAsNewSuggested) {
-      const grant = budget && share(budget, totals, [...grants.values()], pending.length);
-      const task = pending.shift();
-      if (!task) break;
-      if (grant && task.prompt !== undefined && (grant.maxLlmCalls === 0 || grant.maxTokens === 0)) {
-        // Its code cannot be written without the model; a task with code is still analysed.
-        totals.unfunded++;
-        totals.done++;
-        report();
-        continue;
-      }
-      running.add(task.id);
-      totals.started++;
-      children.push(runTask(task, grant));
-    }
-    if (running.size === 0) break;
-    const closed = closedThisRun;
-    // Not cancellable: a cancelled batch still waits for its children to stop.
-    await CancellationScope.nonCancellable(() => condition(() => closedThisRun > closed));
   }
-  await Promise.all(children);
-  report();
+}
 
+/** What the batch spent, searchable. */
+function publishSpend(settings: BatchInput['settings'], totals: BatchTotals): void {
   // Batches started before spend was searchable replay without the upsert.
-  if (hasPatch('batch-spend')) {
-    upsertSearchAttributes([
-      { key: SEARCH_ATTRIBUTES.tokens, value: totals.usage.prompt + totals.usage.completion },
-      ...(settings.llm?.price ? [{ key: SEARCH_ATTRIBUTES.costUsd, value: totals.costUsd }] : []),
-    ]);
+  if (!hasPatch('batch-spend')) return;
+  upsertSearchAttributes([
+    { key: SEARCH_ATTRIBUTES.tokens, value: totals.usage.prompt + totals.usage.completion },
+    ...(settings.llm?.price ? [{ key: SEARCH_ATTRIBUTES.costUsd, value: totals.costUsd }] : []),
+  ]);
+}
+
+/**
+ * Hardens every task of a batch as its own child run, at most `concurrency` at a time. After
+ * `tasksPerRun` children it drains and continues as new with the tasks not yet started, so a
+ * batch of any size keeps each run's history small. Cancelling it cancels the running children
+ * (which stop their containers) and starts no more.
+ */
+export async function batchWorkflow(input: BatchInput): Promise<BatchOutcome> {
+  const parsed = BatchInputSchema.safeParse(batchAsStarted(input));
+  if (!parsed.success) throw failure('BadRequest', describeZodError('the batch', parsed.error));
+  const { settings, total, skipped, budget } = parsed.data;
+  const run = new BatchRun(parsed.data, CancellationScope.current());
+  const { totals, pending, running, root } = run;
+  setHandler(batchProgressQuery, () => ({ totals, total, skipped, budget, running: [...running], pending: pending.length, cancelling: root.consideredCancelled }));
+  for (;;) {
+    run.fill();
+    if (running.size === 0) break;
+    const closed = run.closed;
+    // Not cancellable: a cancelled batch still waits for its children to stop.
+    await CancellationScope.nonCancellable(() => condition(() => run.closed > closed));
   }
+  await run.settled();
+  run.report();
+  publishSpend(settings, totals);
   if (root.consideredCancelled) throw new CancelledFailure(`batch cancelled: ${totals.done} of ${total} tasks closed (${totals.cancelled} cancelled while running), ${pending.length} never started`);
   if (pending.length > 0) {
     return continueAsNew<typeof batchWorkflow>({ ...parsed.data, tasks: pending, totals: { ...totals, generation: totals.generation + 1 } });
