@@ -176,12 +176,12 @@ describe('docker-compose.yml', async () => {
     assert.match(missing.ok ? '' : missing.stderr, /POSTGRES_PASSWORD/);
   });
 
-  it('documents every variable: deploy.env.example covers the files, the README covers the code', () => {
+  it('documents every variable: deploy.env.example covers the files, docs/configuration.md covers the code', () => {
     const example = readFileSync(`${ROOT}deploy.env.example`, 'utf8');
     const used = new Set(COMPOSE_FILES.flatMap((file) => [...readFileSync(`${ROOT}${file}`, 'utf8').matchAll(/\$\{(\w+)/g)].map((m) => m[1] ?? '')));
     for (const name of used) assert.match(example, new RegExp(`^${name}=`, 'm'), `${name} in deploy.env.example`);
-    const readme = readFileSync(`${ROOT}README.md`, 'utf8');
-    for (const name of ENV_NAMES) assert.ok(readme.includes(`\`${name}\``), `README's configuration reference has ${name}`);
+    const reference = readFileSync(`${ROOT}docs/configuration.md`, 'utf8');
+    for (const name of ENV_NAMES) assert.ok(reference.includes(`\`${name}\``), `docs/configuration.md has ${name}`);
   });
 
   it('builds the sandbox base from the same package list as the debootstrap recipe', () => {
