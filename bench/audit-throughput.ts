@@ -29,7 +29,12 @@ function byKind(result: HardenResult): Map<string, number> {
 /** One audit through the CLI, `runs` times after a warm-up, on a stack whose sandbox worker keeps `pool` warm containers. */
 async function singleAudits(pool: number): Promise<{ walls: number[]; kinds: Map<string, number[]> }> {
   const stack = await startStack({ queues: ['workflows', 'analysis', 'sandbox'], extraEnv: { ASC_SANDBOX_POOL: String(pool) } });
-  const env = { TEMPORAL_ADDRESS: stack.testEnv.address, TEMPORAL_NAMESPACE: stack.testEnv.namespace ?? 'default', OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined };
+  const env = {
+    TEMPORAL_ADDRESS: stack.testEnv.address,
+    TEMPORAL_NAMESPACE: stack.testEnv.namespace ?? 'default',
+    OPENAI_BASE_URL: undefined,
+    OPENAI_API_KEY: undefined,
+  };
   const walls: number[] = [];
   const kinds = new Map<string, number[]>();
   try {
@@ -73,7 +78,9 @@ try {
     const outcome = BatchOutcomeSchema.parse(await stack.testEnv.client.workflow.getHandle(id).result());
     const seconds = (performance.now() - started) / 1000;
     const t = outcome.totals;
-    console.log(`${tasks.length} SALLM audits at concurrency ${concurrency}: ${seconds.toFixed(0)} s (${(seconds / tasks.length).toFixed(2)} s a task; ${t.secure} secure, ${t.vulnerable} vulnerable, ${t.couldNotVerify} could not verify, ${t.failed} failed)`);
+    console.log(
+      `${tasks.length} SALLM audits at concurrency ${concurrency}: ${seconds.toFixed(0)} s (${(seconds / tasks.length).toFixed(2)} s a task; ${t.secure} secure, ${t.vulnerable} vulnerable, ${t.couldNotVerify} could not verify, ${t.failed} failed)`,
+    );
   }
 } finally {
   await stack.stop();

@@ -35,7 +35,9 @@ function datasetModel(req: ChatRequest): Reply {
   switch (req.agent) {
     case 'coding': {
       const task = tasks.find((t) => req.user.includes(t.prompt.trim()));
-      const code = req.messages.find((m) => m.role === 'user' && /```python/.test(m.content))?.content.match(/```python\n([\s\S]*?)```/)?.[1];
+      const code = req.messages
+        .find((m) => m.role === 'user' && /```python/.test(m.content))
+        ?.content.match(/```python\n([\s\S]*?)```/)?.[1];
       return reply(answer.code(task?.insecure_code ?? code ?? 'def noop():\n    return None\n'));
     }
     case 'static-analyser':
@@ -43,9 +45,18 @@ function datasetModel(req: ChatRequest): Reply {
     case 'fuzzing': {
       const offered = /Functions you may choose: (?:route \S+ -> )?(\w+)\(([^)]*)\)/.exec(req.user);
       const fn = offered?.[1] ?? 'main';
-      const params = (offered?.[2] ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+      const params = (offered?.[2] ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
       const seeds = [params.map(() => 'hello'), params.map(() => '../etc/passwd; ls')];
-      return reply(answer.seeds(fn, params.map((name) => ({ name, type: 'str' })), seeds));
+      return reply(
+        answer.seeds(
+          fn,
+          params.map((name) => ({ name, type: 'str' })),
+          seeds,
+        ),
+      );
     }
     default:
       return { status: 400 };
@@ -53,10 +64,26 @@ function datasetModel(req: ChatRequest): Reply {
 }
 
 const llm = await ScriptedLlm.start(datasetModel);
-const stack = await startStack({ queues: ['workflows', 'llm', 'analysis', 'sandbox'], llmUrl: llm.url, extraEnv: { ASC_LLM_CONCURRENCY: String(Math.max(4, concurrency * 2)) } });
+const stack = await startStack({
+  queues: ['workflows', 'llm', 'analysis', 'sandbox'],
+  llmUrl: llm.url,
+  extraEnv: { ASC_LLM_CONCURRENCY: String(Math.max(4, concurrency * 2)) },
+});
 const client = stack.testEnv.client;
 
-async function runBatch(id: string, atOnce: number, count: number): Promise<{ ms: number; summary: string; childEvents: number[]; childBytes: number[]; wrapperEvents: number[]; parentEvents: number; parentBytes: number }> {
+async function runBatch(
+  id: string,
+  atOnce: number,
+  count: number,
+): Promise<{
+  ms: number;
+  summary: string;
+  childEvents: number[];
+  childBytes: number[];
+  wrapperEvents: number[];
+  parentEvents: number;
+  parentBytes: number;
+}> {
   const started = performance.now();
   const chosen = tasks.slice(0, count).map((t) => ({ id: t.id, prompt: t.prompt }));
   const settings = { llm: { model: 'scripted' }, maxStaticRounds: 1, fuzz: { maxRepairRounds: 1 } };
@@ -87,7 +114,9 @@ async function runBatch(id: string, atOnce: number, count: number): Promise<{ ms
 }
 
 try {
-  console.log(`${tasks.length} SALLM prompts per batch, scripted LLM; 2-core machine, sandbox concurrency ${stack.env.ASC_SANDBOX_CONCURRENCY}`);
+  console.log(
+    `${tasks.length} SALLM prompts per batch, scripted LLM; 2-core machine, sandbox concurrency ${stack.env.ASC_SANDBOX_CONCURRENCY}`,
+  );
   for (const latency of latencies) {
     latencyMs = latency;
     const parallel = await runBatch(`bench-batch-${latency}ms-c${concurrency}-${Date.now()}`, concurrency, tasks.length);
@@ -95,8 +124,12 @@ try {
     const rate = (ms: number, n: number) => (n / ms) * 60_000;
     console.log(`LLM latency ${latency} ms per call:`);
     const [fast, slow] = [rate(parallel.ms, tasks.length), rate(serial.ms, serialCount)];
-    console.log(`  ${tasks.length} tasks at concurrency ${concurrency}: ${(parallel.ms / 1000).toFixed(1)} s, ${fast.toFixed(1)} tasks/min (${parallel.summary})`);
-    console.log(`  first ${serialCount} one at a time: ${(serial.ms / 1000).toFixed(1)} s, ${slow.toFixed(1)} tasks/min (${serial.summary})`);
+    console.log(
+      `  ${tasks.length} tasks at concurrency ${concurrency}: ${(parallel.ms / 1000).toFixed(1)} s, ${fast.toFixed(1)} tasks/min (${parallel.summary})`,
+    );
+    console.log(
+      `  first ${serialCount} one at a time: ${(serial.ms / 1000).toFixed(1)} s, ${slow.toFixed(1)} tasks/min (${serial.summary})`,
+    );
     console.log(`  throughput ratio: ${(fast / slow).toFixed(2)}x`);
     console.log(
       `  history per task: hardening run median ${median(parallel.childEvents)} events, ${(median(parallel.childBytes) / 1024).toFixed(0)} KiB; task wrapper median ${median(parallel.wrapperEvents)} events; batch ${(parallel.parentEvents / tasks.length).toFixed(1)} events and ${(parallel.parentBytes / tasks.length / 1024).toFixed(1)} KiB per task`,

@@ -18,7 +18,11 @@ import { startStack } from '../test/support/stack.js';
 import { median } from './support/median.js';
 
 const runs = Number(process.argv[2] ?? 5);
-const GROUPS: Record<string, AgentStep['agent'][]> = { llm: ['coding', 'static-analyser', 'fuzzing'], analysis: ['bandit', 'analysers', 'inspector'], sandbox: ['sandbox'] };
+const GROUPS: Record<string, AgentStep['agent'][]> = {
+  llm: ['coding', 'static-analyser', 'fuzzing'],
+  analysis: ['bandit', 'analysers', 'inspector'],
+  sandbox: ['sandbox'],
+};
 
 const scenarios: Record<string, HardenRequestInput> = {
   'static repair (prompt, insecure first answer)': { prompt: LIST_TASK, source: 'list_directory.py', llm: { model: 'scripted' } },
@@ -43,7 +47,11 @@ function orchestrationShare(events: HistoryEvent[]): number {
   const busy: [number, number][] = [];
   for (const e of events) {
     if (e.activityTaskStartedEventAttributes) startedAt.set(Number(e.eventId), ms(e.eventTime));
-    const end = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
+    const end =
+      e.activityTaskCompletedEventAttributes ??
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes ??
+      e.activityTaskCanceledEventAttributes;
     const from = end ? startedAt.get(Number(end.startedEventId)) : undefined;
     if (from !== undefined) busy.push([from, ms(e.eventTime)]);
   }
@@ -62,9 +70,19 @@ function orchestrationShare(events: HistoryEvent[]): number {
 const llm = await ScriptedLlm.start(slowModel);
 const stack = await startStack({ queues: ['workflows', 'llm', 'analysis', 'sandbox'], llmUrl: llm.url });
 try {
-  console.log(`${runs} runs per scenario, the model answering after 500 ms, medians; group times are summed step durations (a re-check's batches overlap)`);
+  console.log(
+    `${runs} runs per scenario, the model answering after 500 ms, medians; group times are summed step durations (a re-check's batches overlap)`,
+  );
   for (const [name, request] of Object.entries(scenarios)) {
-    const samples = { wall: [] as number[], llm: [] as number[], analysis: [] as number[], sandbox: [] as number[], events: [] as number[], steps: [] as number[], orchestration: [] as number[] };
+    const samples = {
+      wall: [] as number[],
+      llm: [] as number[],
+      analysis: [] as number[],
+      sandbox: [] as number[],
+      events: [] as number[],
+      steps: [] as number[],
+      orchestration: [] as number[],
+    };
     for (let i = 0; i < runs; i++) {
       const id = `bench-${name.replace(/\W+/g, '-')}-${i}-${Date.now()}`;
       const started = performance.now();
@@ -73,7 +91,9 @@ try {
       const result = HardenResultSchema.parse(await handle.result());
       samples.wall.push(performance.now() - started);
       for (const [group, agents] of Object.entries(GROUPS)) {
-        (samples[group as 'llm'] ??= []).push(result.steps.filter((s) => agents.includes(s.agent)).reduce((sum, s) => sum + s.durationMs, 0));
+        (samples[group as 'llm'] ??= []).push(
+          result.steps.filter((s) => agents.includes(s.agent)).reduce((sum, s) => sum + s.durationMs, 0),
+        );
       }
       const events = (await handle.fetchHistory()).events ?? [];
       samples.events.push(events.length);

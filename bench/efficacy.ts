@@ -12,7 +12,9 @@ import { wholeNumber } from '../src/client/usage.js';
 import { startStack } from '../test/support/stack.js';
 import { efficacyCorpus, efficacyTable, runEfficacy } from './support/efficacy.js';
 
-const { values } = parseArgs({ options: { pairs: { type: 'string' }, out: { type: 'string', default: '.data/efficacy.json' }, concurrency: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { pairs: { type: 'string' }, out: { type: 'string', default: '.data/efficacy.json' }, concurrency: { type: 'string' } },
+});
 const pairs = wholeNumber('pairs', values.pairs);
 const concurrency = Math.max(1, wholeNumber('concurrency', values.concurrency) ?? 4);
 const corpus = efficacyCorpus(pairs);
@@ -21,7 +23,10 @@ try {
   const { report, scored } = await runEfficacy(stack.testEnv.client, corpus, concurrency);
   console.log(efficacyTable(report));
   mkdirSync(dirname(values.out), { recursive: true });
-  writeFileSync(values.out, `${JSON.stringify({ report, tasks: scored.map((s) => ({ id: s.task.id, label: s.task.label, cwe: s.task.cwe, verdict: s.verdict, evidence: s.evidence, dynamic: s.dynamic, whyNotDynamic: s.whyNotDynamic, coveragePct: s.coveragePct, stubbed: s.stubbed, robustness: s.robustness, contract: s.contract })) }, null, 2)}\n`);
+  writeFileSync(
+    values.out,
+    `${JSON.stringify({ report, tasks: scored.map((s) => ({ id: s.task.id, label: s.task.label, cwe: s.task.cwe, verdict: s.verdict, evidence: s.evidence, dynamic: s.dynamic, whyNotDynamic: s.whyNotDynamic, coveragePct: s.coveragePct, stubbed: s.stubbed, robustness: s.robustness, contract: s.contract })) }, null, 2)}\n`,
+  );
   console.log(`written to ${values.out}`);
 } finally {
   await stack.stop();

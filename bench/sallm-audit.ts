@@ -23,7 +23,16 @@ function fired(result: HardenResult): string[] {
   return [...labels].sort();
 }
 
-const counts = { verdict: new Map<string, number>(), fired: new Map<string, number>(), bandit: 0, fuzzed: 0, oracle: 0, crash: 0, either: 0, skipped: new Map<string, number>() };
+const counts = {
+  verdict: new Map<string, number>(),
+  fired: new Map<string, number>(),
+  bandit: 0,
+  fuzzed: 0,
+  oracle: 0,
+  crash: 0,
+  either: 0,
+  skipped: new Map<string, number>(),
+};
 const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
 const started = performance.now();
 try {
@@ -48,7 +57,9 @@ try {
         if (hasOracle || hasCrash) counts.either++;
         for (const o of oracles) bump(counts.fired, o);
         const expected = /cwe(\d+)/i.exec(task.id)?.[1];
-        lines.push(`${task.id.padEnd(48)} ${result.verdict.padEnd(16)} bandit: ${bandit.join(' ') || '-'} | fuzz: ${result.fuzz.target ? `${result.fuzz.target.entry} ${result.fuzz.target.function}` : 'skipped'} ${oracles.join(', ') || (result.fuzz.skippedReason ? `(${result.fuzz.skippedReason.slice(0, 60)})` : '-')} | labelled CWE-${Number(expected)}`);
+        lines.push(
+          `${task.id.padEnd(48)} ${result.verdict.padEnd(16)} bandit: ${bandit.join(' ') || '-'} | fuzz: ${result.fuzz.target ? `${result.fuzz.target.entry} ${result.fuzz.target.function}` : 'skipped'} ${oracles.join(', ') || (result.fuzz.skippedReason ? `(${result.fuzz.skippedReason.slice(0, 60)})` : '-')} | labelled CWE-${Number(expected)}`,
+        );
       }
     }),
   );
@@ -56,9 +67,16 @@ try {
   const total = tasks.length;
   console.log(`\n${total} samples in ${((performance.now() - started) / 1000).toFixed(0)} s (concurrency ${concurrency})`);
   console.log(`verdicts: ${[...counts.verdict].map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  console.log(`Bandit flagged ${counts.bandit}/${total}; fuzzed ${counts.fuzzed}/${total}; a security oracle fired on ${counts.oracle}, a crash on ${counts.crash}, either on ${counts.either}`);
+  console.log(
+    `Bandit flagged ${counts.bandit}/${total}; fuzzed ${counts.fuzzed}/${total}; a security oracle fired on ${counts.oracle}, a crash on ${counts.crash}, either on ${counts.either}`,
+  );
   console.log(`fuzz skipped: ${[...counts.skipped].map(([k, v]) => `${v} x ${k}`).join('; ') || 'none'}`);
-  console.log(`fired, by kind (samples): ${[...counts.fired].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  console.log(
+    `fired, by kind (samples): ${[...counts.fired]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
 } finally {
   await stack.stop();
 }

@@ -43,7 +43,15 @@ def sanitize_filename(name, max_length):
     return os.path.join("uploads", cleaned)
 `;
 
-const seeds: FuzzCase[] = [{ id: 's1', args: [{ type: 'str', value: 'report.txt' }, { type: 'int', value: '64' }] }];
+const seeds: FuzzCase[] = [
+  {
+    id: 's1',
+    args: [
+      { type: 'str', value: 'report.txt' },
+      { type: 'int', value: '64' },
+    ],
+  },
+];
 const cases = (n: number) => [...seeds, ...deriveInputs(seeds, n - seeds.length, 7)];
 
 function runProcess(command: string, args: string[], input: string): Promise<void> {
@@ -90,18 +98,31 @@ function plain(value: FuzzValue): unknown {
 async function baseline(batch: FuzzCase[]): Promise<number> {
   const started = performance.now();
   for (const item of batch) {
-    await runProcess(env.ASC_PYTHON, ['-c', RUNNER], JSON.stringify({ code: CODE, function: 'sanitize_filename', args: item.args.map(plain) }));
+    await runProcess(
+      env.ASC_PYTHON,
+      ['-c', RUNNER],
+      JSON.stringify({ code: CODE, function: 'sanitize_filename', args: item.args.map(plain) }),
+    );
   }
   return performance.now() - started;
 }
 
-async function container(batch: FuzzCase[], pool?: ContainerPool, target = { code: CODE, function: 'sanitize_filename' }): Promise<{ wall: number; inputsPerSecond: number }> {
+async function container(
+  batch: FuzzCase[],
+  pool?: ContainerPool,
+  target = { code: CODE, function: 'sanitize_filename' },
+): Promise<{ wall: number; inputsPerSecond: number }> {
   const stamps: number[] = [];
   const started = performance.now();
   const input = RunBatchInputSchema.parse({ ...target, cases: batch, timeoutMsPerInput: 2000, label: 'bench' });
-  const result = await runBatchInContainer(docker, env.ASC_SANDBOX_IMAGE, input, SANDBOX_LIMITS, { onOutcome: () => stamps.push(performance.now()), signal: new AbortController().signal, pool });
+  const result = await runBatchInContainer(docker, env.ASC_SANDBOX_IMAGE, input, SANDBOX_LIMITS, {
+    onOutcome: () => stamps.push(performance.now()),
+    signal: new AbortController().signal,
+    pool,
+  });
   const wall = performance.now() - started;
-  if (result.loadError || result.outcomes.some((o) => o.outcome.status === 'not-run')) throw new Error(`bench batch failed: ${result.loadError ?? 'inputs not run'}`);
+  if (result.loadError || result.outcomes.some((o) => o.outcome.status === 'not-run'))
+    throw new Error(`bench batch failed: ${result.loadError ?? 'inputs not run'}`);
   const first = stamps[0] ?? started;
   const last = stamps.at(-1) ?? started;
   return { wall, inputsPerSecond: stamps.length > 1 ? ((stamps.length - 1) * 1000) / (last - first) : 0 };
@@ -113,7 +134,12 @@ const idleOf = (owner: string) => idleContainers(docker, owner);
 async function poolMemory(): Promise<{ worker: number; containers: number }> {
   const stack = await startStack({ queues: [] });
   const worker = spawn(process.execPath, [fileURLToPath(new URL('../src/workers/sandbox.js', import.meta.url))], {
-    env: { ...process.env, TEMPORAL_ADDRESS: stack.testEnv.address, TEMPORAL_NAMESPACE: stack.testEnv.namespace ?? 'default', ASC_SANDBOX_POOL: '4' },
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: stack.testEnv.address,
+      TEMPORAL_NAMESPACE: stack.testEnv.namespace ?? 'default',
+      ASC_SANDBOX_POOL: '4',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
@@ -125,7 +151,9 @@ async function poolMemory(): Promise<{ worker: number; containers: number }> {
     const rss = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${worker.pid ?? 0}/status`, 'utf8'))?.[1] ?? 0) / 1024;
     let containers = 0;
     for (const c of await idleOf(owner)) {
-      const stats = (await docker.getContainer(c.Id).stats({ stream: false })) as { memory_stats: { usage?: number; stats?: { inactive_file?: number } } };
+      const stats = (await docker.getContainer(c.Id).stats({ stream: false })) as {
+        memory_stats: { usage?: number; stats?: { inactive_file?: number } };
+      };
       containers += ((stats.memory_stats.usage ?? 0) - (stats.memory_stats.stats?.inactive_file ?? 0)) / 1024 / 1024;
     }
     return { worker: rss, containers };
@@ -136,7 +164,15 @@ async function poolMemory(): Promise<{ worker: number; containers: number }> {
   }
 }
 
-const PLAN: FuzzRounds = { seeds, mutations: 150, seed: 1, rounds: 3, maxChars: SANDBOX_LIMITS.maxInputChars, mutable: [], attackStrings: true };
+const PLAN: FuzzRounds = {
+  seeds,
+  mutations: 150,
+  seed: 1,
+  rounds: 3,
+  maxChars: SANDBOX_LIMITS.maxInputChars,
+  mutable: [],
+  attackStrings: true,
+};
 const TARGET = { code: CODE, function: 'sanitize_filename', timeoutMsPerInput: 2000, label: 'bench', coverage: true };
 
 /** A fuzz pass the way runs before `fuzz-pass` ran it: a container per batch of up to 50, a round's batches side by side. */
@@ -145,7 +181,13 @@ async function passByBatches(pool: ContainerPool): Promise<number> {
   const guided = new GuidedRounds(PLAN);
   for (let batch = guided.next(); batch; batch = guided.next()) {
     const results = await Promise.all(
-      splitBatches(batch, 50, SANDBOX_LIMITS.maxBatchChars).map((part) => runBatchInContainer(docker, env.ASC_SANDBOX_IMAGE, RunBatchInputSchema.parse({ ...TARGET, cases: part }), SANDBOX_LIMITS, { onOutcome: () => undefined, signal: new AbortController().signal, pool })),
+      splitBatches(batch, 50, SANDBOX_LIMITS.maxBatchChars).map((part) =>
+        runBatchInContainer(docker, env.ASC_SANDBOX_IMAGE, RunBatchInputSchema.parse({ ...TARGET, cases: part }), SANDBOX_LIMITS, {
+          onOutcome: () => undefined,
+          signal: new AbortController().signal,
+          pool,
+        }),
+      ),
     );
     guided.record(batch, reachedLines(results.flatMap((r) => r.outcomes)), false);
   }
@@ -155,7 +197,12 @@ async function passByBatches(pool: ContainerPool): Promise<number> {
 /** The same pass in one activity's two containers, each loading the code once. */
 async function passInOne(pool: ContainerPool): Promise<number> {
   const started = performance.now();
-  await runPassInContainers(docker, env.ASC_SANDBOX_IMAGE, RunFuzzPassInputSchema.parse({ ...TARGET, rounds: PLAN }), SANDBOX_LIMITS, { onOutcome: () => undefined, signal: new AbortController().signal, pool, containers: 2 });
+  await runPassInContainers(docker, env.ASC_SANDBOX_IMAGE, RunFuzzPassInputSchema.parse({ ...TARGET, rounds: PLAN }), SANDBOX_LIMITS, {
+    onOutcome: () => undefined,
+    signal: new AbortController().signal,
+    pool,
+    containers: 2,
+  });
   return performance.now() - started;
 }
 
@@ -167,7 +214,11 @@ const strings = (value: string) => Array.from({ length: 150 }, (_, i): FuzzCase 
 const batch150 = cases(150);
 const batch1000 = cases(1000);
 await container(batch150); // warm the image cache
-const pool = new ContainerPool(docker, env.ASC_SANDBOX_IMAGE, SANDBOX_LIMITS, { size: 1, maxIdleMs: 600_000, owner: `bench-${process.pid}` });
+const pool = new ContainerPool(docker, env.ASC_SANDBOX_IMAGE, SANDBOX_LIMITS, {
+  size: 1,
+  maxIdleMs: 600_000,
+  owner: `bench-${process.pid}`,
+});
 const base: number[] = [];
 const ours: number[] = [];
 const pooled: number[] = [];
@@ -184,7 +235,11 @@ try {
 } finally {
   await pool.drain();
 }
-const passPool = new ContainerPool(docker, env.ASC_SANDBOX_IMAGE, SANDBOX_LIMITS, { size: 2, maxIdleMs: 600_000, owner: `bench-pass-${process.pid}` });
+const passPool = new ContainerPool(docker, env.ASC_SANDBOX_IMAGE, SANDBOX_LIMITS, {
+  size: 2,
+  maxIdleMs: 600_000,
+  owner: `bench-pass-${process.pid}`,
+});
 const byBatches: number[] = [];
 const inOne: number[] = [];
 try {
@@ -212,13 +267,27 @@ const b = median(base);
 const o = median(ours);
 const p = median(pooled);
 console.log(`${runs} runs, medians, ${batch150.length} inputs a batch`);
-console.log(`baseline, a minimal Python process per input (no container): ${b.toFixed(0)} ms (${(b / batch150.length).toFixed(1)} ms per input)`);
-console.log(`one container per batch, one fork per input:                 ${o.toFixed(0)} ms, container start included (${(b / o).toFixed(1)}x the baseline)`);
-console.log(`the same batch in a warm container from the pool:            ${p.toFixed(0)} ms (${(b / p).toFixed(1)}x the baseline, ${(o / p).toFixed(2)}x a fresh container)`);
+console.log(
+  `baseline, a minimal Python process per input (no container): ${b.toFixed(0)} ms (${(b / batch150.length).toFixed(1)} ms per input)`,
+);
+console.log(
+  `one container per batch, one fork per input:                 ${o.toFixed(0)} ms, container start included (${(b / o).toFixed(1)}x the baseline)`,
+);
+console.log(
+  `the same batch in a warm container from the pool:            ${p.toFixed(0)} ms (${(b / p).toFixed(1)}x the baseline, ${(o / p).toFixed(2)}x a fresh container)`,
+);
 console.log(`inside a warm container (1000-input batch):                  ${median(warm).toFixed(0)} inputs/s`);
 console.log(`a fuzz pass of ${PLAN.seeds.length + PLAN.mutations} inputs in 3 coverage-guided rounds, warm pool of 2:`);
 console.log(`  a container per batch of up to 50 (before fuzz-pass):        ${median(byBatches).toFixed(0)} ms`);
-console.log(`  every round in the same 2 containers, the code loaded once:  ${median(inOne).toFixed(0)} ms (${(median(byBatches) / median(inOne)).toFixed(2)}x)`);
-console.log(`evidence, 150 inputs in one container: each streaming a security event ${median(withEvent).toFixed(0)} ms, none ${median(withoutEvent).toFixed(0)} ms (${((median(withEvent) - median(withoutEvent)) / 150).toFixed(2)} ms per event)`);
-console.log(`  each starting a program (os.system("true")): ${median(programs).toFixed(0)} ms (${(median(programs) / 150).toFixed(2)} ms per input)`);
-console.log(`a sandbox worker with 4 idle warm containers: ${(memory.worker + memory.containers).toFixed(0)} MiB of host memory (worker process ${memory.worker.toFixed(0)} MiB, containers ${memory.containers.toFixed(0)} MiB)`);
+console.log(
+  `  every round in the same 2 containers, the code loaded once:  ${median(inOne).toFixed(0)} ms (${(median(byBatches) / median(inOne)).toFixed(2)}x)`,
+);
+console.log(
+  `evidence, 150 inputs in one container: each streaming a security event ${median(withEvent).toFixed(0)} ms, none ${median(withoutEvent).toFixed(0)} ms (${((median(withEvent) - median(withoutEvent)) / 150).toFixed(2)} ms per event)`,
+);
+console.log(
+  `  each starting a program (os.system("true")): ${median(programs).toFixed(0)} ms (${(median(programs) / 150).toFixed(2)} ms per input)`,
+);
+console.log(
+  `a sandbox worker with 4 idle warm containers: ${(memory.worker + memory.containers).toFixed(0)} MiB of host memory (worker process ${memory.worker.toFixed(0)} MiB, containers ${memory.containers.toFixed(0)} MiB)`,
+);

@@ -18,7 +18,7 @@ function activities(bandit = env.ASC_BANDIT, python = env.ASC_PYTHON, semgrep = 
   return createAnalysisActivities({ bandit, semgrep: { program: semgrep, rules: env.ASC_RULES }, python });
 }
 
-describe('Bandit and Semgrep together (real, with the project\'s rule pack)', () => {
+describe("Bandit and Semgrep together (real, with the project's rule pack)", () => {
   const SHELL = `import os\n\ndef archive(name):\n    return os.system("tar czf out.tgz " + name)\n`;
 
   it('one finding per CWE and line, naming every analyser that reported it', async () => {
@@ -43,29 +43,48 @@ describe('Bandit and Semgrep together (real, with the project\'s rule pack)', ()
   });
 
   it('a nosemgrep comment does not hide a finding', async () => {
-    const { findings } = await inActivity(activities().runStaticTools, { code: SHELL.replace('+ name)', '+ name)  # nosemgrep'), minSeverity: 'MEDIUM' });
-    assert.ok(findings.some((f) => f.source === 'semgrep' || f.alsoFoundBy.some((a) => a.startsWith('Semgrep'))), JSON.stringify(findings));
+    const { findings } = await inActivity(activities().runStaticTools, {
+      code: SHELL.replace('+ name)', '+ name)  # nosemgrep'),
+      minSeverity: 'MEDIUM',
+    });
+    assert.ok(
+      findings.some((f) => f.source === 'semgrep' || f.alsoFoundBy.some((a) => a.startsWith('Semgrep'))),
+      JSON.stringify(findings),
+    );
   });
 
   it('refuses a broken Semgrep install non-retryably, saying what to do', async () => {
-    await assert.rejects(inActivity(activities(undefined, undefined, '/nonexistent/semgrep').runStaticTools, { code: 'x = 1\n', minSeverity: 'LOW' }), (error: unknown) => {
-      assert.ok(error instanceof ApplicationFailure, String(error));
-      assert.equal(error.type, 'AnalyserBroken');
-      assert.equal(error.nonRetryable, true);
-      assert.match(error.message, /cannot run \/nonexistent\/python: .*it is the Python of the Semgrep at \/nonexistent\/semgrep; .*set ASC_SEMGREP/);
-      return true;
-    });
+    await assert.rejects(
+      inActivity(activities(undefined, undefined, '/nonexistent/semgrep').runStaticTools, { code: 'x = 1\n', minSeverity: 'LOW' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ApplicationFailure, String(error));
+        assert.equal(error.type, 'AnalyserBroken');
+        assert.equal(error.nonRetryable, true);
+        assert.match(
+          error.message,
+          /cannot run \/nonexistent\/python: .*it is the Python of the Semgrep at \/nonexistent\/semgrep; .*set ASC_SEMGREP/,
+        );
+        return true;
+      },
+    );
   });
 });
 
 describe('the Semgrep rule pack (rules/)', () => {
   it('passes its own examples: every ruleid line matches and every ok line does not', async () => {
-    const run = await runProcess(env.ASC_SEMGREP, ['--test', '--metrics=off', '--disable-version-check', env.ASC_RULES], '', 180_000, undefined, { ...process.env, PATH: `${dirname(env.ASC_SEMGREP)}:${process.env.PATH ?? ''}` });
+    const run = await runProcess(
+      env.ASC_SEMGREP,
+      ['--test', '--metrics=off', '--disable-version-check', env.ASC_RULES],
+      '',
+      180_000,
+      undefined,
+      { ...process.env, PATH: `${dirname(env.ASC_SEMGREP)}:${process.env.PATH ?? ''}` },
+    );
     assert.equal(run.exitCode, 0, `${run.stdout}\n${run.stderr}`);
     assert.match(`${run.stdout}${run.stderr}`, /(\d+)\/\1: ✓ All tests passed/);
   });
 
-  it('the engine the workers run (Semgrep\'s OCaml command line on the resolved pack) reports exactly the examples\' ruleid lines', async () => {
+  it("the engine the workers run (Semgrep's OCaml command line on the resolved pack) reports exactly the examples' ruleid lines", async () => {
     const semgrep = { program: env.ASC_SEMGREP, rules: env.ASC_RULES };
     let checked = 0;
     for (const dir of readdirSync(env.ASC_RULES, { withFileTypes: true }).filter((d) => d.isDirectory())) {
@@ -73,7 +92,9 @@ describe('the Semgrep rule pack (rules/)', () => {
         const ids = new Set([...readFileSync(join(env.ASC_RULES, dir.name, name), 'utf8').matchAll(/^\s*- id: (\S+)/gm)].map((m) => m[1]));
         const examples = readFileSync(join(env.ASC_RULES, dir.name, name.replace(/\.yaml$/, '.py')), 'utf8');
         // semgrep --test's convention: "# ruleid: a, b" marks the next line as matched by those rules.
-        const expected = examples.split('\n').flatMap((line, i) => [.../#\s*ruleid:\s*(.+)$/.exec(line)?.[1]?.split(',') ?? []].map((id) => `${id.trim()}@${i + 2}`));
+        const expected = examples
+          .split('\n')
+          .flatMap((line, i) => [...(/#\s*ruleid:\s*(.+)$/.exec(line)?.[1]?.split(',') ?? [])].map((id) => `${id.trim()}@${i + 2}`));
         const { findings, errors } = await semgrepFindings(semgrep, examples, 'LOW');
         assert.deepEqual(errors, []);
         const reported = findings.filter((f) => ids.has(f.ruleId)).map((f) => `${f.ruleId}@${f.line ?? 0}`);
@@ -84,19 +105,30 @@ describe('the Semgrep rule pack (rules/)', () => {
     assert.ok(checked >= 70, `${checked} ruleid lines checked`);
   });
 
-  it('a fresh worker\'s first analyses, arriving together, share one resolution of the pack', async () => {
+  it("a fresh worker's first analyses, arriving together, share one resolution of the pack", async () => {
     // A Semgrep install no one has resolved the pack with yet, whose Python counts its runs.
     const install = mkdtempSync(join(tmpdir(), 'asc-semgrep-'));
     const runs = join(install, 'runs');
-    writeFileSync(join(install, 'python'), `#!/bin/sh\necho run >> ${runs}\nexec ${join(dirname(env.ASC_SEMGREP), 'python')} "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(install, 'python'), `#!/bin/sh\necho run >> ${runs}\nexec ${join(dirname(env.ASC_SEMGREP), 'python')} "$@"\n`, {
+      mode: 0o755,
+    });
     let resolved = '';
     try {
-      const paths = await Promise.all(Array.from({ length: 4 }, () => resolvedRules({ program: join(install, 'semgrep'), rules: env.ASC_RULES })));
+      const paths = await Promise.all(
+        Array.from({ length: 4 }, () => resolvedRules({ program: join(install, 'semgrep'), rules: env.ASC_RULES })),
+      );
       resolved = paths[0] ?? '';
       assert.equal(new Set(paths).size, 1);
       assert.equal(readFileSync(runs, 'utf8'), 'run\n', 'the pack was resolved once');
-      assert.ok(z.object({ rules: z.array(z.unknown()) }).parse(JSON.parse(readFileSync(resolved, 'utf8'))).rules.length >= 20, 'the resolved pack holds the rules');
-      assert.deepEqual(readdirSync(tmpdir()).filter((f) => f.startsWith(basename(resolved)) && f.endsWith('.partial')), [], 'no half-written file is left');
+      assert.ok(
+        z.object({ rules: z.array(z.unknown()) }).parse(JSON.parse(readFileSync(resolved, 'utf8'))).rules.length >= 20,
+        'the resolved pack holds the rules',
+      );
+      assert.deepEqual(
+        readdirSync(tmpdir()).filter((f) => f.startsWith(basename(resolved)) && f.endsWith('.partial')),
+        [],
+        'no half-written file is left',
+      );
     } finally {
       rmSync(install, { recursive: true, force: true });
       if (resolved) rmSync(resolved, { force: true });
@@ -126,7 +158,10 @@ describe('Bandit (real)', () => {
   it('ignores # nosec: code under test cannot tell Bandit to look away', async () => {
     const code = 'import subprocess\n\ndef run(cmd):\n    return subprocess.check_output("ls " + cmd, shell=True)  # nosec\n';
     const { findings, errors } = await inActivity(activities().runBandit, { code, minSeverity: 'MEDIUM' });
-    assert.ok(findings.some((f) => f.ruleId === 'B602' && f.line === 4), JSON.stringify(findings));
+    assert.ok(
+      findings.some((f) => f.ruleId === 'B602' && f.line === 4),
+      JSON.stringify(findings),
+    );
     assert.deepEqual(errors, []);
   });
 
@@ -134,7 +169,10 @@ describe('Bandit (real)', () => {
     const code = '# -*- coding: bogus -*-\nimport os\n\ndef run(cmd):\n    os.system("ls " + cmd)\n';
     const { findings, errors } = await inActivity(activities().runBandit, { code, minSeverity: 'MEDIUM' });
     assert.deepEqual(errors, [], 'the bogus declaration made Bandit skip the file');
-    assert.ok(findings.some((f) => f.ruleId === 'B605' && f.line === 5), JSON.stringify(findings));
+    assert.ok(
+      findings.some((f) => f.ruleId === 'B605' && f.line === 5),
+      JSON.stringify(findings),
+    );
   });
 
   it('reports what it could not analyse, so silence is not taken for a clean bill', async () => {
@@ -149,13 +187,16 @@ describe('Bandit (real)', () => {
   });
 
   it('refuses a broken Bandit install non-retryably, saying what to do', async () => {
-    await assert.rejects(inActivity(activities('/nonexistent/bandit').runBandit, { code: 'x = 1\n', minSeverity: 'LOW' }), (error: unknown) => {
-      assert.ok(error instanceof ApplicationFailure, String(error));
-      assert.equal(error.type, 'AnalyserBroken');
-      assert.equal(error.nonRetryable, true, 'a missing install is not mended by a retry');
-      assert.match(error.message, /cannot run \/nonexistent\/bandit: .*run scripts\/setup.sh to install it, or set ASC_BANDIT/);
-      return true;
-    });
+    await assert.rejects(
+      inActivity(activities('/nonexistent/bandit').runBandit, { code: 'x = 1\n', minSeverity: 'LOW' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ApplicationFailure, String(error));
+        assert.equal(error.type, 'AnalyserBroken');
+        assert.equal(error.nonRetryable, true, 'a missing install is not mended by a retry');
+        assert.match(error.message, /cannot run \/nonexistent\/bandit: .*run scripts\/setup.sh to install it, or set ASC_BANDIT/);
+        return true;
+      },
+    );
   });
 
   it('refuses a Bandit that runs but gives no report, non-retryably, saying what to do', async () => {
@@ -169,26 +210,35 @@ describe('Bandit (real)', () => {
   });
 
   it('refuses a malformed input, naming the field', async () => {
-    await assert.rejects(inActivity(activities().runBandit, { code: 'x', minSeverity: 'SEVERE' as 'LOW' }), (error: Error & { nonRetryable?: boolean }) => {
-      assert.match(error.message, /minSeverity/);
-      assert.equal(error.nonRetryable, true);
-      return true;
-    });
+    await assert.rejects(
+      inActivity(activities().runBandit, { code: 'x', minSeverity: 'SEVERE' as 'LOW' }),
+      (error: Error & { nonRetryable?: boolean }) => {
+        assert.match(error.message, /minSeverity/);
+        assert.equal(error.nonRetryable, true);
+        return true;
+      },
+    );
   });
 });
 
 describe('code inspection (real Python parser)', () => {
   it('lists functions with parameters, annotations, defaults and decorators', async () => {
-    const info = await inActivity(activities().inspectCode, 'import os\n\ndef read(path: str, limit=10, *rest, flag=None):\n    pass\n\n@app.route("/x")\ndef handler():\n    pass\n');
+    const info = await inActivity(
+      activities().inspectCode,
+      'import os\n\ndef read(path: str, limit=10, *rest, flag=None):\n    pass\n\n@app.route("/x")\ndef handler():\n    pass\n',
+    );
     assert.equal(info.syntaxError, null);
     const [read, handler] = info.functions;
     assert.equal(read?.name, 'read');
-    assert.deepEqual(read?.params.map((p) => [p.name, p.annotation, p.defaultRepr, p.kind]), [
-      ['path', 'str', null, 'positional'],
-      ['limit', null, '10', 'positional'],
-      ['rest', null, null, 'var-positional'],
-      ['flag', null, 'None', 'keyword-only'],
-    ]);
+    assert.deepEqual(
+      read?.params.map((p) => [p.name, p.annotation, p.defaultRepr, p.kind]),
+      [
+        ['path', 'str', null, 'positional'],
+        ['limit', null, '10', 'positional'],
+        ['rest', null, null, 'var-positional'],
+        ['flag', null, 'None', 'keyword-only'],
+      ],
+    );
     assert.deepEqual(handler?.decorators, ["app.route('/x')"]);
   });
 

@@ -25,7 +25,13 @@ describe('approval gate', () => {
   const suite = scriptedSuite(reviewedModel);
   const client = () => suite.stack.testEnv.client;
   const env = () => ({ TEMPORAL_ADDRESS: suite.stack.testEnv.address, TEMPORAL_NAMESPACE: suite.stack.testEnv.namespace ?? 'default' });
-  const listTask = (approval: HardenRequestInput['approval']): HardenRequestInput => ({ prompt: LIST_TASK, source: 'list_directory.py', llm: { model: 'scripted' }, fuzz: { mutations: 20 }, approval });
+  const listTask = (approval: HardenRequestInput['approval']): HardenRequestInput => ({
+    prompt: LIST_TASK,
+    source: 'list_directory.py',
+    llm: { model: 'scripted' },
+    fuzz: { mutations: 20 },
+    approval,
+  });
 
   it('final: the run waits, asc status shows the change, asc approve accepts it and the trail says who', async () => {
     const id = 'approval-final-approve';
@@ -43,7 +49,10 @@ describe('approval gate', () => {
     assert.match(approved.stdout, /the final code: approved by alice: reviewed the diff/);
     const result = HardenResultSchema.parse(await client().workflow.getHandle(id).result());
     assert.equal(result.accepted, true);
-    assert.deepEqual(result.approvals.map((d) => [d.subject, d.decision, d.by, d.reason]), [['final', 'approved', 'alice', 'reviewed the diff']]);
+    assert.deepEqual(
+      result.approvals.map((d) => [d.subject, d.decision, d.by, d.reason]),
+      [['final', 'approved', 'alice', 'reviewed the diff']],
+    );
     assert.ok(result.reasons.includes('approval: the final code: approved by alice: reviewed the diff'), result.reasons.join('; '));
     const step = result.steps.find((s) => s.agent === 'person');
     assert.equal(step?.summary, 'the final code: approved by alice: reviewed the diff');
@@ -61,11 +70,16 @@ describe('approval gate', () => {
     assert.equal(bare.code, 2);
     assert.match(bare.stderr, /reject needs a reason/);
     // The run's own validator refuses an empty reason sent around the CLI.
-    await assert.rejects(client().workflow.getHandle(id).executeUpdate(REJECT_UPDATE, { args: [{ by: 'bob', reason: '   ' }] }), (error: unknown) => {
-      assert.ok(error instanceof WorkflowUpdateFailedError);
-      assert.match(error.cause?.message ?? '', /reason: a reason is required to reject/);
-      return true;
-    });
+    await assert.rejects(
+      client()
+        .workflow.getHandle(id)
+        .executeUpdate(REJECT_UPDATE, { args: [{ by: 'bob', reason: '   ' }] }),
+      (error: unknown) => {
+        assert.ok(error instanceof WorkflowUpdateFailedError);
+        assert.match(error.cause?.message ?? '', /reason: a reason is required to reject/);
+        return true;
+      },
+    );
     const rejected = await runCli(['reject', id, '--by', 'bob', '--reason', 'no allowlist of directories'], env());
     assert.equal(rejected.code, 0, rejected.stderr);
     const result = HardenResultSchema.parse(await client().workflow.getHandle(id).result());
@@ -74,7 +88,10 @@ describe('approval gate', () => {
     const report = await runCli(['result', id], env());
     assert.equal(report.code, 4);
     assert.match(report.stdout, /NOT ACCEPTED: the final code was not approved/);
-    assert.match(report.stdout, /approval: the final code: rejected by bob: no allowlist of directories \(the final code is not to be shipped\)/);
+    assert.match(
+      report.stdout,
+      /approval: the final code: rejected by bob: no allowlist of directories \(the final code is not to be shipped\)/,
+    );
   });
 
   it('each-repair: a rejected repair goes back to the Coding agent with the reason; the next, approved, is applied', async () => {
@@ -88,7 +105,14 @@ describe('approval gate', () => {
     assert.match(second.candidate, /# reviewed/);
     await answerApproval(client(), id, 'approve', { by: 'bob' });
     const result = HardenResultSchema.parse(await client().workflow.getHandle(id).result());
-    assert.deepEqual(result.staticRounds.map((r) => [r.repaired, r.approval?.decision ?? null]), [[false, 'rejected'], [true, 'approved'], [false, null]]);
+    assert.deepEqual(
+      result.staticRounds.map((r) => [r.repaired, r.approval?.decision ?? null]),
+      [
+        [false, 'rejected'],
+        [true, 'approved'],
+        [false, null],
+      ],
+    );
     assert.match(result.finalCode, /# reviewed/);
     assert.equal(result.accepted, true, 'each-repair asks about repairs, not the final code');
     const told = suite.llm.requests.find((r) => r.agent === 'coding' && r.user.includes('refused by its reviewer'));
@@ -97,10 +121,17 @@ describe('approval gate', () => {
 
   it('a decision that does not come in time: the code is not accepted, and the result says so', async () => {
     const id = 'approval-timeout';
-    await startHarden(client(), { code: AVERAGE_FRAGILE, source: 'average.py', llm: null, fuzz: { mutations: 20 }, approval: { mode: 'final', timeoutMs: 2_000 } }, id);
+    await startHarden(
+      client(),
+      { code: AVERAGE_FRAGILE, source: 'average.py', llm: null, fuzz: { mutations: 20 }, approval: { mode: 'final', timeoutMs: 2_000 } },
+      id,
+    );
     const result = HardenResultSchema.parse(await client().workflow.getHandle(id).result());
     assert.equal(result.accepted, false);
-    assert.deepEqual(result.approvals.map((d) => [d.decision, d.by, d.reason]), [['timed-out', null, 'no one decided within 2 s']]);
+    assert.deepEqual(
+      result.approvals.map((d) => [d.decision, d.by, d.reason]),
+      [['timed-out', null, 'no one decided within 2 s']],
+    );
     assert.ok(result.approvals[0] && result.approvals[0].decidedAtMs - result.approvals[0].askedAtMs >= 2_000);
   });
 
@@ -109,7 +140,10 @@ describe('approval gate', () => {
     suite.llm.script((req) => (req.agent === 'static-analyser' ? { delayMs: 3_000, content: answer.findings([]) } : reviewedModel(req)));
     await startHarden(client(), listTask(undefined), id);
     await new Promise((r) => setTimeout(r, 1_500));
-    await assert.rejects(answerApproval(client(), id, 'approve', { by: 'alice' }), /approve refused: run approval-none does not wait for approvals \(it was started without --approval\)/);
+    await assert.rejects(
+      answerApproval(client(), id, 'approve', { by: 'alice' }),
+      /approve refused: run approval-none does not wait for approvals \(it was started without --approval\)/,
+    );
     await client().workflow.getHandle(id).result();
     suite.llm.script(reviewedModel);
   });
@@ -119,7 +153,10 @@ describe('approval gate', () => {
     try {
       const file = join(dir, 'tasks.jsonl');
       await writeFile(file, ['first', 'second'].map((id) => JSON.stringify({ id, code: AVERAGE_FRAGILE })).join('\n'));
-      const started = await runCli(['batch', file, '--audit', '--mutations', '10', '--approval', 'final', '--id', 'approval-batch', '--no-wait'], env());
+      const started = await runCli(
+        ['batch', file, '--audit', '--mutations', '10', '--approval', 'final', '--id', 'approval-batch', '--no-wait'],
+        env(),
+      );
       assert.equal(started.code, 0, started.stderr);
       for (const task of ['first', 'second']) await awaitingApproval(client(), `approval-batch/${task}`);
       const approved = await runCli(['approve', 'approval-batch/first', '--by', 'alice'], env());
@@ -142,7 +179,10 @@ describe('approval gate', () => {
     assert.match(timeoutOnly.stderr, /--approval-timeout needs --approval final or --approval each-repair/);
     const badMode = await runCli(['harden', '--code-file', 'examples/compress_logs.py', '--approval', 'sometimes'], env());
     assert.match(badMode.stderr, /--approval sometimes: expected one of final, each-repair/);
-    const badTime = await runCli(['harden', '--code-file', 'examples/compress_logs.py', '--approval', 'final', '--approval-timeout', '3 days'], env());
+    const badTime = await runCli(
+      ['harden', '--code-file', 'examples/compress_logs.py', '--approval', 'final', '--approval-timeout', '3 days'],
+      env(),
+    );
     assert.match(badTime.stderr, /--approval-timeout 3 days: expected a positive duration such as 90s, 30m, 72h or 7d/);
   });
 });

@@ -38,7 +38,10 @@ describe('the shape of src/', () => {
   });
 
   it(`has no file over ${MAX_LINES} lines`, () => {
-    assert.deepEqual(lineCounts(SRC).filter(([, n]) => n > MAX_LINES), []);
+    assert.deepEqual(
+      lineCounts(SRC).filter(([, n]) => n > MAX_LINES),
+      [],
+    );
   });
 
   it('the checks see a cycle, a type-only cycle, an upward import and a folder with no layer', () => {
@@ -53,7 +56,11 @@ describe('the shape of src/', () => {
     try {
       const edges = importEdges(dir);
       assert.deepEqual(importCycles(edges), [['workflows/b.ts', 'workflows/c.ts', 'workflows/b.ts']]);
-      assert.deepEqual(layerViolations(edges).sort(), ['activities/run.ts -> client/cli.ts', 'activities/run.ts -> workflows/a.ts', 'misc/x.ts -> workflows/b.ts']);
+      assert.deepEqual(layerViolations(edges).sort(), [
+        'activities/run.ts -> client/cli.ts',
+        'activities/run.ts -> workflows/a.ts',
+        'misc/x.ts -> workflows/b.ts',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -65,11 +65,14 @@ describe('batch files', () => {
 
   it('refuses duplicate ids up front, naming them and their lines', () => {
     const line = (id: string) => JSON.stringify({ id, code: 'x = 1\n' });
-    assert.throws(() => parseBatchFile([line('a'), line('b'), line('a'), line('b'), line('c')].join('\n'), 'code'), (error: unknown) => {
-      assert.ok(error instanceof DuplicateIdsError);
-      assert.match(error.message, /a \(lines 1, 3\); b \(lines 2, 4\)/);
-      return true;
-    });
+    assert.throws(
+      () => parseBatchFile([line('a'), line('b'), line('a'), line('b'), line('c')].join('\n'), 'code'),
+      (error: unknown) => {
+        assert.ok(error instanceof DuplicateIdsError);
+        assert.match(error.message, /a \(lines 1, 3\); b \(lines 2, 4\)/);
+        return true;
+      },
+    );
   });
 
   it('names code files after task ids, without collisions between ids that need escaping', () => {
@@ -88,7 +91,10 @@ describe('batch files', () => {
     const totals = { ...emptyTotals(0), started: 30, done: 25, secure: 20, vulnerable: 4, failed: 1 };
     const progress: BatchProgress = { totals, total: 100, skipped: [], budget: null, running: ['a', 'b'], pending: 70, cancelling: false };
     const line = progressLine(progress, 50_000, 20);
-    assert.match(line, /^\[#####\.{15}\] 25\/100 done · 20 secure · 4 vulnerable · 0 unverified · 1 failed · 2 running · ETA 2m30s · 50s elapsed$/);
+    assert.match(
+      line,
+      /^\[#####\.{15}\] 25\/100 done · 20 secure · 4 vulnerable · 0 unverified · 1 failed · 2 running · ETA 2m30s · 50s elapsed$/,
+    );
     assert.match(progressLine({ ...progress, cancelling: true }, 50_000), /cancelling/);
   });
 });
@@ -112,7 +118,9 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
   });
 
   it('audits SALLM samples through the CLI: skips a bad line, continues as new, re-attaches, writes JSONL, SARIF and Markdown', async () => {
-    const samples = sallmTasks().filter((t) => /cwe078|cwe094|cwe022/.test(t.id)).slice(0, 4);
+    const samples = sallmTasks()
+      .filter((t) => /cwe078|cwe094|cwe022/.test(t.id))
+      .slice(0, 4);
     assert.equal(samples.length, 4);
     const file = join(dir, 'sallm.jsonl');
     const lines = samples.map((t) => JSON.stringify(t));
@@ -120,7 +128,10 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
     await writeFile(file, `${lines.join('\n')}\n`);
     const out = join(dir, 'out');
 
-    const started = await runCli(['batch', file, '--audit', '--concurrency', '3', '--tasks-per-run', '2', '--id', 'batch-cli', '--no-wait', '--mutations', '40'], auditEnv());
+    const started = await runCli(
+      ['batch', file, '--audit', '--concurrency', '3', '--tasks-per-run', '2', '--id', 'batch-cli', '--no-wait', '--mutations', '40'],
+      auditEnv(),
+    );
     assert.equal(started.code, 0, started.stderr);
     assert.equal(started.stdout.trim(), 'batch-cli');
     assert.match(started.stderr, /sallm\.jsonl:3: skipped: not JSON/);
@@ -134,7 +145,17 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
     const results = (await readFile(join(out, 'results.jsonl'), 'utf8'))
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { id: string; status: string; verdict: string; mode: string; codeFile: string; findingsBefore: Record<string, number> });
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            id: string;
+            status: string;
+            verdict: string;
+            mode: string;
+            codeFile: string;
+            findingsBefore: Record<string, number>;
+          },
+      );
     assert.deepEqual(results.map((r) => r.id).sort(), samples.map((s) => s.id).sort());
     for (const r of results) {
       assert.equal(r.status, 'completed');
@@ -150,22 +171,39 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
       assert.equal(run.tool.driver.rules[result.ruleIndex]?.id, result.ruleId);
       assert.ok(existsSync(join(out, result.locations[0]?.physicalLocation.artifactLocation.uri ?? '')));
     }
-    assert.ok(run.results.some((r) => r.ruleId === 'CWE-78'), 'the OS command injection sample is reported as CWE-78');
+    assert.ok(
+      run.results.some((r) => r.ruleId === 'CWE-78'),
+      'the OS command injection sample is reported as CWE-78',
+    );
     // One result per weakness and place, its failing inputs attached; the level follows the kind.
     const levels = { security: 'error', robustness: 'warning', contract: 'note' };
     for (const result of run.results) assert.equal(result.level, levels[result.properties.kind], JSON.stringify(result.properties));
     const fuzzResults = run.results.filter((r) => r.properties.detectedBy === 'fuzzing');
-    assert.ok(fuzzResults.length > 0 && fuzzResults.every((r) => (r.properties.failingInputs ?? 0) >= 1 && (r.properties.exampleInputs ?? []).length >= 1), 'each fuzz result carries its inputs');
+    assert.ok(
+      fuzzResults.length > 0 &&
+        fuzzResults.every((r) => (r.properties.failingInputs ?? 0) >= 1 && (r.properties.exampleInputs ?? []).length >= 1),
+      'each fuzz result carries its inputs',
+    );
     const fingerprints = run.results.map((r) => r.partialFingerprints.ascFinding);
     assert.equal(new Set(fingerprints).size, fingerprints.length, 'no weakness is reported twice');
     const failingInputs = fuzzResults.reduce((n, r) => n + (r.properties.failingInputs ?? 0), 0);
-    assert.ok(fuzzResults.length < failingInputs, `${fuzzResults.length} results stand for ${failingInputs} failing inputs, not one result each`);
+    assert.ok(
+      fuzzResults.length < failingInputs,
+      `${fuzzResults.length} results stand for ${failingInputs} failing inputs, not one result each`,
+    );
 
     const status = await runCli(['status', 'batch-cli'], temporalEnv());
     assert.match(status.stdout, /batch-cli: COMPLETED\n {2}\[#+\] 4\/4 done/);
 
     const summary = await readFile(join(out, 'summary.md'), 'utf8');
-    for (const heading of ['## Tasks by verdict', '## Findings by CWE', '## Fuzz events by kind', '## Model spend', '## Input lines skipped']) assert.ok(summary.includes(heading), heading);
+    for (const heading of [
+      '## Tasks by verdict',
+      '## Findings by CWE',
+      '## Fuzz events by kind',
+      '## Model spend',
+      '## Input lines skipped',
+    ])
+      assert.ok(summary.includes(heading), heading);
     assert.match(summary, /line 3: not JSON/);
     assert.match(summary, /\| security: CWE-78 shell event \| \d+ \|/, 'fuzz failures are counted by kind and cause');
 
@@ -186,7 +224,11 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
       { id: 'list-b', prompt: LIST_TASK },
       { id: 'list-c', prompt: LIST_TASK },
     ];
-    await startBatch(stack.testEnv.client, { tasks, total: 3, settings: { llm: { model: 'scripted-model' } }, concurrency: 2 }, 'batch-llm');
+    await startBatch(
+      stack.testEnv.client,
+      { tasks, total: 3, settings: { llm: { model: 'scripted-model' } }, concurrency: 2 },
+      'batch-llm',
+    );
     const outcome = BatchOutcomeSchema.parse(await stack.testEnv.client.workflow.getHandle('batch-llm').result());
     const t = outcome.totals;
     assert.deepEqual([t.done, t.secure, t.vulnerable, t.failed], [3, 3, 0, 0]);
@@ -199,7 +241,18 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
     const broken = LIST_TASK.replace('List the files', 'BROKEN: list the files');
     llm.script((req) => (req.agent === 'coding' && req.user.includes('BROKEN') ? { status: 401 } : securityAwareModel(req)));
     try {
-      await startBatch(stack.testEnv.client, { tasks: [{ id: 'ok', prompt: LIST_TASK }, { id: 'broken', prompt: broken }], total: 2, settings: { llm: { model: 'scripted-model', maxAttempts: 2 } } }, 'batch-failing');
+      await startBatch(
+        stack.testEnv.client,
+        {
+          tasks: [
+            { id: 'ok', prompt: LIST_TASK },
+            { id: 'broken', prompt: broken },
+          ],
+          total: 2,
+          settings: { llm: { model: 'scripted-model', maxAttempts: 2 } },
+        },
+        'batch-failing',
+      );
       const t = BatchOutcomeSchema.parse(await stack.testEnv.client.workflow.getHandle('batch-failing').result()).totals;
       assert.deepEqual([t.done, t.secure, t.failed], [2, 1, 1]);
       assert.equal(t.failures[0]?.id, 'broken');
@@ -222,7 +275,10 @@ describe('batch runs (real dev server, workers, containers; scripted LLM)', () =
     assert.match(run.stderr, /duplicate task ids: x \(lines 1, 2\)/);
     await assert.rejects(batchState(stack.testEnv.client, 'batch-dupes'), /no run with id batch-dupes/);
     // Settings are checked before connecting: no server needed to hear what is wrong.
-    const zero = await runCli(['batch', file.replace('dupes', 'one'), '--audit', '--concurrency', '0'], { ...auditEnv(), TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    const zero = await runCli(['batch', file.replace('dupes', 'one'), '--audit', '--concurrency', '0'], {
+      ...auditEnv(),
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
     assert.equal(zero.code, 2);
     assert.match(zero.stderr, /one\.jsonl: the batch is invalid: concurrency: Too small/);
   });

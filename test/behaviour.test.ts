@@ -81,12 +81,26 @@ function model(req: ChatRequest): Reply {
   switch (req.agent) {
     case 'coding':
       if (req.user.includes('def ratio(')) return answer.code(req.user.includes('changed what the code does') ? RATIO_KEPT : RATIO_CHANGED);
-      if (req.user.includes('shout')) return answer.code(req.user.includes(REFUSED) ? ECHO_SECURE : req.user.includes('CWE-78') ? ECHO_BROKEN : ECHO_INSECURE);
-      return answer.code(req.user.includes(REFUSED) ? AVERAGE_ROBUST : req.user.includes('ZeroDivisionError') ? AVERAGE_BROKEN : AVERAGE_FRAGILE);
+      if (req.user.includes('shout'))
+        return answer.code(req.user.includes(REFUSED) ? ECHO_SECURE : req.user.includes('CWE-78') ? ECHO_BROKEN : ECHO_INSECURE);
+      return answer.code(
+        req.user.includes(REFUSED) ? AVERAGE_ROBUST : req.user.includes('ZeroDivisionError') ? AVERAGE_BROKEN : AVERAGE_FRAGILE,
+      );
     case 'static-analyser':
       return answer.findings([]);
     case 'fuzzing':
-      if (req.user.includes('def ratio(')) return answer.seeds('ratio', [{ name: 'a', type: 'int' }, { name: 'b', type: 'int' }], [[1, 2], [10, 4]]);
+      if (req.user.includes('def ratio('))
+        return answer.seeds(
+          'ratio',
+          [
+            { name: 'a', type: 'int' },
+            { name: 'b', type: 'int' },
+          ],
+          [
+            [1, 2],
+            [10, 4],
+          ],
+        );
       return req.user.includes('average_word_length')
         ? answer.seeds('average_word_length', [{ name: 'text', type: 'str' }], [['hello world'], ['a bb ccc']])
         : answer.seeds('shout', [{ name: 'text', type: 'str' }], [['hello'], ['two words']]);
@@ -101,24 +115,36 @@ describe('behaviour tests keep repairs working', () => {
 
   it('a static repair that breaks a passing test is refused and shown the test; the next repair is kept', async () => {
     suite.llm.script(model);
-    const result = await suite.harden({ prompt: ECHO_TASK, source: 'shout.py', llm, tests: { style: 'functions', source: ECHO_TESTS } }, 'behaviour-static');
+    const result = await suite.harden(
+      { prompt: ECHO_TASK, source: 'shout.py', llm, tests: { style: 'functions', source: ECHO_TESTS } },
+      'behaviour-static',
+    );
     assert.equal(result.initialCode, ECHO_INSECURE);
     assert.deepEqual(result.tests?.before, { passed: ['test_upper', 'test_words'], failed: [] }, 'the first code passes both tests');
     const [first, second] = result.staticRounds;
     assert.equal(first?.repaired, false, 'the breaking repair is not kept');
-    assert.deepEqual(first?.brokenTests.map((t) => t.name), ['test_upper', 'test_words']);
+    assert.deepEqual(
+      first?.brokenTests.map((t) => t.name),
+      ['test_upper', 'test_words'],
+    );
     assert.match(first?.brokenTests[0]?.message ?? '', /AssertionError: failed at line 2 of the tests: assert shout\("hello"\) == "HELLO"/);
     assert.equal(second?.repaired, true);
     assert.equal(result.finalCode, ECHO_SECURE);
     assert.deepEqual(result.tests?.after, { passed: ['test_upper', 'test_words'], failed: [] });
     assert.equal(result.verdict, 'secure', result.reasons.join('; '));
-    assert.ok(result.reasons.includes('behaviour tests: 2/2 passed with the first code, 2/2 passed with the final code'), result.reasons.join('; '));
+    assert.ok(
+      result.reasons.includes('behaviour tests: 2/2 passed with the first code, 2/2 passed with the final code'),
+      result.reasons.join('; '),
+    );
     // The repair after the refused one was told which tests broke and why.
     const repairs = suite.llm.requests.filter((r) => r.agent === 'coding' && r.user.includes('shout'));
     const told = repairs.find((r) => r.user.includes(REFUSED));
     assert.ok(told, 'no repair request named the broken tests');
     assert.match(told.user, /- test_upper: AssertionError: failed at line 2 of the tests/);
-    assert.ok(result.steps.some((s) => s.agent === 'sandbox' && s.summary === 'static round 1 repair: behaviour tests: 0/2 passed'), result.steps.map((s) => s.summary).join('\n'));
+    assert.ok(
+      result.steps.some((s) => s.agent === 'sandbox' && s.summary === 'static round 1 repair: behaviour tests: 0/2 passed'),
+      result.steps.map((s) => s.summary).join('\n'),
+    );
   });
 
   it("a fuzz repair that breaks HumanEval's check is rejected; the next one is accepted", async () => {
@@ -128,7 +154,10 @@ describe('behaviour tests keep repairs working', () => {
     const [broken, kept] = result.fuzz.repairRounds;
     assert.equal(broken?.accepted, false);
     assert.equal(broken?.brokenTests[0]?.name, 'check');
-    assert.match(broken?.brokenTests[0]?.message ?? '', /AssertionError: failed at line 2 of the tests: assert candidate\("a bb ccc"\) == 2\.0/);
+    assert.match(
+      broken?.brokenTests[0]?.message ?? '',
+      /AssertionError: failed at line 2 of the tests: assert candidate\("a bb ccc"\) == 2\.0/,
+    );
     assert.deepEqual(broken?.candidateFailures, [], 'the broken candidate fails no fuzz input: the tests alone refuse it');
     assert.equal(kept?.accepted, true);
     assert.deepEqual(kept?.brokenTests, []);
@@ -141,8 +170,15 @@ describe('behaviour tests keep repairs working', () => {
     const result = await suite.harden({ code: RATIO_FRAGILE, source: 'ratio.py', llm }, 'behaviour-differential');
     const [changed, kept] = result.fuzz.repairRounds;
     assert.equal(changed?.accepted, false);
-    assert.deepEqual(changed?.candidateFailures.filter((f) => f.kind !== 'contract'), [], 'the changed candidate fails no input within the types: only the differential check refuses it');
-    assert.ok(changed?.changedReturns.some((c) => c.input === 'ratio(1, 2)' && c.before === "returns '0.50'" && c.after === "returns '0.5'"), JSON.stringify(changed?.changedReturns.slice(0, 3)));
+    assert.deepEqual(
+      changed?.candidateFailures.filter((f) => f.kind !== 'contract'),
+      [],
+      'the changed candidate fails no input within the types: only the differential check refuses it',
+    );
+    assert.ok(
+      changed?.changedReturns.some((c) => c.input === 'ratio(1, 2)' && c.before === "returns '0.50'" && c.after === "returns '0.5'"),
+      JSON.stringify(changed?.changedReturns.slice(0, 3)),
+    );
     assert.equal(kept?.accepted, true);
     assert.deepEqual(kept?.changedReturns, []);
     assert.equal(result.finalCode, RATIO_KEPT);
@@ -154,7 +190,11 @@ describe('behaviour tests keep repairs working', () => {
     suite.llm.script(model);
     const before = suite.llm.requests.length;
     const id = 'behaviour-unparsable';
-    await startHarden(suite.stack.testEnv.client, { code: AVERAGE_FRAGILE, source: 'average.py', llm, tests: { style: 'functions', source: 'def test_x(:\n    pass\n' } }, id);
+    await startHarden(
+      suite.stack.testEnv.client,
+      { code: AVERAGE_FRAGILE, source: 'average.py', llm, tests: { style: 'functions', source: 'def test_x(:\n    pass\n' } },
+      id,
+    );
     await assert.rejects(suite.stack.testEnv.client.workflow.getHandle(id).result(), (error: unknown) => {
       assert.ok(error instanceof WorkflowFailedError);
       assert.match(error.cause?.message ?? '', /^the behaviour tests do not parse: invalid syntax at line 1; fix the tests file/);
@@ -166,13 +206,22 @@ describe('behaviour tests keep repairs working', () => {
   it('tests that cannot serve the code are refused before the run starts', async () => {
     const client = suite.stack.testEnv.client;
     const refused = [
-      [{ style: 'check' as const, source: AVERAGE_CHECK, entryPoint: 'mean_length' }, /tests: name a function the code defines as the entry point: the code has no def mean_length/],
-      [{ style: 'check' as const, source: 'assert True\n', entryPoint: 'average_word_length' }, /tests: define check\(candidate\), as HumanEval tests do, or top-level test functions/],
+      [
+        { style: 'check' as const, source: AVERAGE_CHECK, entryPoint: 'mean_length' },
+        /tests: name a function the code defines as the entry point: the code has no def mean_length/,
+      ],
+      [
+        { style: 'check' as const, source: 'assert True\n', entryPoint: 'average_word_length' },
+        /tests: define check\(candidate\), as HumanEval tests do, or top-level test functions/,
+      ],
       [{ style: 'functions' as const, source: 'x = 1\n' }, /tests: define at least one top-level test function/],
       [{ style: 'doctest' as const }, /tests: the code has no docstring examples/],
     ] as const;
     for (const [i, [tests, message]] of refused.entries()) {
-      await assert.rejects(startHarden(client, { code: AVERAGE_FRAGILE, source: 'average.py', llm, tests }, `behaviour-refused-${i}`), message);
+      await assert.rejects(
+        startHarden(client, { code: AVERAGE_FRAGILE, source: 'average.py', llm, tests }, `behaviour-refused-${i}`),
+        message,
+      );
       await assert.rejects(client.workflow.getHandle(`behaviour-refused-${i}`).describe(), /not found/i);
     }
   });
@@ -203,7 +252,12 @@ def half(x):
 
 describe('behaviour tests as users give them', () => {
   it('a HumanEval line becomes a task whose check runs against its entry point', () => {
-    const line = JSON.stringify({ task_id: 'HumanEval/0', prompt: 'def add(a, b):\n    """Add."""\n', test: AVERAGE_CHECK.replace('average_word_length', 'add'), entry_point: 'add' });
+    const line = JSON.stringify({
+      task_id: 'HumanEval/0',
+      prompt: 'def add(a, b):\n    """Add."""\n',
+      test: AVERAGE_CHECK.replace('average_word_length', 'add'),
+      entry_point: 'add',
+    });
     const { tasks, skipped } = parseBatchFile(`${line}\n`, 'prompt');
     assert.deepEqual(skipped, []);
     assert.deepEqual(tasks[0]?.tests, { style: 'check', source: AVERAGE_CHECK.replace('average_word_length', 'add'), entryPoint: 'add' });
@@ -219,7 +273,11 @@ describe('behaviour tests as users give them', () => {
 
   it('a tests file is read as test functions, a HumanEval check, or "doctest"', () => {
     assert.deepEqual(behaviourTests(ECHO_TESTS, undefined, ECHO_TASK), { style: 'functions', source: ECHO_TESTS });
-    assert.deepEqual(behaviourTests(AVERAGE_CHECK, undefined, AVERAGE_FRAGILE), { style: 'check', source: AVERAGE_CHECK, entryPoint: 'average_word_length' });
+    assert.deepEqual(behaviourTests(AVERAGE_CHECK, undefined, AVERAGE_FRAGILE), {
+      style: 'check',
+      source: AVERAGE_CHECK,
+      entryPoint: 'average_word_length',
+    });
     assert.deepEqual(behaviourTests('doctest\n', undefined, AVERAGE_FRAGILE), { style: 'doctest' });
   });
 });

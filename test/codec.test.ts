@@ -49,7 +49,10 @@ describe('AES-256-GCM payload codec', () => {
     const altered = { ...sealed, data: Buffer.from(sealed.data).map((b, i) => (i === 20 ? b ^ 1 : b)) };
     await assert.rejects(codec.decode([altered]), /fails authentication: it was altered or damaged/);
     const other = new AesGcmCodec(codecKey(randomBytes(32), 'other'));
-    await assert.rejects(other.decode([sealed]), new RegExp(`encrypted with key ${key.id}, this process holds key [0-9a-f]{16}: set ASC_CODEC_KEY`));
+    await assert.rejects(
+      other.decode([sealed]),
+      new RegExp(`encrypted with key ${key.id}, this process holds key [0-9a-f]{16}: set ASC_CODEC_KEY`),
+    );
   });
 
   it('reads the key from ASC_CODEC_KEY (base64 or hex) or ASC_CODEC_KEY_FILE, and says what is wrong with a bad one', async () => {
@@ -63,7 +66,10 @@ describe('AES-256-GCM payload codec', () => {
     assert.equal(keyFromEnv({ ASC_CODEC_KEY_FILE: join(dir, 'key.b64') })?.id, id);
     assert.equal(keyFromEnv({ ASC_CODEC_KEY_FILE: join(dir, 'key.bin') })?.id, id);
     assert.equal(keyFromEnv({}), null);
-    assert.throws(() => keyFromEnv({ ASC_CODEC_KEY: randomBytes(16).toString('base64') }), (e: unknown) => e instanceof CodecKeyError && /ASC_CODEC_KEY: an AES-256 key is 32 bytes, this one is 16/.test(e.message));
+    assert.throws(
+      () => keyFromEnv({ ASC_CODEC_KEY: randomBytes(16).toString('base64') }),
+      (e: unknown) => e instanceof CodecKeyError && /ASC_CODEC_KEY: an AES-256 key is 32 bytes, this one is 16/.test(e.message),
+    );
     assert.throws(() => keyFromEnv({ ASC_CODEC_KEY_FILE: join(dir, 'missing') }), /ASC_CODEC_KEY_FILE .*missing: cannot read it/);
     assert.throws(() => keyFromEnv({ ASC_CODEC_KEY: 'x', ASC_CODEC_KEY_FILE: 'y' }), /keep one/);
   });
@@ -82,8 +88,16 @@ describe('codec endpoint for the Web UI', () => {
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   /** As the Web UI calls it: the token in the endpoint's path, the UI's origin. */
-  const post = (path: string, body: string, origin = ui) => fetch(`${base}/t/${token}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', origin, 'x-namespace': 'default' } });
-  const wire = (p: Payload) => ({ metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(p.data ?? new Uint8Array()).toString('base64') });
+  const post = (path: string, body: string, origin = ui) =>
+    fetch(`${base}/t/${token}${path}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', origin, 'x-namespace': 'default' },
+    });
+  const wire = (p: Payload) => ({
+    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+  });
 
   it('encodes and decodes in the JSON form the UI sends, for the UI origin only', async () => {
     const encoded = await post('/encode', JSON.stringify({ payloads: [wire(json({ secret: 42 }))] }));
@@ -96,7 +110,10 @@ describe('codec endpoint for the Web UI', () => {
     const opened = (await decoded.json()) as { payloads: { data: string }[] };
     assert.deepEqual(JSON.parse(Buffer.from(opened.payloads[0]?.data ?? '', 'base64').toString()), { secret: 42 });
 
-    const preflight = await fetch(`${base}/decode`, { method: 'OPTIONS', headers: { origin: ui, 'access-control-request-method': 'POST' } });
+    const preflight = await fetch(`${base}/decode`, {
+      method: 'OPTIONS',
+      headers: { origin: ui, 'access-control-request-method': 'POST' },
+    });
     assert.equal(preflight.status, 204);
     assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /x-namespace/);
     const foreign = await post('/decode', JSON.stringify(sealed), 'http://evil.example');
@@ -141,7 +158,8 @@ describe('encrypted runs on a real dev server', () => {
   const key = randomBytes(32).toString('base64');
   const secretMarker = `asc-secret-${randomBytes(6).toString('hex')}`;
   const plainMarker = `asc-plain-${randomBytes(6).toString('hex')}`;
-  const code = (marker: string) => `import subprocess\n\nTOKEN = "${marker}"\n\ndef run(cmd):\n    '''Run cmd in a shell.'''\n    return subprocess.check_output(cmd + " " + TOKEN, shell=True)\n`;
+  const code = (marker: string) =>
+    `import subprocess\n\nTOKEN = "${marker}"\n\ndef run(cmd):\n    '''Run cmd in a shell.'''\n    return subprocess.check_output(cmd + " " + TOKEN, shell=True)\n`;
   let dir: string;
   let server: DevServer;
   let workers: WorkerProcess;
@@ -174,7 +192,12 @@ describe('encrypted runs on a real dev server', () => {
     const history = await plainClient.workflow.getHandle('codec-sealed').fetchHistory();
     let payloads = 0;
     for (const event of history.events ?? []) {
-      const attrs = [event.workflowExecutionStartedEventAttributes?.input, event.activityTaskScheduledEventAttributes?.input, event.activityTaskCompletedEventAttributes?.result, event.workflowExecutionCompletedEventAttributes?.result];
+      const attrs = [
+        event.workflowExecutionStartedEventAttributes?.input,
+        event.activityTaskScheduledEventAttributes?.input,
+        event.activityTaskCompletedEventAttributes?.result,
+        event.workflowExecutionCompletedEventAttributes?.result,
+      ];
       for (const p of attrs.flatMap((a) => a?.payloads ?? [])) {
         payloads++;
         assert.equal(text(p.metadata?.encoding), ENCRYPTED_ENCODING);
@@ -200,7 +223,8 @@ describe('encrypted runs on a real dev server', () => {
     await sealedClient.workflow.getHandle('codec-plain').result();
     await server.stop();
     let stored = Buffer.alloc(0);
-    for (const file of (await readdir(dir)).filter((f) => f.startsWith('temporal.db'))) stored = Buffer.concat([stored, await readFile(join(dir, file))]);
+    for (const file of (await readdir(dir)).filter((f) => f.startsWith('temporal.db')))
+      stored = Buffer.concat([stored, await readFile(join(dir, file))]);
     assert.ok(stored.includes(plainMarker), 'the unencrypted control run is visible in the database');
     assert.ok(!stored.includes(secretMarker), 'the encrypted run is not');
     await server.start();
@@ -212,21 +236,43 @@ describe('asc dev with a payload key', () => {
     const [port, uiPort, codecPort] = [await freePort(), await freePort(), await freePort()];
     const ui = `http://127.0.0.1:${uiPort}`;
     const dev = spawn(process.execPath, [CLI, 'dev'], {
-      env: { ...process.env, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_UI_URL: ui, ASC_DATA: await mkdtemp(join(tmpdir(), 'asc-dev-')), ASC_CODEC_KEY: randomBytes(32).toString('base64'), ASC_CODEC_PORT: String(codecPort) },
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+        TEMPORAL_UI_URL: ui,
+        ASC_DATA: await mkdtemp(join(tmpdir(), 'asc-dev-')),
+        ASC_CODEC_KEY: randomBytes(32).toString('base64'),
+        ASC_CODEC_PORT: String(codecPort),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => dev.once('exit', resolve));
     try {
       const output = await waitForOutput(dev, 'workers running for', 90_000, 'asc dev');
-      assert.match(output, new RegExp(`payloads encrypted \\(key [0-9a-f]{16}\\); the Web UI decrypts them through http://127\\.0\\.0\\.1:${codecPort}`));
+      assert.match(
+        output,
+        new RegExp(`payloads encrypted \\(key [0-9a-f]{16}\\); the Web UI decrypts them through http://127\\.0\\.0\\.1:${codecPort}`),
+      );
       assert.match(output, /payloads encrypted\)/, 'the workers run with the codec');
       const settings = (await (await fetch(`${ui}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
       const endpoint = settings.Codec?.Endpoint ?? '';
-      assert.match(endpoint, new RegExp(`^http://127\\.0\\.0\\.1:${codecPort}/t/[0-9a-f]{48}$`), 'the UI is given the endpoint with a fresh token in its path');
-      const decoded = await fetch(`${endpoint}/decode`, { method: 'POST', headers: { origin: ui }, body: JSON.stringify({ payloads: [] }) });
+      assert.match(
+        endpoint,
+        new RegExp(`^http://127\\.0\\.0\\.1:${codecPort}/t/[0-9a-f]{48}$`),
+        'the UI is given the endpoint with a fresh token in its path',
+      );
+      const decoded = await fetch(`${endpoint}/decode`, {
+        method: 'POST',
+        headers: { origin: ui },
+        body: JSON.stringify({ payloads: [] }),
+      });
       assert.equal(decoded.status, 200);
       assert.equal(decoded.headers.get('access-control-allow-origin'), ui);
-      const anonymous = await fetch(`http://127.0.0.1:${codecPort}/decode`, { method: 'POST', headers: { origin: ui }, body: JSON.stringify({ payloads: [] }) });
+      const anonymous = await fetch(`http://127.0.0.1:${codecPort}/decode`, {
+        method: 'POST',
+        headers: { origin: ui },
+        body: JSON.stringify({ payloads: [] }),
+      });
       assert.equal(anonymous.status, 401, 'without the token, nothing is decoded');
     } finally {
       dev.kill('SIGINT');

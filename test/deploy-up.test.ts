@@ -46,7 +46,8 @@ describe('docker-compose.local.yml, up for real', { timeout: 900_000 }, () => {
   let client: Client;
   /** The sandbox workers' hostnames: their warm containers carry them as owner. */
   let sandboxHosts: string[] = [];
-  const compose = (...args: string[]) => run('docker', ['compose', '-f', `${ROOT}docker-compose.local.yml`, ...args], { env, cwd: ROOT, maxBuffer: 16 << 20 });
+  const compose = (...args: string[]) =>
+    run('docker', ['compose', '-f', `${ROOT}docker-compose.local.yml`, ...args], { env, cwd: ROOT, maxBuffer: 16 << 20 });
 
   before(async () => {
     writeFileSync(join(secrets, 'asc_codec_key'), Buffer.alloc(32, 7).toString('base64'));
@@ -80,7 +81,13 @@ describe('docker-compose.local.yml, up for real', { timeout: 900_000 }, () => {
   /** The CLI on the host, as a user runs it against the deployment. */
   const cli = (args: string[]) =>
     spawn(process.execPath, [CLI, ...args], {
-      env: { ...cleanEnv, TEMPORAL_ADDRESS: `127.0.0.1:${env.TEMPORAL_HOST_PORT}`, TEMPORAL_NAMESPACE: NAMESPACE, ASC_CODEC_KEY_FILE: join(secrets, 'asc_codec_key'), TEMPORAL_UI_URL: `http://localhost:${env.TEMPORAL_UI_HOST_PORT}` },
+      env: {
+        ...cleanEnv,
+        TEMPORAL_ADDRESS: `127.0.0.1:${env.TEMPORAL_HOST_PORT}`,
+        TEMPORAL_NAMESPACE: NAMESPACE,
+        ASC_CODEC_KEY_FILE: join(secrets, 'asc_codec_key'),
+        TEMPORAL_UI_URL: `http://localhost:${env.TEMPORAL_UI_HOST_PORT}`,
+      },
     });
 
   const batchId = 'deploy-batch';
@@ -107,7 +114,11 @@ describe('docker-compose.local.yml, up for real', { timeout: 900_000 }, () => {
       const { stdout: pid } = await run('docker', ['inspect', '-f', '{{.State.Pid}}', container('workflows-worker')]);
       process.kill(Number(pid.trim()), 'SIGKILL');
       await run('docker', ['restart', container('temporal')]);
-      await until(async () => (await docker.getContainer(container('temporal')).inspect()).State.Health?.Status === 'healthy', 'Temporal healthy again after its restart', 120_000);
+      await until(
+        async () => (await docker.getContainer(container('temporal')).inspect()).State.Health?.Status === 'healthy',
+        'Temporal healthy again after its restart',
+        120_000,
+      );
       await run('docker', ['start', container('llm-worker'), container('analysis-worker')]);
 
       const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 300_000).unref())]);
@@ -123,12 +134,25 @@ describe('docker-compose.local.yml, up for real', { timeout: 900_000 }, () => {
     assert.ok(crashed.RestartCount >= 1 && crashed.State.Running, 'the crashed workflows worker was restarted by its restart policy');
 
     // Every task once: one result each, one run each in Temporal's visibility, all completed.
-    const results = readFileSync(join(work, 'out', 'results.jsonl'), 'utf8').trim().split('\n').map((line) => ResultLineSchema.parse(JSON.parse(line)));
+    const results = readFileSync(join(work, 'out', 'results.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => ResultLineSchema.parse(JSON.parse(line)));
     assert.deepEqual(results.map((r) => r.id).sort(), tasks.map((t) => t.id).sort());
-    assert.ok(results.every((r) => r.status === 'completed'), JSON.stringify(results.map((r) => r.status)));
+    assert.ok(
+      results.every((r) => r.status === 'completed'),
+      JSON.stringify(results.map((r) => r.status)),
+    );
     const runs: { workflowId: string; status: string }[] = [];
-    for await (const execution of client.workflow.list({ query: `WorkflowType = "hardenWorkflow" AND WorkflowId STARTS_WITH "${batchId}/"` })) runs.push({ workflowId: execution.workflowId, status: execution.status.name });
-    assert.deepEqual(runs.map((r) => r.workflowId).sort(), results.map((r) => r.workflowId).sort(), 'one harden run per task, none repeated');
+    for await (const execution of client.workflow.list({
+      query: `WorkflowType = "hardenWorkflow" AND WorkflowId STARTS_WITH "${batchId}/"`,
+    }))
+      runs.push({ workflowId: execution.workflowId, status: execution.status.name });
+    assert.deepEqual(
+      runs.map((r) => r.workflowId).sort(),
+      results.map((r) => r.workflowId).sort(),
+      'one harden run per task, none repeated',
+    );
     assert.ok(runs.every((r) => r.status === 'COMPLETED'));
 
     // Which worker ran each fuzz step: the identity (pid@hostname) Temporal recorded when it started.
@@ -140,40 +164,72 @@ describe('docker-compose.local.yml, up for real', { timeout: 900_000 }, () => {
         const scheduled = event.activityTaskScheduledEventAttributes;
         if (scheduled) types.set(String(event.eventId), scheduled.activityType?.name ?? '');
         const started = event.activityTaskStartedEventAttributes;
-        if (started && /^runFuzz/.test(types.get(String(started.scheduledEventId)) ?? '')) fuzzedOn.add((started.identity ?? '').split('@')[1] ?? '');
+        if (started && /^runFuzz/.test(types.get(String(started.scheduledEventId)) ?? ''))
+          fuzzedOn.add((started.identity ?? '').split('@')[1] ?? '');
       }
     }
-    sandboxHosts = await Promise.all([1, 2, 3].map(async (i) => (await docker.getContainer(container('sandbox-worker', i)).inspect()).Config.Hostname));
-    assert.ok([...fuzzedOn].every((host) => sandboxHosts.includes(host)), `fuzz steps ran on sandbox workers only: ${[...fuzzedOn].join(', ')}`);
+    sandboxHosts = await Promise.all(
+      [1, 2, 3].map(async (i) => (await docker.getContainer(container('sandbox-worker', i)).inspect()).Config.Hostname),
+    );
+    assert.ok(
+      [...fuzzedOn].every((host) => sandboxHosts.includes(host)),
+      `fuzz steps ran on sandbox workers only: ${[...fuzzedOn].join(', ')}`,
+    );
     assert.ok(fuzzedOn.size >= 2, `fuzz steps ran on more than one sandbox worker: ${[...fuzzedOn].join(', ')}`);
 
     // No sandbox container of any run is left; only the live workers' warm pools remain.
     await until(async () => (await batchContainers(docker, { all: true })).length === 0, 'every container a run used removed', 60_000);
     const live = sandboxHosts.filter((_, i) => i !== 1);
     const idle = await idleContainers(docker);
-    assert.ok(idle.every((c) => live.some((host) => c.Labels[POOL_LABEL]?.startsWith(`${host}-`))), 'the warm containers belong to the live sandbox workers');
+    assert.ok(
+      idle.every((c) => live.some((host) => c.Labels[POOL_LABEL]?.startsWith(`${host}-`))),
+      'the warm containers belong to the live sandbox workers',
+    );
   });
 
-  it('the codec endpoint decrypts the batch\'s payloads for a caller with its token only', async () => {
+  it("the codec endpoint decrypts the batch's payloads for a caller with its token only", async () => {
     const history = await client.workflow.getHandle(`${batchId}/${tasks[0]?.id ?? ''}`).fetchHistory();
     const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
     assert.ok(payload?.metadata && payload.data, 'the run has an input payload');
     assert.equal(Buffer.from(payload.metadata.encoding ?? new Uint8Array()).toString(), ENCRYPTED_ENCODING, 'Temporal holds it encrypted');
-    const wire = { payloads: [{ metadata: Object.fromEntries(Object.entries(payload.metadata).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(payload.data).toString('base64') }] };
-    const decode = (headers: Record<string, string>) => fetch(`http://127.0.0.1:${env.ASC_CODEC_HOST_PORT}/decode`, { method: 'POST', body: JSON.stringify(wire), headers: { 'content-type': 'application/json', ...headers } });
+    const wire = {
+      payloads: [
+        {
+          metadata: Object.fromEntries(Object.entries(payload.metadata).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+          data: Buffer.from(payload.data).toString('base64'),
+        },
+      ],
+    };
+    const decode = (headers: Record<string, string>) =>
+      fetch(`http://127.0.0.1:${env.ASC_CODEC_HOST_PORT}/decode`, {
+        method: 'POST',
+        body: JSON.stringify(wire),
+        headers: { 'content-type': 'application/json', ...headers },
+      });
 
     const opened = await decode({ authorization: `Bearer ${token}` });
     assert.equal(opened.status, 200);
     const body = z.object({ payloads: z.array(z.object({ data: z.string() })) }).parse(await opened.json());
     assert.match(Buffer.from(body.payloads[0]?.data ?? '', 'base64').toString(), new RegExp(tasks[0]?.id.replace(/\./g, '\\.') ?? '$^'));
-    for (const headers of [{}, { authorization: `Bearer ${token.slice(1)}x` }] as Record<string, string>[]) assert.equal((await decode(headers)).status, 401);
+    for (const headers of [{}, { authorization: `Bearer ${token.slice(1)}x` }] as Record<string, string>[])
+      assert.equal((await decode(headers)).status, 401);
   });
 
   it('docker compose down leaves no container of the deployment and no sandbox container', async () => {
     await compose('down', '-v');
     const ofProject = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${PROJECT}`] } });
-    assert.deepEqual(ofProject.map((c) => c.Names[0]), []);
-    const ours = async () => (await docker.listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } })).filter((c) => sandboxHosts.some((host) => c.Labels[POOL_LABEL]?.startsWith(`${host}-`)));
-    await until(async () => (await ours()).length === 0 && (await batchContainers(docker, { all: true })).length === 0, 'the sandbox workers\' warm containers removed with them', 30_000);
+    assert.deepEqual(
+      ofProject.map((c) => c.Names[0]),
+      [],
+    );
+    const ours = async () =>
+      (await docker.listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } })).filter((c) =>
+        sandboxHosts.some((host) => c.Labels[POOL_LABEL]?.startsWith(`${host}-`)),
+      );
+    await until(
+      async () => (await ours()).length === 0 && (await batchContainers(docker, { all: true })).length === 0,
+      "the sandbox workers' warm containers removed with them",
+      30_000,
+    );
   });
 });

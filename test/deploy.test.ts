@@ -37,14 +37,26 @@ const ServiceSchema = z.looseObject({
   networks: z.union([z.array(z.string()), z.record(z.string(), z.unknown())]).optional(),
   pull_policy: z.string().optional(),
 });
-const ComposeSchema = z.looseObject({ name: z.string().optional(), services: z.record(z.string(), ServiceSchema), volumes: z.record(z.string(), z.unknown()).optional(), secrets: z.record(z.string(), z.unknown()).optional() });
+const ComposeSchema = z.looseObject({
+  name: z.string().optional(),
+  services: z.record(z.string(), ServiceSchema),
+  volumes: z.record(z.string(), z.unknown()).optional(),
+  secrets: z.record(z.string(), z.unknown()).optional(),
+});
 
 /** What `docker compose config` makes of a file (scripts/setup.sh provides the plugin). */
-async function composeConfig(env: Record<string, string>, file = 'docker-compose.yml'): Promise<{ ok: true; stdout: string } | { ok: false; stderr: string }> {
+async function composeConfig(
+  env: Record<string, string>,
+  file = 'docker-compose.yml',
+): Promise<{ ok: true; stdout: string } | { ok: false; stderr: string }> {
   // Only what the test sets: the caller's own POSTGRES_/ASC_ settings must not leak in.
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(POSTGRES_|ASC_|OPENAI_|TEMPORAL_|COMPOSE_)/.test(k)));
   try {
-    const { stdout } = await run('docker', ['compose', '-f', `${ROOT}${file}`, '--project-directory', ROOT, '--profile', 'build', 'config', '--format', 'json'], { env: { ...clean, ...env } });
+    const { stdout } = await run(
+      'docker',
+      ['compose', '-f', `${ROOT}${file}`, '--project-directory', ROOT, '--profile', 'build', 'config', '--format', 'json'],
+      { env: { ...clean, ...env } },
+    );
     return { ok: true, stdout };
   } catch (error) {
     return { ok: false, stderr: String((error as { stderr?: unknown }).stderr ?? error) };
@@ -72,9 +84,14 @@ describe('docker-compose.yml', async () => {
     return s;
   };
 
-  it('has one worker service per task queue, each running that queue\'s entry point', () => {
+  it("has one worker service per task queue, each running that queue's entry point", () => {
     const workers = Object.keys(compose.services).filter((n) => n.endsWith('-worker'));
-    assert.deepEqual(workers.sort(), Object.keys(TASK_QUEUES).map((k) => `${k}-worker`).sort());
+    assert.deepEqual(
+      workers.sort(),
+      Object.keys(TASK_QUEUES)
+        .map((k) => `${k}-worker`)
+        .sort(),
+    );
     for (const kind of Object.keys(TASK_QUEUES)) {
       const s = service(`${kind}-worker`);
       const entry = words(s.command)[0] ?? '';
@@ -87,11 +104,17 @@ describe('docker-compose.yml', async () => {
 
   it('sets only variables the code reads, and keeps secrets out of the file', () => {
     for (const name of [...Object.keys(TASK_QUEUES).map((k) => `${k}-worker`), 'codec-server']) {
-      for (const key of Object.keys(service(name).environment ?? {})) assert.ok((ENV_NAMES as string[]).includes(key), `${name} sets ${key}, which the code does not read`);
+      for (const key of Object.keys(service(name).environment ?? {}))
+        assert.ok((ENV_NAMES as string[]).includes(key), `${name} sets ${key}, which the code does not read`);
     }
     for (const [name, s] of raws.flatMap((raw) => Object.entries(raw.services ?? {}))) {
       for (const [key, value] of Object.entries(s.environment ?? {})) {
-        if (/KEY|PASSWORD|PWD|TOKEN|SECRET/.test(key)) assert.match(String(value), /^(\$\{[A-Z_]+(:\?[^}]*)?\}|\/run\/secrets\/\w+)$/, `${name}.${key} must come from .env or a secret file`);
+        if (/KEY|PASSWORD|PWD|TOKEN|SECRET/.test(key))
+          assert.match(
+            String(value),
+            /^(\$\{[A-Z_]+(:\?[^}]*)?\}|\/run\/secrets\/\w+)$/,
+            `${name}.${key} must come from .env or a secret file`,
+          );
       }
     }
     assert.equal(service('llm-worker').environment?.OPENAI_API_KEY_FILE, '/run/secrets/openai_api_key');
@@ -111,11 +134,12 @@ describe('docker-compose.yml', async () => {
       return Array.isArray(n) ? n : Object.keys(n);
     };
     assert.deepEqual(networks('codec-server'), ['codec']);
-    for (const kind of Object.keys(TASK_QUEUES)) assert.ok(!networks(`${kind}-worker`).includes('codec'), `${kind}-worker stays off the codec network`);
+    for (const kind of Object.keys(TASK_QUEUES))
+      assert.ok(!networks(`${kind}-worker`).includes('codec'), `${kind}-worker stays off the codec network`);
     assert.equal(service('codec-server').environment?.ASC_CODEC_TOKEN_FILE, '/run/secrets/asc_codec_token');
   });
 
-  it('sets up the namespace and the search attributes with the code\'s own list (asc setup), once Temporal is healthy', () => {
+  it("sets up the namespace and the search attributes with the code's own list (asc setup), once Temporal is healthy", () => {
     const setup = service('temporal-setup');
     assert.deepEqual(words(setup.command).slice(0, 2), ['dist/src/client/cli.js', 'setup']);
     assert.equal(setup.image, service('workflows-worker').image);
@@ -135,13 +159,15 @@ describe('docker-compose.yml', async () => {
     assert.equal(temporal.image, 'autosafecoder-temporal:latest');
     assert.equal(temporal.pull_policy, 'never');
     assert.match(words(temporal.healthcheck?.test).join(' '), /temporal operator cluster health/);
-    assert.ok(JSON.stringify(temporal.volumes).includes('"target":"/data"'), 'the server\'s database outlives its container');
+    assert.ok(JSON.stringify(temporal.volumes).includes('"target":"/data"'), "the server's database outlives its container");
     const published = (s: typeof temporal) => (s.ports ?? []).map((p) => (typeof p === 'string' ? p : `${p.published}->${p.target}`));
     assert.deepEqual(published(temporal), ['7233->7233', '8233->8233']);
     assert.deepEqual(published(service('temporal')), ['7233->7233']);
     assert.deepEqual(published(service('temporal-ui')), ['8233->8080']);
     // The Web UI of either deployment decodes through the same codec endpoint.
-    assert.ok(words(temporal.command).includes(`--ui-codec-endpoint=${String(service('temporal-ui').environment?.TEMPORAL_CODEC_ENDPOINT)}`));
+    assert.ok(
+      words(temporal.command).includes(`--ui-codec-endpoint=${String(service('temporal-ui').environment?.TEMPORAL_CODEC_ENDPOINT)}`),
+    );
   });
 
   it('is one project, whatever the checkout directory is called', () => {
@@ -153,13 +179,18 @@ describe('docker-compose.yml', async () => {
     // `up --wait` must not take a worker in a crash loop for a running one.
     for (const kind of Object.keys(TASK_QUEUES)) {
       const s = service(`${kind}-worker`);
-      assert.deepEqual(words(s.healthcheck?.test), ['CMD', 'test', '-f', String(s.environment?.ASC_READY_FILE)], `${kind}-worker is healthy once its ready file exists`);
+      assert.deepEqual(
+        words(s.healthcheck?.test),
+        ['CMD', 'test', '-f', String(s.environment?.ASC_READY_FILE)],
+        `${kind}-worker is healthy once its ready file exists`,
+      );
     }
     const after = (name: string) => service(name).depends_on as Record<string, { condition: string }>;
     assert.equal(after('temporal-schema').postgresql?.condition, 'service_healthy');
     assert.equal(after('temporal')['temporal-schema']?.condition, 'service_completed_successfully');
     assert.equal(after('temporal-setup').temporal?.condition, 'service_healthy');
-    for (const kind of Object.keys(TASK_QUEUES)) assert.equal(after(`${kind}-worker`)['temporal-setup']?.condition, 'service_completed_successfully');
+    for (const kind of Object.keys(TASK_QUEUES))
+      assert.equal(after(`${kind}-worker`)['temporal-setup']?.condition, 'service_completed_successfully');
     assert.ok(compose.volumes && 'postgres-data' in compose.volumes);
     assert.ok(JSON.stringify(service('postgresql').volumes).includes('/var/lib/postgresql/data'));
     const sandbox = service('sandbox-worker');
@@ -178,7 +209,9 @@ describe('docker-compose.yml', async () => {
 
   it('documents every variable: deploy.env.example covers the files, docs/configuration.md covers the code', () => {
     const example = readFileSync(`${ROOT}deploy.env.example`, 'utf8');
-    const used = new Set(COMPOSE_FILES.flatMap((file) => [...readFileSync(`${ROOT}${file}`, 'utf8').matchAll(/\$\{(\w+)/g)].map((m) => m[1] ?? '')));
+    const used = new Set(
+      COMPOSE_FILES.flatMap((file) => [...readFileSync(`${ROOT}${file}`, 'utf8').matchAll(/\$\{(\w+)/g)].map((m) => m[1] ?? '')),
+    );
     for (const name of used) assert.match(example, new RegExp(`^${name}=`, 'm'), `${name} in deploy.env.example`);
     const reference = readFileSync(`${ROOT}docs/configuration.md`, 'utf8');
     for (const name of ENV_NAMES) assert.ok(reference.includes(`\`${name}\``), `docs/configuration.md has ${name}`);

@@ -43,7 +43,8 @@ describe('hardening with an LLM (scripted endpoint)', () => {
     assert.equal(result.fuzz.firstPassExecuted, 153, '3 seeds and 150 mutations');
     assert.deepEqual(result.fuzz.failures, []);
     const agents = result.steps.map((s) => s.agent);
-    for (const agent of ['coding', 'analysers', 'static-analyser', 'fuzzing', 'sandbox'] as const) assert.ok(agents.includes(agent), `no ${agent} step`);
+    for (const agent of ['coding', 'analysers', 'static-analyser', 'fuzzing', 'sandbox'] as const)
+      assert.ok(agents.includes(agent), `no ${agent} step`);
     const sandbox = result.steps.filter((s) => s.agent === 'sandbox');
     assert.equal(sandbox.length, 1, 'the whole pass in one activity');
     assert.match(sandbox[0]?.summary ?? '', /^fuzz: 153 inputs in 3 round\(s\) over [12] container\(s\): /);
@@ -54,7 +55,10 @@ describe('hardening with an LLM (scripted endpoint)', () => {
   it('asc audit writes the full trail: prompts, answers, findings, code changes, tokens', async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'asc-audit-'));
     t.after(() => rm(dir, { recursive: true, force: true }));
-    const run = await runCli(['audit', 'e2e-static-repair', '--out', dir], { TEMPORAL_ADDRESS: suite.stack.testEnv.address, TEMPORAL_NAMESPACE: suite.stack.testEnv.namespace ?? 'default' });
+    const run = await runCli(['audit', 'e2e-static-repair', '--out', dir], {
+      TEMPORAL_ADDRESS: suite.stack.testEnv.address,
+      TEMPORAL_NAMESPACE: suite.stack.testEnv.namespace ?? 'default',
+    });
     assert.equal(run.code, 0, run.stderr);
     const result = HardenResultSchema.parse(await suite.stack.testEnv.client.workflow.getHandle('e2e-static-repair').result());
     assert.match(run.stdout, new RegExp(`^${result.steps.length} steps of e2e-static-repair \\(COMPLETED\\) written to`));
@@ -81,16 +85,26 @@ describe('hardening with an LLM (scripted endpoint)', () => {
     suite.llm.script(securityAwareModel);
     const result = await harden({ code: AVERAGE_FRAGILE, source: 'average.py', llm: { model: 'scripted-model' } }, 'e2e-fuzz-repair');
     assert.equal(result.verdict, 'secure', result.reasons.join('; '));
-    assert.deepEqual(result.staticRounds.map((r) => r.findings.length), [0, 0], 'round 1, then the final check of the repaired code');
+    assert.deepEqual(
+      result.staticRounds.map((r) => r.findings.length),
+      [0, 0],
+      'round 1, then the final check of the repaired code',
+    );
     const crash = result.fuzz.failures.find((f) => f.outcome.status === 'exception' && f.outcome.exceptionType === 'ZeroDivisionError');
     assert.ok(crash, `no ZeroDivisionError among ${result.fuzz.failures.length} failures`);
     assert.equal(result.fuzz.repairRounds.length, 1);
     assert.equal(result.fuzz.repairRounds[0]?.accepted, true);
     assert.deepEqual(result.remainingFailures, []);
     assert.equal(result.finalCode, AVERAGE_ROBUST);
-    assert.ok(result.steps.some((s) => s.action.startsWith('fuzz repair 1 re-check')), 'the repair was not re-run in the sandbox');
+    assert.ok(
+      result.steps.some((s) => s.action.startsWith('fuzz repair 1 re-check')),
+      'the repair was not re-run in the sandbox',
+    );
     assert.ok(result.steps.some((s) => s.action === 'fuzz repair 1: static re-check: Bandit + Semgrep'));
-    assert.ok(result.steps.some((s) => s.action.startsWith('final static check')), 'the repaired code was not re-analysed');
+    assert.ok(
+      result.steps.some((s) => s.action.startsWith('final static check')),
+      'the repaired code was not re-analysed',
+    );
     assert.ok((result.findingsBefore['CWE-248'] ?? 0) > 0);
     const repairPrompt = suite.llm.requests.filter((r) => r.agent === 'coding').at(-1)?.user ?? '';
     assert.match(repairPrompt, /average_word_length\(""\) raised ZeroDivisionError/);
@@ -99,7 +113,11 @@ describe('hardening with an LLM (scripted endpoint)', () => {
   it('answers the progress query while running and after', async () => {
     suite.llm.script(securityAwareModel);
     const id = 'e2e-progress';
-    await startHarden(suite.stack.testEnv.client, { code: AVERAGE_ROBUST, source: 'avg.py', llm: { model: 'm' }, fuzz: { mutations: 20 } }, id);
+    await startHarden(
+      suite.stack.testEnv.client,
+      { code: AVERAGE_ROBUST, source: 'avg.py', llm: { model: 'm' }, fuzz: { mutations: 20 } },
+      id,
+    );
     const handle = suite.stack.testEnv.client.workflow.getHandle(id);
     await handle.result();
     const progress = await handle.query<Progress>('progress');
@@ -114,7 +132,10 @@ describe('hardening with an LLM (scripted endpoint)', () => {
     await startHarden(suite.stack.testEnv.client, { prompt: LIST_TASK, llm: { model: 'm' } }, id);
     await assert.rejects(suite.stack.testEnv.client.workflow.getHandle(id).result(), (error: unknown) => {
       assert.ok(error instanceof WorkflowFailedError);
-      assert.match(error.cause?.message ?? '', /^Coding agent: write the code from the task: the model's answer was unusable after 3 tries/);
+      assert.match(
+        error.cause?.message ?? '',
+        /^Coding agent: write the code from the task: the model's answer was unusable after 3 tries/,
+      );
       return true;
     });
   });
@@ -130,7 +151,9 @@ describe('hardening with an LLM (scripted endpoint)', () => {
       return true;
     });
     const history = await handle.fetchHistory();
-    const attempts = (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt ?? 0] : []));
+    const attempts = (history.events ?? []).flatMap((e) =>
+      e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt ?? 0] : [],
+    );
     assert.deepEqual(attempts, [3], 'the failed activity ran 3 attempts');
     const failed = (history.events ?? []).find((e) => e.activityTaskFailedEventAttributes);
     assert.match(failed?.activityTaskFailedEventAttributes?.failure?.message ?? '', /HTTP 503/);
@@ -148,20 +171,34 @@ describe('hardening with an LLM (scripted endpoint)', () => {
 
   it('an empty or non-Python prompt is refused before anything starts', async () => {
     await assert.rejects(startHarden(suite.stack.testEnv.client, { prompt: '   ', llm: { model: 'm' } }, 'e2e-empty'), /prompt: is empty/);
-    await assert.rejects(startHarden(suite.stack.testEnv.client, { prompt: 'Please write a secure web app', llm: { model: 'm' } }, 'e2e-prose'), /no Python function signature/);
+    await assert.rejects(
+      startHarden(suite.stack.testEnv.client, { prompt: 'Please write a secure web app', llm: { model: 'm' } }, 'e2e-prose'),
+      /no Python function signature/,
+    );
     for (const id of ['e2e-empty', 'e2e-prose']) {
       await assert.rejects(suite.stack.testEnv.client.workflow.getHandle(id).describe(), /not found/i);
     }
   });
 
   it('a request that skips the client is refused by the workflow itself, which applies no defaults', async () => {
-    const handle = await suite.stack.testEnv.client.workflow.start(WORKFLOW_TYPE, { taskQueue: TASK_QUEUES.workflows, workflowId: 'e2e-raw', args: [{ code: 'x = 1\n', llm: null }] });
+    const handle = await suite.stack.testEnv.client.workflow.start(WORKFLOW_TYPE, {
+      taskQueue: TASK_QUEUES.workflows,
+      workflowId: 'e2e-raw',
+      args: [{ code: 'x = 1\n', llm: null }],
+    });
     await assert.rejects(handle.result(), (error: unknown) => {
       assert.ok(error instanceof WorkflowFailedError);
-      assert.match(error.cause?.message ?? '', /^the hardening request is invalid: .*maxStaticRounds: .*fuzz: .*requests are resolved by the client/);
+      assert.match(
+        error.cause?.message ?? '',
+        /^the hardening request is invalid: .*maxStaticRounds: .*fuzz: .*requests are resolved by the client/,
+      );
       return true;
     });
-    const empty = await suite.stack.testEnv.client.workflow.start(WORKFLOW_TYPE, { taskQueue: TASK_QUEUES.workflows, workflowId: 'e2e-raw-empty', args: [{ ...resolveHardenRequest({ code: 'x', llm: null }), code: ' ' }] });
+    const empty = await suite.stack.testEnv.client.workflow.start(WORKFLOW_TYPE, {
+      taskQueue: TASK_QUEUES.workflows,
+      workflowId: 'e2e-raw-empty',
+      args: [{ ...resolveHardenRequest({ code: 'x', llm: null }), code: ' ' }],
+    });
     await assert.rejects(empty.result(), (error: unknown) => {
       assert.ok(error instanceof WorkflowFailedError);
       assert.match(error.cause?.message ?? '', /the hardening request is invalid: code: is empty/);
@@ -181,7 +218,12 @@ describe('audit mode: no LLM configured', () => {
     await stack.stop();
   });
 
-  const cliEnv = () => ({ TEMPORAL_ADDRESS: stack.testEnv.address, TEMPORAL_NAMESPACE: stack.testEnv.namespace ?? 'default', OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined });
+  const cliEnv = () => ({
+    TEMPORAL_ADDRESS: stack.testEnv.address,
+    TEMPORAL_NAMESPACE: stack.testEnv.namespace ?? 'default',
+    OPENAI_BASE_URL: undefined,
+    OPENAI_API_KEY: undefined,
+  });
 
   it('a known-insecure SALLM sample: findings with CWE ids and lines, no repair, exit code 1', async () => {
     const task = sallmTask('Matching_StackOverflow_SO_cwe078_0.py');
@@ -197,13 +239,23 @@ describe('audit mode: no LLM configured', () => {
     assert.ok(!result.steps.some((s) => s.agent === 'coding' || s.agent === 'static-analyser'), 'an audit calls no agent');
     assert.equal(result.fuzz.target?.entry, 'route', 'the Flask handler is driven through the test client');
     assert.deepEqual(result.fuzz.target?.params, [
-      { name: 'args.command', type: 'str', role: 'attacker', roleReason: 'a request part of the route /execute_bash: every request part is attacker input', nullable: false, items: null },
+      {
+        name: 'args.command',
+        type: 'str',
+        role: 'attacker',
+        roleReason: 'a request part of the route /execute_bash: every request part is attacker input',
+        nullable: false,
+        items: null,
+      },
     ]);
     const injection = result.remainingFailures.find((f) => f.outcome.events.some((e) => e.cwe === 'CWE-78' && e.kind === 'shell'));
     assert.ok(injection, 'no input reached the shell with shell syntax');
     assert.equal(injection.kind, 'security');
     assert.ok((result.findingsAfter['CWE-78'] ?? 0) > 1, 'the fuzz events count under CWE-78 too');
-    assert.ok(result.reasons.some((r) => r.includes('set OPENAI_BASE_URL')), 'does not say how to enable repair');
+    assert.ok(
+      result.reasons.some((r) => r.includes('set OPENAI_BASE_URL')),
+      'does not say how to enable repair',
+    );
   });
 
   it('"all runs where CWE-78 remained" is one search-attribute filter', async () => {

@@ -18,14 +18,23 @@ describe('efficacy benchmark (a slice: 10 pairs and 10 HumanEval tasks)', () => 
     const corpus = efficacyCorpus(10);
     const labels = (label: string) => corpus.filter((t) => t.label === label).length;
     assert.deepEqual([labels('insecure'), labels('secure'), labels('benign')], [10, 10, 10]);
-    for (const t of corpus.filter((c) => c.label === 'secure')) assert.notEqual(t.code, corpus.find((c) => c.label === 'insecure' && c.pair === t.pair)?.code, `${t.id} is its insecure sample`);
+    for (const t of corpus.filter((c) => c.label === 'secure'))
+      assert.notEqual(t.code, corpus.find((c) => c.label === 'insecure' && c.pair === t.pair)?.code, `${t.id} is its insecure sample`);
     const { report, scored } = await runEfficacy(stack.testEnv.client, corpus, 4);
-    assert.ok(scored.every((s) => s.verdict !== 'failed'), JSON.stringify(scored.filter((s) => s.verdict === 'failed').map((s) => s.task.id)));
+    assert.ok(
+      scored.every((s) => s.verdict !== 'failed'),
+      JSON.stringify(scored.filter((s) => s.verdict === 'failed').map((s) => s.task.id)),
+    );
     assert.equal(report.pairAccuracy.pairs, 10);
     assert.equal(report.insecure.tasks + report.secure.tasks + report.benign.tasks, 30);
     assert.ok(Object.values(report.perCwe).reduce((n, r) => n + r.pairs, 0) === 10);
     assert.match(efficacyTable(report), /pair accuracy over 10 pairs/);
     // Every task's verdict agrees with its evidence: vulnerable exactly when it has security evidence.
-    for (const s of scored) assert.equal(s.verdict === 'vulnerable', s.evidence.length > 0, `${s.task.id}: ${s.verdict} with evidence ${JSON.stringify(s.evidence)}`);
+    for (const s of scored)
+      assert.equal(
+        s.verdict === 'vulnerable',
+        s.evidence.length > 0,
+        `${s.task.id}: ${s.verdict} with evidence ${JSON.stringify(s.evidence)}`,
+      );
   });
 });

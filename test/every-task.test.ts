@@ -70,10 +70,13 @@ describe('a dynamic test for every task', () => {
     assert.equal(result.fuzz.skippedReason, null, result.reasons.join('; '));
     assert.equal(result.fuzz.target?.function, MODULE_TARGET);
     assert.equal(result.fuzz.target?.entry, 'module');
-    assert.deepEqual(result.fuzz.target?.params.map((p) => [p.name, p.role]), [
-      ['argv', 'attacker'],
-      ['stdin', 'attacker'],
-    ]);
+    assert.deepEqual(
+      result.fuzz.target?.params.map((p) => [p.name, p.role]),
+      [
+        ['argv', 'attacker'],
+        ['stdin', 'attacker'],
+      ],
+    );
     assert.ok(result.fuzz.firstPassExecuted > 1);
     assert.ok(securityEvents(result).includes('CWE-78'), JSON.stringify(result.fuzz.failureSummary));
   });
@@ -92,7 +95,11 @@ describe('a dynamic test for every task', () => {
     assert.equal(once.verdict, 'secure', once.reasons.join('; '));
 
     const route = await audit(ROUTE_WITHOUT_PARTS, 'search.py');
-    assert.deepEqual(route.fuzz.target?.params.map((p) => p.name), ['args.q'], 'the helper\'s request part');
+    assert.deepEqual(
+      route.fuzz.target?.params.map((p) => p.name),
+      ['args.q'],
+      "the helper's request part",
+    );
     assert.ok(securityEvents(route).includes('CWE-79'), 'the reflected query is cross-site scripting');
   });
 
@@ -100,7 +107,10 @@ describe('a dynamic test for every task', () => {
     const result = await audit(MISSING_MODULE, 'canvas.py');
     assert.equal(result.fuzz.skippedReason, null, result.reasons.join('; '));
     assert.deepEqual(result.fuzz.stubbed, ['canvasapi']);
-    assert.ok(result.reasons.some((r) => r.includes('stand-ins for modules the sandbox lacks or cannot reach (canvasapi)')), result.reasons.join('; '));
+    assert.ok(
+      result.reasons.some((r) => r.includes('stand-ins for modules the sandbox lacks or cannot reach (canvasapi)')),
+      result.reasons.join('; '),
+    );
     assert.equal(result.verdict, 'could-not-verify', 'code that ran against a stub was not tested whole: it is not cleared');
   });
 
@@ -135,8 +145,13 @@ const STAIRCASE = `def climb(path):
 `;
 
 describe('coverage-guided mutation', () => {
-  const climb = (coverageGuided: boolean) => suite.harden({ code: STAIRCASE, source: 'climb.py', llm: null, fuzz: { mutations: 150, seed: 1, coverageGuided } }, `every-task-climb-${coverageGuided}`);
-  const top = (result: HardenResult) => result.fuzz.failures.filter((f) => f.outcome.status === 'exception' && f.outcome.message.includes('the top step'));
+  const climb = (coverageGuided: boolean) =>
+    suite.harden(
+      { code: STAIRCASE, source: 'climb.py', llm: null, fuzz: { mutations: 150, seed: 1, coverageGuided } },
+      `every-task-climb-${coverageGuided}`,
+    );
+  const top = (result: HardenResult) =>
+    result.fuzz.failures.filter((f) => f.outcome.status === 'exception' && f.outcome.message.includes('the top step'));
 
   it('reaches a branch that random mutation at the same budget and seed does not, and reports line coverage', async () => {
     const random = await climb(false);
@@ -144,7 +159,10 @@ describe('coverage-guided mutation', () => {
     assert.equal(random.fuzz.firstPassExecuted, guided.fuzz.firstPassExecuted, 'the same budget');
     assert.deepEqual(top(random), [], 'random mutation stays on the lower steps');
     assert.ok(top(guided).length > 0, `guided mutation climbs to the top: ${JSON.stringify(guided.fuzz.coverage)}`);
-    assert.ok(guided.steps.some((s) => s.action === 'fuzz' && s.summary.includes(' in 3 round(s) over ')), `the budget is spent in rounds, in one activity: ${guided.steps.map((s) => s.summary).join('\n')}`);
+    assert.ok(
+      guided.steps.some((s) => s.action === 'fuzz' && s.summary.includes(' in 3 round(s) over ')),
+      `the budget is spent in rounds, in one activity: ${guided.steps.map((s) => s.summary).join('\n')}`,
+    );
     const coverable = STAIRCASE.split('\n').filter((line) => line.startsWith('    ')).length;
     assert.equal(guided.fuzz.coverage?.coverable, coverable, 'every line of the body can run');
     assert.equal(guided.fuzz.coverage?.reached, coverable);
@@ -164,7 +182,10 @@ describe('choosing what to run when no function takes input', () => {
 
   it('prefers functions to methods and methods to routes; falls back to the module as a program, then to parameterless functions', () => {
     assert.equal(defaultTarget(fuzzableFunctions([fn('helper', ['a']), fn('Cls.method', ['b']), fn('main', ['c'])]))?.name, 'main');
-    assert.equal(defaultTarget(fuzzableFunctions([fn('Cls.method', ['b']), fn('view', ['args.q'], { route: { rule: '/' } })]))?.name, 'Cls.method');
+    assert.equal(
+      defaultTarget(fuzzableFunctions([fn('Cls.method', ['b']), fn('view', ['args.q'], { route: { rule: '/' } })]))?.name,
+      'Cls.method',
+    );
     assert.deepEqual(fuzzableFunctions([fn('roll'), fn('_private', ['x'])]), []);
     assert.deepEqual(
       fallbackTargets([fn('roll'), fn('decorated', [], { decorators: ['cache'] })], false).map((f) => f.name),

@@ -243,8 +243,10 @@ const HUGE_FAILURES_TARGET = `def longest(words):
 const WORDS = Array.from({ length: 200 }, (_, i) => `${String(i).padStart(3, '0')}${'w'.repeat(97)}`);
 
 function hostileModel(req: ChatRequest): Reply {
-  if (req.agent === 'fuzzing' && req.user.includes('def remainder')) return answer.seeds('remainder', [{ name: 'n', type: 'int' }], [[HUGE], ['12']]);
-  if (req.agent === 'fuzzing' && req.user.includes('def longest')) return answer.seeds('longest', [{ name: 'words', type: 'list' }], [[WORDS], [WORDS.slice(0, 150)]]);
+  if (req.agent === 'fuzzing' && req.user.includes('def remainder'))
+    return answer.seeds('remainder', [{ name: 'n', type: 'int' }], [[HUGE], ['12']]);
+  if (req.agent === 'fuzzing' && req.user.includes('def longest'))
+    return answer.seeds('longest', [{ name: 'words', type: 'list' }], [[WORDS], [WORDS.slice(0, 150)]]);
   return securityAwareModel(req);
 }
 
@@ -256,7 +258,10 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
     const result = await suite.harden({ code: TARGETS[name], source: `${name}.py`, llm: null, fuzz: { mutations } }, `hostile-${name}`);
     const seconds = (Date.now() - started) / 1000;
     // Hostile code is never cleared: it is vulnerable, unverified, or its crashes are reported.
-    assert.ok(result.verdict !== 'secure' || result.remainingByKind.robustness > 0, `${name} ended secure and clean: ${result.reasons.join('; ')}`);
+    assert.ok(
+      result.verdict !== 'secure' || result.remainingByKind.robustness > 0,
+      `${name} ended secure and clean: ${result.reasons.join('; ')}`,
+    );
     return { result, seconds };
   }
 
@@ -264,21 +269,30 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
   const outcomes = (result: HardenResult) => result.fuzz.failures.map((f) => f.outcome);
   const tamperOf = (o: FuzzOutcome) => o.events.filter((e) => e.kind === 'tamper' && e.cwe === 'CWE-693').map((e) => e.detail);
   /** The failing inputs' outcomes that carry an event of this kind. */
-  const withEvent = (result: HardenResult, kind: SecurityEvent['kind']) => outcomes(result).filter((o) => o.events.some((e) => e.kind === kind));
-  const shellSeen = (result: HardenResult) => withEvent(result, 'shell').flatMap((o) => o.events.filter((e) => e.kind === 'shell').map((e) => e.detail));
+  const withEvent = (result: HardenResult, kind: SecurityEvent['kind']) =>
+    outcomes(result).filter((o) => o.events.some((e) => e.kind === kind));
+  const shellSeen = (result: HardenResult) =>
+    withEvent(result, 'shell').flatMap((o) => o.events.filter((e) => e.kind === 'shell').map((e) => e.detail));
   /** No static finding of the CWE: what the run found of it, it found by running the code. */
-  const staticallyBlind = (result: HardenResult, cwe: string) => assert.ok(!result.remainingFindings.some((f) => f.cwe === cwe), JSON.stringify(result.remainingFindings));
+  const staticallyBlind = (result: HardenResult, cwe: string) =>
+    assert.ok(!result.remainingFindings.some((f) => f.cwe === cwe), JSON.stringify(result.remainingFindings));
 
   it('a module that exits at import is not cleared, and the # nosec it hides behind is ignored', async () => {
     const { result } = await audit('exitAtImport', 10);
     assert.match(result.fuzz.skippedReason ?? '', /the code ended its process while loading \(it exited with code 0\)/);
-    assert.ok(result.remainingFindings.some((f) => f.ruleId === 'B602' && f.line === 5), JSON.stringify(result.remainingFindings));
+    assert.ok(
+      result.remainingFindings.some((f) => f.ruleId === 'B602' && f.line === 5),
+      JSON.stringify(result.remainingFindings),
+    );
     assert.equal(result.verdict, 'vulnerable');
   });
 
   it('a bogus encoding declaration does not blind Bandit', async () => {
     const { result } = await audit('bogusCoding', 10);
-    assert.ok(result.remainingFindings.some((f) => f.ruleId === 'B605' && f.line === 5), JSON.stringify(result.remainingFindings));
+    assert.ok(
+      result.remainingFindings.some((f) => f.ruleId === 'B605' && f.line === 5),
+      JSON.stringify(result.remainingFindings),
+    );
     assert.ok(!result.reasons.some((r) => r.startsWith('static analysis incomplete')), result.reasons.join('; '));
   });
 
@@ -299,8 +313,16 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
     assert.equal(result.fuzz.incomplete, null);
     assert.equal(result.fuzz.firstPassExecuted, 22);
     assert.ok(outcomes(result).every((o) => o.status !== 'ok' || o.returned !== 'forged'));
-    assert.ok(outcomes(result).some((o) => o.status === 'exception' && o.exceptionType === 'ValueError'), 'the real outcomes stand');
-    assert.ok(outcomes(result).every((o) => tamperOf(o).some((d) => /wrote to the harness's channel something that is not a message of the harness/.test(d))), JSON.stringify(outcomes(result)[0]));
+    assert.ok(
+      outcomes(result).some((o) => o.status === 'exception' && o.exceptionType === 'ValueError'),
+      'the real outcomes stand',
+    );
+    assert.ok(
+      outcomes(result).every((o) =>
+        tamperOf(o).some((d) => /wrote to the harness's channel something that is not a message of the harness/.test(d)),
+      ),
+      JSON.stringify(outcomes(result)[0]),
+    );
   });
 
   it('a shell no static tool sees, then an outcome forged through the harness frames: the streamed event stands, and the forgery is CWE-693', async () => {
@@ -311,24 +333,39 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
     assert.ok(forged.length > 0, JSON.stringify(outcomes(result).slice(0, 2)));
     for (const o of forged) {
       assert.equal(o.status === 'ok' && o.returned, "'clean'", 'the forged outcome is the one the child reported');
-      assert.match(tamperOf(o).join(' '), /reported an outcome that lists 0 of the 1 security events its process streamed \(the streamed events stand\)/);
+      assert.match(
+        tamperOf(o).join(' '),
+        /reported an outcome that lists 0 of the 1 security events its process streamed \(the streamed events stand\)/,
+      );
     }
     const clean = outcomes(result).filter((o) => o.status === 'ok' && o.returned === "'clean'");
-    assert.ok(clean.length > forged.length && clean.every((o) => tamperOf(o).length > 0), 'every forged input is a finding, with or without a shell');
+    assert.ok(
+      clean.length > forged.length && clean.every((o) => tamperOf(o).length > 0),
+      'every forged input is a finding, with or without a shell',
+    );
     // The finding reaches the report and SARIF as any other.
     const report = await runCli(['result', 'hostile-forgedOutcome'], cliEnv());
     assert.equal(report.code, 1, report.stderr);
     assert.match(report.stdout, /CWE-693 tamper: the code under test reported an outcome that lists 0 of the 1 security events/);
-    const sarif = buildSarif('hostile', [{ id: 'forgedOutcome', workflowId: 'hostile-forgedOutcome', status: 'COMPLETED', result, error: null }]);
+    const sarif = buildSarif('hostile', [
+      { id: 'forgedOutcome', workflowId: 'hostile-forgedOutcome', status: 'COMPLETED', result, error: null },
+    ]);
     const tampering = sarif.runs[0]?.results.find((r) => r.ruleId === 'CWE-693');
-    assert.match(tampering?.message.text ?? '', /the code under test .*the audit hook/, JSON.stringify(sarif.runs[0]?.results.map((r) => r.ruleId)));
+    assert.match(
+      tampering?.message.text ?? '',
+      /the code under test .*the audit hook/,
+      JSON.stringify(sarif.runs[0]?.results.map((r) => r.ruleId)),
+    );
   });
 
   it('a second outcome for the same input is CWE-693, and the first stands', async () => {
     const { result } = await audit('secondOutcome', 10);
     assert.equal(result.verdict, 'vulnerable');
     assert.ok(outcomes(result).length >= 10);
-    assert.ok(outcomes(result).every((o) => /reported a second outcome for its input \(the first stands\)/.test(tamperOf(o).join(' '))), JSON.stringify(outcomes(result)[0]));
+    assert.ok(
+      outcomes(result).every((o) => /reported a second outcome for its input \(the first stands\)/.test(tamperOf(o).join(' '))),
+      JSON.stringify(outcomes(result)[0]),
+    );
   });
 
   it('an exit right after a security event keeps the event and is CWE-693', async () => {
@@ -347,7 +384,10 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
       const { result } = await audit(name, 10);
       assert.equal(result.verdict, 'vulnerable');
       assert.ok(outcomes(result).length >= 10);
-      assert.ok(outcomes(result).every((o) => /closed or replaced the harness's channel while its input ran/.test(tamperOf(o).join(' '))), JSON.stringify(outcomes(result)[0]));
+      assert.ok(
+        outcomes(result).every((o) => /closed or replaced the harness's channel while its input ran/.test(tamperOf(o).join(' '))),
+        JSON.stringify(outcomes(result)[0]),
+      );
     });
   }
 
@@ -362,7 +402,10 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
     const { result } = await audit('removedHooks', 30);
     assert.equal(result.verdict, 'vulnerable');
     assert.equal(result.fuzz.kernelWatch?.on, true);
-    assert.ok(shellSeen(result).length > 0 && shellSeen(result).every((d) => d.endsWith('(seen by the kernel watch)')), JSON.stringify(shellSeen(result)));
+    assert.ok(
+      shellSeen(result).length > 0 && shellSeen(result).every((d) => d.endsWith('(seen by the kernel watch)')),
+      JSON.stringify(shellSeen(result)),
+    );
     for (const o of withEvent(result, 'shell')) {
       assert.match(tamperOf(o).join(' '), /started \['sh', '-c', 'echo .*'\] without the audit hook seeing it/);
       assert.match(tamperOf(o).join(' '), /without the audit hook answering the harness's probe/);
@@ -372,15 +415,29 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
   it('a shell started through ctypes, which raises no audit event, is seen by the kernel watch', async () => {
     const { result } = await audit('shellThroughCtypes', 30);
     assert.equal(result.verdict, 'vulnerable');
-    assert.ok(shellSeen(result).length > 0 && shellSeen(result).every((d) => d.endsWith('(seen by the kernel watch)')), JSON.stringify(shellSeen(result)));
-    assert.ok(withEvent(result, 'shell').every((o) => /without the audit hook seeing it: the hook was bypassed or removed/.test(tamperOf(o).join(' '))));
+    assert.ok(
+      shellSeen(result).length > 0 && shellSeen(result).every((d) => d.endsWith('(seen by the kernel watch)')),
+      JSON.stringify(shellSeen(result)),
+    );
+    assert.ok(
+      withEvent(result, 'shell').every((o) =>
+        /without the audit hook seeing it: the hook was bypassed or removed/.test(tamperOf(o).join(' ')),
+      ),
+    );
   });
 
   it('code that rewrites an oracle of the harness is CWE-693, and the shell it hid is seen by the kernel', async () => {
     const { result } = await audit('rewrittenOracle', 30);
     assert.equal(result.verdict, 'vulnerable');
-    assert.ok(outcomes(result).every((o) => /changed the __code__ of the harness's harness\.oracles\.commands\.on_system/.test(tamperOf(o).join(' '))));
-    assert.ok(shellSeen(result).length > 0 && shellSeen(result).every((d) => d.endsWith('(seen by the kernel watch)')), JSON.stringify(shellSeen(result)));
+    assert.ok(
+      outcomes(result).every((o) =>
+        /changed the __code__ of the harness's harness\.oracles\.commands\.on_system/.test(tamperOf(o).join(' ')),
+      ),
+    );
+    assert.ok(
+      shellSeen(result).length > 0 && shellSeen(result).every((d) => d.endsWith('(seen by the kernel watch)')),
+      JSON.stringify(shellSeen(result)),
+    );
   });
 
   it('a FIFO where an output file could be does not hang the harness', async () => {
@@ -412,20 +469,29 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
     assert.equal(result.verdict, 'could-not-verify', 'inputs that did not run clear nothing');
     assert.ok(result.remainingByKind.robustness >= 3);
     assert.ok(outcomes(result).every((o) => o.status === 'timeout'));
-    assert.match(result.fuzz.incomplete ?? '', /inputs did not run: skipped: 3 inputs in a row timed out or were killed, so the batch stopped early/);
+    assert.match(
+      result.fuzz.incomplete ?? '',
+      /inputs did not run: skipped: 3 inputs in a row timed out or were killed, so the batch stopped early/,
+    );
     assert.ok(seconds <= 20, `${seconds} s`);
   });
 
   it('a fork bomb is judged within 20 s and leaves no process or container', async () => {
     const { result, seconds } = await audit('forkBomb');
     assert.equal(result.verdict, 'could-not-verify');
-    assert.ok(outcomes(result).every((o) => o.status === 'timeout' || o.status === 'killed'), JSON.stringify(outcomes(result).slice(0, 3)));
+    assert.ok(
+      outcomes(result).every((o) => o.status === 'timeout' || o.status === 'killed'),
+      JSON.stringify(outcomes(result).slice(0, 3)),
+    );
     assert.ok(seconds <= 20, `${seconds} s`);
     assert.deepEqual(await batchContainers(dockerFromEnv(), { all: true }), []);
   });
 
   it('an int seed of 5,000 digits runs like any other input', async () => {
-    const result = await suite.harden({ code: HUGE_INT_TARGET, source: 'remainder.py', llm: { model: 'm' }, fuzz: { mutations: 20, maxRepairRounds: 0 } }, 'hostile-huge-int');
+    const result = await suite.harden(
+      { code: HUGE_INT_TARGET, source: 'remainder.py', llm: { model: 'm' }, fuzz: { mutations: 20, maxRepairRounds: 0 } },
+      'hostile-huge-int',
+    );
     assert.equal(result.fuzz.incomplete, null);
     assert.equal(result.fuzz.firstPassExecuted, 22, 'the two seeds and 20 mutations');
     const huge = result.fuzz.failures.find((f) => f.input.id === 's1');
@@ -436,7 +502,10 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
 
   it('a target whose every failing input is huge still gets a result that fits a Temporal payload', async () => {
     // Unguided: guided rounds favour the smallest inputs, and this result must outgrow a pipe's buffer.
-    const result = await suite.harden({ code: HUGE_FAILURES_TARGET, source: 'longest.py', llm: { model: 'm' }, fuzz: { maxRepairRounds: 0, coverageGuided: false } }, 'hostile-huge-failures');
+    const result = await suite.harden(
+      { code: HUGE_FAILURES_TARGET, source: 'longest.py', llm: { model: 'm' }, fuzz: { maxRepairRounds: 0, coverageGuided: false } },
+      'hostile-huge-failures',
+    );
     assert.ok(result.remainingByKind.robustness + result.remainingByKind.contract > 0);
     assert.equal(result.fuzz.failureSummary.inputs, result.fuzz.firstPassExecuted, 'every input failed, and all are counted');
     assert.ok(result.fuzz.failureSummary.inputs > result.fuzz.failures.length, 'only a sample is kept');
@@ -451,7 +520,11 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
   it('asc result --json reaches a slow reader through a pipe whole', async () => {
     const expected = JSON.stringify(await suite.stack.testEnv.client.workflow.getHandle('hostile-huge-failures').result());
     assert.ok(expected.length > 64 * 1024, `the result is only ${expected.length} bytes: too small to test the pipe`);
-    const piped = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" result hostile-huge-failures --json --fail-on robustness | (sleep 1; cat)`], { env: { ...process.env, ...cliEnv() }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const piped = spawnSync(
+      'bash',
+      ['-c', `set -o pipefail; "${process.execPath}" "${CLI}" result hostile-huge-failures --json --fail-on robustness | (sleep 1; cat)`],
+      { env: { ...process.env, ...cliEnv() }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    );
     assert.equal(piped.status, 1, piped.stderr);
     assert.deepEqual(JSON.parse(piped.stdout), JSON.parse(expected));
   });
@@ -461,6 +534,7 @@ describe('hostile code cannot forge, hide or outlive its results', () => {
     const run = await runCli(['result', 'hostile-terminalEscapes'], cliEnv());
     assert.equal(run.code, 0, `a crash is no vulnerability: ${run.stderr}`);
     assert.match(run.stdout, /AssertionError: \\x1b\]0;owned\\x07\\x1b\[2J\\x9b31m/);
-    for (const control of ['\u001b', '\u0007', '\u009b']) assert.ok(!run.stdout.includes(control), `a raw ${JSON.stringify(control)} reached the terminal`);
+    for (const control of ['\u001b', '\u0007', '\u009b'])
+      assert.ok(!run.stdout.includes(control), `a raw ${JSON.stringify(control)} reached the terminal`);
   });
 });

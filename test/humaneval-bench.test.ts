@@ -22,7 +22,8 @@ function model(req: ChatRequest): Reply {
     case 'coding':
       // Writes the canonical solution; the first repair "fixes" a crash by returning nothing,
       // the one after it was refused keeps the canonical code.
-      if (!req.user.includes('Here is the current code') || req.user.includes('Your previous repair was refused')) return answer.code(`${task.prompt}${task.canonical_solution}`);
+      if (!req.user.includes('Here is the current code') || req.user.includes('Your previous repair was refused'))
+        return answer.code(`${task.prompt}${task.canonical_solution}`);
       return answer.code(`${task.prompt}    return None\n`);
     case 'static-analyser':
       return answer.findings([]);
@@ -41,8 +42,14 @@ describe('functionality benchmark (three HumanEval tasks, scripted model)', () =
     const report = await runHumanEval(suite.stack.testEnv.client, TASKS, { model: 'scripted-model', concurrency: 3, mutations: 40 });
     const table = humanEvalTable(report);
     for (const line of table.split('\n')) t.diagnostic(line);
-    assert.ok(report.rows.every((r) => r.error === null), table);
-    assert.ok(report.rows.every((r) => r.generatedPasses && r.hardenedPasses), table);
+    assert.ok(
+      report.rows.every((r) => r.error === null),
+      table,
+    );
+    assert.ok(
+      report.rows.every((r) => r.generatedPasses && r.hardenedPasses),
+      table,
+    );
     // Empty lists crash mean_absolute_deviation: its repair returns None, breaks the check and is refused.
     const mad = report.rows.find((r) => r.id === 'HumanEval-4');
     assert.ok((mad?.refusedRepairs ?? 0) >= 1, table);

@@ -30,7 +30,16 @@ async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
   assert.fail('expected a failure');
 }
 
-const FN: FunctionInfo = { name: 'scale', line: 1, decorators: [], route: null, params: [{ name: 'value', annotation: null, defaultRepr: null, kind: 'positional' }, { name: 'factor', annotation: null, defaultRepr: null, kind: 'positional' }] };
+const FN: FunctionInfo = {
+  name: 'scale',
+  line: 1,
+  decorators: [],
+  route: null,
+  params: [
+    { name: 'value', annotation: null, defaultRepr: null, kind: 'positional' },
+    { name: 'factor', annotation: null, defaultRepr: null, kind: 'positional' },
+  ],
+};
 
 describe('agents against an OpenAI-compatible endpoint', () => {
   it('the Coding agent returns the code of a fenced answer, with token usage', async () => {
@@ -54,23 +63,63 @@ describe('agents against an OpenAI-compatible endpoint', () => {
 
   it('recovers when a re-ask gets usable code', async () => {
     llm.script((req) => (req.user.includes('had no') ? answer.code('x = 1\n') : 'Sure! Here you go.'));
-    const result = await inActivity(agents().repairCode, { model: 'm', task: null, code: 'x = 0\n', feedback: { kind: 'syntax', line: 1, message: 'bad' } });
+    const result = await inActivity(agents().repairCode, {
+      model: 'm',
+      task: null,
+      code: 'x = 0\n',
+      feedback: { kind: 'syntax', line: 1, message: 'bad' },
+    });
     assert.equal(result.code, 'x = 1\n');
     assert.equal(result.meta.reasks, 1);
   });
 
   it('the Static Analyser agent normalises CWE ids and keeps line and fix', async () => {
-    llm.script(() => `Findings:\n\`\`\`json\n${answer.findings([{ cwe: '22', line: 4, description: 'path traversal', fix: 'normalise and check the path', severity: 'high' }])}\n\`\`\``);
+    llm.script(
+      () =>
+        `Findings:\n\`\`\`json\n${answer.findings([{ cwe: '22', line: 4, description: 'path traversal', fix: 'normalise and check the path', severity: 'high' }])}\n\`\`\``,
+    );
     const { findings } = await inActivity(agents().reviewCode, { model: 'm', code: 'x', toolFindings: [] });
     assert.deepEqual(findings, [
-      { kind: 'security', source: 'static-agent', ruleId: 'llm-review', cwe: 'CWE-22', line: 4, severity: 'HIGH', confidence: 'MEDIUM', message: 'path traversal', fix: 'normalise and check the path', triage: null, alsoFoundBy: [] },
+      {
+        kind: 'security',
+        source: 'static-agent',
+        ruleId: 'llm-review',
+        cwe: 'CWE-22',
+        line: 4,
+        severity: 'HIGH',
+        confidence: 'MEDIUM',
+        message: 'path traversal',
+        fix: 'normalise and check the path',
+        triage: null,
+        alsoFoundBy: [],
+      },
     ]);
   });
 
   it('the Static Analyser agent triages the tool findings by number; a number it was not shown is re-asked', async () => {
-    const tool = { kind: 'security' as const, source: 'bandit' as const, ruleId: 'B108', cwe: 'CWE-377', line: 3, severity: 'MEDIUM' as const, confidence: 'MEDIUM' as const, message: 'hardcoded tmp', fix: null, triage: null };
+    const tool = {
+      kind: 'security' as const,
+      source: 'bandit' as const,
+      ruleId: 'B108',
+      cwe: 'CWE-377',
+      line: 3,
+      severity: 'MEDIUM' as const,
+      confidence: 'MEDIUM' as const,
+      message: 'hardcoded tmp',
+      fix: null,
+      triage: null,
+    };
     llm.script((req) =>
-      JSON.stringify({ findings: [], triage: [{ finding: req.user.startsWith('Your answer was not') ? 1 : 2, verdict: 'dismissed', reason: 'the path is a constant the code creates with mkdtemp' }] }),
+      JSON.stringify({
+        findings: [],
+        triage: [
+          {
+            finding: req.user.startsWith('Your answer was not') ? 1 : 2,
+            verdict: 'dismissed',
+            reason: 'the path is a constant the code creates with mkdtemp',
+          },
+        ],
+      }),
     );
     const before = llm.requests.length;
     const result = await inActivity(agents().reviewCode, { model: 'm', code: 'x', toolFindings: [tool] });
@@ -85,16 +134,43 @@ describe('agents against an OpenAI-compatible endpoint', () => {
       req.nth === 0
         ? answer.seeds('scale', [{ name: 'value', type: 'int' }], [[1]])
         : req.nth === 1
-          ? answer.seeds('scale', [{ name: 'value', type: 'int' }, { name: 'factor', type: 'float' }], [['one', 2.5]])
-          : answer.seeds('scale', [{ name: 'value', type: 'int' }, { name: 'factor', type: 'float' }], [[1, 2.5], [7, 0.5]]),
+          ? answer.seeds(
+              'scale',
+              [
+                { name: 'value', type: 'int' },
+                { name: 'factor', type: 'float' },
+              ],
+              [['one', 2.5]],
+            )
+          : answer.seeds(
+              'scale',
+              [
+                { name: 'value', type: 'int' },
+                { name: 'factor', type: 'float' },
+              ],
+              [
+                [1, 2.5],
+                [7, 0.5],
+              ],
+            ),
     );
     const start = llm.count('fuzzing');
-    const { target, meta } = await inActivity(agents().writeSeeds, { model: 'm', code: 'def scale(value, factor):\n    return value * factor\n', functions: [FN] });
+    const { target, meta } = await inActivity(agents().writeSeeds, {
+      model: 'm',
+      code: 'def scale(value, factor):\n    return value * factor\n',
+      functions: [FN],
+    });
     assert.equal(meta.reasks, 2);
     const asks = llm.requests.filter((r) => r.agent === 'fuzzing').slice(start);
     assert.match(asks[1]?.user ?? '', /takes 2 positional parameters, the answer declares 1/);
     assert.match(asks[2]?.user ?? '', /seeds\[0\]\[0\]: expected an integer/);
-    assert.deepEqual(target.seeds[1], { id: 's2', args: [{ type: 'int', value: '7' }, { type: 'float', value: 0.5 }] });
+    assert.deepEqual(target.seeds[1], {
+      id: 's2',
+      args: [
+        { type: 'int', value: '7' },
+        { type: 'float', value: 0.5 },
+      ],
+    });
   });
 
   it('the Fuzzing agent: a function that does not exist is refused', async () => {
@@ -110,28 +186,48 @@ describe("real endpoints' habits", () => {
 
   it('takes the module from prose with several code blocks, and JSON from a fence with a comment and a trailing comma', async () => {
     const module = 'import os\n\ndef list_directory(path):\n    return sorted(os.listdir(path))\n';
-    llm.script(likeRealModels((req) => (req.agent === 'coding' ? answer.code(module) : answer.findings([{ cwe: 'CWE-78', line: 2, description: 'shell', severity: 'HIGH' }]))));
+    llm.script(
+      likeRealModels((req) =>
+        req.agent === 'coding'
+          ? answer.code(module)
+          : answer.findings([{ cwe: 'CWE-78', line: 2, description: 'shell', severity: 'HIGH' }]),
+      ),
+    );
     const code = await inActivity(agents().generateCode, { model: 'm', prompt: 'def list_directory(path):\n    pass\n' });
     assert.equal(code.code, module, 'the module, not the shell block or the usage example');
     assert.equal(code.meta.reasks, 1, 'the first answer was cut off and re-asked');
     assert.match(llm.requests.at(-1)?.user ?? '', /cut off at your output limit/);
     const review = await inActivity(agents().reviewCode, REVIEW);
-    assert.deepEqual(review.findings.map((f) => [f.cwe, f.line]), [['CWE-78', 2]]);
-    assert.equal(review.meta.reasks, 1, 'only the cut-off answer was re-asked: the prose example object, the comment and the trailing comma cost none');
+    assert.deepEqual(
+      review.findings.map((f) => [f.cwe, f.line]),
+      [['CWE-78', 2]],
+    );
+    assert.equal(
+      review.meta.reasks,
+      1,
+      'only the cut-off answer was re-asked: the prose example object, the comment and the trailing comma cost none',
+    );
   });
 
   it('a cut-off answer is never parsed; when every answer is cut off the failure says so, with what was spent', async () => {
     const before = llm.requests.length;
-    llm.script(() => ({ content: '```python\ndef f(x):\n    return x\n```', finishReason: 'length', usage: { prompt: 100, completion: 50 } }));
+    llm.script(() => ({
+      content: '```python\ndef f(x):\n    return x\n```',
+      finishReason: 'length',
+      usage: { prompt: 100, completion: 50 },
+    }));
     const error = await failure(inActivity(agents().generateCode, { model: 'm', prompt: 'def f(x):\n    pass\n' }));
     assert.equal(error.type, 'LlmTruncated');
     assert.equal(error.nonRetryable, true);
-    assert.match(error.message, /cut off at its output limit \(finish_reason "length"\) after 3 tries; raise the endpoint's output-token limit/);
+    assert.match(
+      error.message,
+      /cut off at its output limit \(finish_reason "length"\) after 3 tries; raise the endpoint's output-token limit/,
+    );
     assert.equal(llm.requests.length - before, MAX_REASKS + 1);
     assert.deepEqual(spendOf(error), { calls: 3, usage: { prompt: 300, completion: 150 } });
   });
 
-  it('a refusal is re-asked with the defensive purpose, and fails with the model\'s own words', async () => {
+  it("a refusal is re-asked with the defensive purpose, and fails with the model's own words", async () => {
     llm.script(() => ({ content: null, refusal: "I can't help with exploiting systems." }));
     const error = await failure(inActivity(agents().reviewCode, REVIEW));
     assert.equal(error.type, 'LlmRefusal');
@@ -166,12 +262,29 @@ describe("real endpoints' habits", () => {
   it('structured outputs: an endpoint that refuses the field is asked free-form, that call and later ones', async () => {
     llm.rejectStructuredOutputs = true;
     try {
-      llm.script(() => answer.seeds('scale', [{ name: 'value', type: 'int' }, { name: 'factor', type: 'float' }], [[1, 2.5]]));
-      const first = await inActivity(agents(llm.url, 'auto').writeSeeds, { model: 'no-structured-outputs', code: 'def scale(value, factor):\n    return value * factor\n', functions: [FN] });
+      llm.script(() =>
+        answer.seeds(
+          'scale',
+          [
+            { name: 'value', type: 'int' },
+            { name: 'factor', type: 'float' },
+          ],
+          [[1, 2.5]],
+        ),
+      );
+      const first = await inActivity(agents(llm.url, 'auto').writeSeeds, {
+        model: 'no-structured-outputs',
+        code: 'def scale(value, factor):\n    return value * factor\n',
+        functions: [FN],
+      });
       assert.equal(first.meta.structured, false);
       assert.equal(first.meta.calls, 1, 'the refused request is not a model call');
       const before = llm.requests.length;
-      await inActivity(agents(llm.url, 'auto').writeSeeds, { model: 'no-structured-outputs', code: 'def scale(value, factor):\n    return value * factor\n', functions: [FN] });
+      await inActivity(agents(llm.url, 'auto').writeSeeds, {
+        model: 'no-structured-outputs',
+        code: 'def scale(value, factor):\n    return value * factor\n',
+        functions: [FN],
+      });
       assert.equal(llm.requests.length - before, 1);
       assert.equal(llm.requests.at(-1)?.responseFormat, null, 'remembered: no second refusal');
     } finally {
@@ -182,7 +295,9 @@ describe("real endpoints' habits", () => {
   it('a call limit from the budget caps the re-asks, and the failure says why it stopped', async () => {
     const before = llm.requests.length;
     llm.script(() => 'no code here');
-    const error = await failure(inActivity(agents().generateCode, { model: 'm', prompt: 'def f():\n    pass\n', limit: { calls: 1, tokens: null } }));
+    const error = await failure(
+      inActivity(agents().generateCode, { model: 'm', prompt: 'def f():\n    pass\n', limit: { calls: 1, tokens: null } }),
+    );
     assert.equal(llm.requests.length - before, 1);
     assert.match(error.message, /unusable after 1 try \(the budget allows no more calls\) \(no code block\)/);
     assert.equal(spendOf(error).calls, 1);

@@ -10,7 +10,13 @@ const samples: Record<(typeof PY_TYPES)[number], FuzzValue> = {
   bytes: { type: 'bytes', hex: '68656c6c6f' },
   bool: { type: 'bool', value: true },
   none: { type: 'none' },
-  list: { type: 'list', items: [{ type: 'int', value: '1' }, { type: 'str', value: 'a' }] },
+  list: {
+    type: 'list',
+    items: [
+      { type: 'int', value: '1' },
+      { type: 'str', value: 'a' },
+    ],
+  },
   dict: { type: 'dict', entries: [{ key: 'name', value: { type: 'str', value: 'alice' } }] },
 };
 
@@ -30,7 +36,10 @@ describe('type-aware mutation', () => {
         const sameType = out.filter((v) => v.type === type).length;
         assert.ok(sameType > out.length * 0.8, `${type}: only ${sameType}/300 kept the type`);
       }
-      assert.ok(out.some((v) => v.type !== type), `${type}: never confused with another type`);
+      assert.ok(
+        out.some((v) => v.type !== type),
+        `${type}: never confused with another type`,
+      );
     });
   }
 
@@ -47,17 +56,32 @@ describe('type-aware mutation', () => {
 
   it('inserts special characters, path traversal and growth into strings', () => {
     const values = mutations(samples.str, 400).flatMap((v) => (v.type === 'str' ? [v.value] : []));
-    assert.ok(values.some((v) => v.includes('../')), 'no path traversal');
-    assert.ok(values.some((v) => v.includes("'")), 'no quote');
-    assert.ok(values.some((v) => v.includes('\u0000')), 'no NUL');
-    assert.ok(values.some((v) => v.length >= 4096), 'no growth');
+    assert.ok(
+      values.some((v) => v.includes('../')),
+      'no path traversal',
+    );
+    assert.ok(
+      values.some((v) => v.includes("'")),
+      'no quote',
+    );
+    assert.ok(
+      values.some((v) => v.includes('\u0000')),
+      'no NUL',
+    );
+    assert.ok(
+      values.some((v) => v.length >= 4096),
+      'no growth',
+    );
     assert.ok(values.includes(''), 'no empty string');
   });
 
   it('keeps bytes as valid hex and flips bits', () => {
     const values = mutations(samples.bytes, 300).flatMap((v) => (v.type === 'bytes' ? [v.hex] : []));
     for (const hex of values) assert.match(hex, /^(?:[0-9a-f]{2})*$/);
-    assert.ok(values.some((h) => h.length === 10 && h !== '68656c6c6f'), 'no bit flip');
+    assert.ok(
+      values.some((h) => h.length === 10 && h !== '68656c6c6f'),
+      'no bit flip',
+    );
   });
 
   it('changes structure of lists and dicts, bounded in depth', () => {
@@ -82,10 +106,16 @@ describe('type-aware mutation', () => {
   });
 
   it('drops inputs past a size bound: a large list never becomes a huge one', () => {
-    const words: FuzzValue = { type: 'list', items: Array.from({ length: 200 }, (_, i): FuzzValue => ({ type: 'str', value: `${i}${'w'.repeat(97)}` })) };
+    const words: FuzzValue = {
+      type: 'list',
+      items: Array.from({ length: 200 }, (_, i): FuzzValue => ({ type: 'str', value: `${i}${'w'.repeat(97)}` })),
+    };
     const seeds = [{ id: 's1', args: [words] }];
     const unbounded = deriveInputs(seeds, 150, 1);
-    assert.ok(unbounded.some((c) => JSON.stringify(c.args).length > 64 * 1024), 'the unbounded corpus has no large input: the bound would test nothing');
+    assert.ok(
+      unbounded.some((c) => JSON.stringify(c.args).length > 64 * 1024),
+      'the unbounded corpus has no large input: the bound would test nothing',
+    );
     const bounded = deriveInputs(seeds, 150, 1, { maxChars: 64 * 1024 });
     assert.ok(bounded.length > 100, `only ${bounded.length} inputs`);
     assert.ok(bounded.every((c) => JSON.stringify(c.args).length <= 64 * 1024));
@@ -99,9 +129,15 @@ describe('type-aware mutation', () => {
     const next = deriveInputs(seeds, 50, 8, { parents: [parent], existing: [...seeds, ...first] });
     assert.deepEqual(next.map((c) => c.id).slice(0, 2), ['m51', 'm52']);
     const seen = new Set([...seeds, ...first].map((c) => JSON.stringify(c.args)));
-    assert.ok(next.every((c) => !seen.has(JSON.stringify(c.args))), 'an input already run came back');
+    assert.ok(
+      next.every((c) => !seen.has(JSON.stringify(c.args))),
+      'an input already run came back',
+    );
     const fromParent = next.filter((c) => c.args[0]?.type === 'int');
-    assert.ok(fromParent.length >= 28 && fromParent.length <= 45, `${fromParent.length} of 50 from the parent: about three in four expected`);
+    assert.ok(
+      fromParent.length >= 28 && fromParent.length <= 45,
+      `${fromParent.length} of 50 from the parent: about three in four expected`,
+    );
     assert.deepEqual(deriveInputs(seeds, 50, 7, { existing: [] }), first, 'without parents or history, the same inputs as ever');
   });
 

@@ -14,7 +14,8 @@ const image = process.env.ASC_SANDBOX_IMAGE ?? 'autosafecoder-sandbox:latest';
 const str = (value: string) => ({ type: 'str' as const, value });
 
 /** Returns when it was loaded: the same value from every input means one load. */
-const STAMPED = 'import time\nLOADED = repr(time.monotonic_ns())\n\ndef target(name):\n    if name == "boom":\n        return {}[name]\n    return LOADED\n';
+const STAMPED =
+  'import time\nLOADED = repr(time.monotonic_ns())\n\ndef target(name):\n    if name == "boom":\n        return {}[name]\n    return LOADED\n';
 const target = (label: string) => ({ code: STAMPED, function: 'target', timeoutMsPerInput: 2_000, label });
 const cases = (...names: string[]): FuzzCase[] => names.map((n, i) => ({ id: `c${i}-${n}`, args: [str(n)] }));
 const hooks = (label: string) => ({ signal: new AbortController().signal, label, labels: {} });
@@ -33,10 +34,18 @@ describe('sandbox sessions: one container, one load, many groups (real Docker)',
       const second = await session.run(RunBatchInputSchema.parse({ ...target(label), cases: cases('b', 'c') }), () => reported++);
       assert.equal(reported, 4, 'each outcome reported once');
       assert.equal(first.outcomes[1]?.outcome.status, 'exception');
-      const returned = [first.outcomes[0], ...second.outcomes].map((o) => (o?.outcome.status === 'ok' ? o.outcome.returned : o?.outcome.status));
+      const returned = [first.outcomes[0], ...second.outcomes].map((o) =>
+        o?.outcome.status === 'ok' ? o.outcome.returned : o?.outcome.status,
+      );
       assert.equal(new Set(returned).size, 1, `every input saw the same load: ${returned.join(', ')}`);
       assert.equal(second.incomplete, null);
-      await assert.rejects(session.run(RunBatchInputSchema.parse({ ...target(label), code: 'def target(x):\n    return x\n', cases: cases('d') }), () => undefined), /one target/);
+      await assert.rejects(
+        session.run(
+          RunBatchInputSchema.parse({ ...target(label), code: 'def target(x):\n    return x\n', cases: cases('d') }),
+          () => undefined,
+        ),
+        /one target/,
+      );
       assert.equal(await containersLabelled(label), 1, 'one container served both groups');
     } finally {
       await session.close();
@@ -74,7 +83,11 @@ describe('a fuzz pass: every round in the same containers (real Docker)', () => 
     let most = 0;
     const watch = setInterval(() => void containersLabelled(label).then((n) => (most = Math.max(most, n))), 50);
     const input = RunFuzzPassInputSchema.parse({ ...target(label), coverage: true, rounds: plan });
-    const result = await runPassInContainers(docker, image, input, SANDBOX_LIMITS, { ...hooks(label), onOutcome: (n) => (reported = n), containers: 2 }).finally(() => clearInterval(watch));
+    const result = await runPassInContainers(docker, image, input, SANDBOX_LIMITS, {
+      ...hooks(label),
+      onOutcome: (n) => (reported = n),
+      containers: 2,
+    }).finally(() => clearInterval(watch));
     assert.equal(result.containers, 2);
     assert.ok(most <= 2, `at most two containers at once, saw ${most}`);
     assert.equal(result.rounds.length, 3);
@@ -101,8 +114,16 @@ describe('a fuzz pass: every round in the same containers (real Docker)', () => 
 
   it('stops after the first round when the code cannot load, and leaves no container', async () => {
     const label = `pass-broken-${process.pid}`;
-    const input = RunFuzzPassInputSchema.parse({ ...target(label), code: 'import no_such_module_here_at_all\nraise SystemExit(3)\n', rounds: plan });
-    const result = await runPassInContainers(docker, image, input, SANDBOX_LIMITS, { ...hooks(label), onOutcome: () => undefined, containers: 2 });
+    const input = RunFuzzPassInputSchema.parse({
+      ...target(label),
+      code: 'import no_such_module_here_at_all\nraise SystemExit(3)\n',
+      rounds: plan,
+    });
+    const result = await runPassInContainers(docker, image, input, SANDBOX_LIMITS, {
+      ...hooks(label),
+      onOutcome: () => undefined,
+      containers: 2,
+    });
     assert.equal(result.rounds.length, 1, 'no round after a load failure');
     assert.match(result.loadError ?? '', /SystemExit/);
     assert.ok(result.outcomes.every((o) => o.outcome.status === 'not-run'));

@@ -16,7 +16,17 @@ const OWNER = `pool-test-${process.pid}`;
 const idleOf = (owner: string) => idleContainers(docker, owner);
 
 const CODE = 'import os\n\ndef target(name):\n    return os.path.join("uploads", name)\n';
-const batch = (label: string) => RunBatchInputSchema.parse({ code: CODE, function: 'target', cases: [{ id: 'a', args: [{ type: 'str', value: 'x.txt' }] }, { id: 'b', args: [{ type: 'str', value: '../etc/passwd' }] }], timeoutMsPerInput: 1000, label });
+const batch = (label: string) =>
+  RunBatchInputSchema.parse({
+    code: CODE,
+    function: 'target',
+    cases: [
+      { id: 'a', args: [{ type: 'str', value: 'x.txt' }] },
+      { id: 'b', args: [{ type: 'str', value: '../etc/passwd' }] },
+    ],
+    timeoutMsPerInput: 1000,
+    label,
+  });
 
 describe('the warm sandbox pool (real Docker)', () => {
   const pool = new ContainerPool(docker, image, SANDBOX_LIMITS, { size: 2, maxIdleMs: 60_000, owner: OWNER });
@@ -29,7 +39,19 @@ describe('the warm sandbox pool (real Docker)', () => {
       const [warm] = await idleOf(OWNER);
       const warmHost = (await docker.getContainer(warm?.Id ?? '').inspect()).HostConfig;
       const freshHost = (await fresh.container.inspect()).HostConfig;
-      for (const key of ['NetworkMode', 'ReadonlyRootfs', 'Tmpfs', 'CapDrop', 'SecurityOpt', 'Memory', 'MemorySwap', 'PidsLimit', 'NanoCpus', 'Ulimits', 'AutoRemove'] as const) {
+      for (const key of [
+        'NetworkMode',
+        'ReadonlyRootfs',
+        'Tmpfs',
+        'CapDrop',
+        'SecurityOpt',
+        'Memory',
+        'MemorySwap',
+        'PidsLimit',
+        'NanoCpus',
+        'Ulimits',
+        'AutoRemove',
+      ] as const) {
         assert.deepEqual(warmHost[key], freshHost[key], key);
       }
       assert.equal(warmHost.NetworkMode, 'none');
@@ -64,15 +86,30 @@ describe('the warm sandbox pool (real Docker)', () => {
     }
     const ids = [...new Set(served)];
     assert.equal(ids.length, 3, 'three batches, three containers');
-    assert.ok(ids.slice(0, 2).every((id) => warm.has(id)), 'the first two were the warm ones');
+    assert.ok(
+      ids.slice(0, 2).every((id) => warm.has(id)),
+      'the first two were the warm ones',
+    );
     await until(async () => (await idleOf(OWNER)).length === 2, 'the pool refilled to two');
-    assert.ok((await idleOf(OWNER)).every((c) => !ids.includes(c.Id)), 'no container that served a batch waits again');
+    assert.ok(
+      (await idleOf(OWNER)).every((c) => !ids.includes(c.Id)),
+      'no container that served a batch waits again',
+    );
   });
 
   it('does not hand out a warm container that died while it waited', async () => {
     await until(async () => (await idleOf(OWNER)).length === 2, 'two warm containers');
-    for (const c of await idleOf(OWNER)) await docker.getContainer(c.Id).kill().catch(() => undefined);
-    const result = await runBatchInContainer(docker, image, batch('after-kill'), SANDBOX_LIMITS, { pool, claimName: `asc-pool-test-after-kill-${process.pid}`, signal: new AbortController().signal, onOutcome: () => undefined });
+    for (const c of await idleOf(OWNER))
+      await docker
+        .getContainer(c.Id)
+        .kill()
+        .catch(() => undefined);
+    const result = await runBatchInContainer(docker, image, batch('after-kill'), SANDBOX_LIMITS, {
+      pool,
+      claimName: `asc-pool-test-after-kill-${process.pid}`,
+      signal: new AbortController().signal,
+      onOutcome: () => undefined,
+    });
     assert.equal(result.loadError, null);
     assert.equal(result.incomplete, null);
     assert.deepEqual(

@@ -25,7 +25,10 @@ import { batchContainers, idleContainers } from './support/containers.js';
  */
 
 /** The fuzz target sleeps a little per input, so a batch is still running when we strike. */
-const SLOW_FUZZ = AVERAGE_FRAGILE.replace("    words = text.split()\n", '    import time\n    time.sleep(0.05)\n    words = text.split()\n');
+const SLOW_FUZZ = AVERAGE_FRAGILE.replace(
+  '    words = text.split()\n',
+  '    import time\n    time.sleep(0.05)\n    words = text.split()\n',
+);
 
 /** What must not change because of a crash (timings may). */
 function essence(result: HardenResult) {
@@ -110,7 +113,10 @@ describe('crash recovery (real dev server and worker processes)', () => {
     for (;;) {
       const left = (await docker.listContainers({ all: true, filters: { label: [SANDBOX_LABEL] } })).filter((c) => ids.includes(c.Id));
       if (left.length === 0) return (performance.now() - started) / 1000;
-      assert.ok(performance.now() - started < 60_000, `${left.length} container(s) of the killed worker still exist after 60 s: ${left.map((c) => c.State).join(', ')}`);
+      assert.ok(
+        performance.now() - started < 60_000,
+        `${left.length} container(s) of the killed worker still exist after 60 s: ${left.map((c) => c.State).join(', ')}`,
+      );
       await new Promise((r) => setTimeout(r, 250));
     }
   }
@@ -124,7 +130,10 @@ describe('crash recovery (real dev server and worker processes)', () => {
     await replaceWorkers();
     const { result, ms, requests } = await crashed;
     assert.deepEqual(essence(result), essence(reference.result));
-    assert.ok(requests <= reference.requests + 1, `${requests} LLM calls against ${reference.requests} without the crash: only the call in flight may repeat`);
+    assert.ok(
+      requests <= reference.requests + 1,
+      `${requests} LLM calls against ${reference.requests} without the crash: only the call in flight may repeat`,
+    );
     t.diagnostic(`time lost to a worker kill mid static round: ${((ms - reference.ms) / 1000).toFixed(1)} s`);
   });
 
@@ -148,7 +157,11 @@ describe('crash recovery (real dev server and worker processes)', () => {
 
   it('a batch survives a worker kill mid task and a server restart: every task finishes once', async () => {
     const tasks = [0, 1, 2].map((i) => ({ id: `slow-${i}`, code: SLOW_FUZZ }));
-    await startBatch(client, { tasks, total: 3, settings: { llm: null, fuzz: { mutations: 60 } }, concurrency: 2, tasksPerRun: 2 }, 'recovery-batch');
+    await startBatch(
+      client,
+      { tasks, total: 3, settings: { llm: null, fuzz: { mutations: 60 } }, concurrency: 2, tasksPerRun: 2 },
+      'recovery-batch',
+    );
     const orphans = await whenSandboxRuns('recovery-batch/slow-0');
     await replaceWorkers();
     await goneWithin60s(orphans);
@@ -165,7 +178,11 @@ describe('crash recovery (real dev server and worker processes)', () => {
 
   it('a worker killed while the run waits for approval: the run still waits, and the approval lands', async () => {
     const id = 'recovery-approval';
-    await startHarden(client, { code: AVERAGE_FRAGILE, source: 'average.py', llm: null, fuzz: { mutations: 20 }, approval: { mode: 'final', timeoutMs: null } }, id);
+    await startHarden(
+      client,
+      { code: AVERAGE_FRAGILE, source: 'average.py', llm: null, fuzz: { mutations: 20 }, approval: { mode: 'final', timeoutMs: null } },
+      id,
+    );
     await awaitingApproval(client, id);
     await replaceWorkers();
     // The new workers rebuild the waiting run from its history: it answers the query and takes the update.
@@ -174,7 +191,10 @@ describe('crash recovery (real dev server and worker processes)', () => {
     assert.equal(decision.decision, 'approved');
     const result = HardenResultSchema.parse(await client.workflow.getHandle(id).result());
     assert.equal(result.accepted, true);
-    assert.deepEqual(result.approvals.map((d) => d.by), ['alice']);
+    assert.deepEqual(
+      result.approvals.map((d) => d.by),
+      ['alice'],
+    );
   });
 
   it('the dev server stopped and restarted on the same database mid-run: the run finishes', async () => {

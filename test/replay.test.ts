@@ -45,7 +45,10 @@ function patchMarkers(history: SavedHistory): Set<string> {
 }
 
 const SRC_WORKFLOWS = fileURLToPath(new URL('../../src/workflows/', import.meta.url));
-const workflowSources = () => readdirSync(SRC_WORKFLOWS, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => ({ file: f, text: readFileSync(join(SRC_WORKFLOWS, f), 'utf8') }));
+const workflowSources = () =>
+  readdirSync(SRC_WORKFLOWS, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => ({ file: f, text: readFileSync(join(SRC_WORKFLOWS, f), 'utf8') }));
 
 function load(file: string): SavedHistory {
   return JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')) as SavedHistory;
@@ -64,14 +67,23 @@ function bundleWithChangedDefaults(workflowsPath: string): Promise<WorkflowBundl
   return bundleWorkflowCode({
     workflowsPath,
     logger: quietBundlerLogger,
-    webpackConfigHook: (config) => ({ ...config, resolve: { ...config.resolve, alias: { ...(config.resolve?.alias as Record<string, string> | undefined), [DEFAULTS_MODULE]: CHANGED_DEFAULTS } } }),
+    webpackConfigHook: (config) => ({
+      ...config,
+      resolve: {
+        ...config.resolve,
+        alias: { ...(config.resolve?.alias as Record<string, string> | undefined), [DEFAULTS_MODULE]: CHANGED_DEFAULTS },
+      },
+    }),
   });
 }
 
 describe('replay of saved histories', () => {
   it('has histories from before each patch and of today', () => {
     for (const prefix of ['v1-', 'v2-', 'v3-', 'v4-', 'v5-', 'v6-', '']) {
-      assert.ok(files.some((f) => f.startsWith(prefix) && (prefix !== '' || !/^v\d+-/.test(f))), `no ${prefix || 'current'} history in ${HISTORIES}`);
+      assert.ok(
+        files.some((f) => f.startsWith(prefix) && (prefix !== '' || !/^v\d+-/.test(f))),
+        `no ${prefix || 'current'} history in ${HISTORIES}`,
+      );
     }
   });
 
@@ -86,7 +98,10 @@ describe('replay of saved histories', () => {
     const probe = await bundleWithChangedDefaults(fileURLToPath(new URL('./support/defaults-probe-workflow.js', import.meta.url)));
     assert.ok(probe.code.includes(CHANGED_DEFAULTS_MARKER), 'the module swap did not take effect');
     const bundle = await bundleWithChangedDefaults(WORKFLOWS_PATH);
-    assert.ok(!bundle.code.includes(CHANGED_DEFAULTS_MARKER), 'workflow code imports src/common/defaults.ts: runs would change when a default does');
+    assert.ok(
+      !bundle.code.includes(CHANGED_DEFAULTS_MARKER),
+      'workflow code imports src/common/defaults.ts: runs would change when a default does',
+    );
     // Runs started with partial requests (v1–v3) replay with the defaults of their time.
     for (const file of files) await Worker.runReplayHistory({ workflowBundle: bundle }, load(file), workflowIdOf(file));
   });
@@ -95,15 +110,26 @@ describe('replay of saved histories', () => {
     const sources = workflowSources();
     const ids = Object.keys(PATCHES) as PatchId[];
     // One way to ask: a bare patched() or deprecatePatch() would escape the register.
-    assert.deepEqual(sources.filter((s) => s.file !== 'patches.ts' && /\b(patched|deprecatePatch)\(/.test(s.text)).map((s) => s.file), []);
+    assert.deepEqual(
+      sources.filter((s) => s.file !== 'patches.ts' && /\b(patched|deprecatePatch)\(/.test(s.text)).map((s) => s.file),
+      [],
+    );
     const asked = new Set(sources.flatMap((s) => [...s.text.matchAll(/hasPatch\('([^']+)'\)/g)].map((m) => m[1])));
-    assert.deepEqual(ids.filter((id) => !asked.has(id)), [], 'register entries no code asks for: retire them (docs/patches.md)');
+    assert.deepEqual(
+      ids.filter((id) => !asked.has(id)),
+      [],
+      'register entries no code asks for: retire them (docs/patches.md)',
+    );
     const markers = new Map(files.map((f) => [f, patchMarkers(load(f))]));
     for (const id of ids) {
       const { before, since } = PATCHES[id];
       const old = files.filter((f) => f.startsWith(`${before}-`));
       assert.ok(old.length > 0, `${id}: no ${before}-*.json history to replay its old branch`);
-      assert.deepEqual(old.filter((f) => markers.get(f)?.has(id)), [], `${id}: ${before} histories were recorded after it (${since})`);
+      assert.deepEqual(
+        old.filter((f) => markers.get(f)?.has(id)),
+        [],
+        `${id}: ${before} histories were recorded after it (${since})`,
+      );
       const patchedSide = files.filter((f) => markers.get(f)?.has(id));
       assert.ok(patchedSide.length > 0 || 'unrecorded' in PATCHES[id], `${id}: no saved history takes its new branch`);
     }
@@ -111,14 +137,19 @@ describe('replay of saved histories', () => {
 
   it('a changed command order fails replay', async () => {
     const history = load('audit.json');
-    const scheduled = history.events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType] : []));
+    const scheduled = history.events.flatMap((e) =>
+      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType] : [],
+    );
     const first = scheduled[0];
     const other = scheduled.find((t) => t.name !== first?.name);
     assert.ok(first && other, 'the history has two kinds of activity');
     [first.name, other.name] = [other.name, first.name];
-    await assert.rejects(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowIdOf('audit.json')), (error: unknown) => {
-      assert.ok(error instanceof DeterminismViolationError, String(error));
-      return true;
-    });
+    await assert.rejects(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowIdOf('audit.json')),
+      (error: unknown) => {
+        assert.ok(error instanceof DeterminismViolationError, String(error));
+        return true;
+      },
+    );
   });
 });

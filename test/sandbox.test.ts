@@ -16,9 +16,33 @@ const image = process.env.ASC_SANDBOX_IMAGE ?? 'autosafecoder-sandbox:latest';
 const str = (id: string, value: string): FuzzCase => ({ id, args: [{ type: 'str', value }] });
 const withArgs = (id: string, ...args: FuzzValue[]): FuzzCase => ({ id, args });
 
-async function run(code: string, cases: FuzzCase[], options: { timeoutMsPerInput?: number; entry?: 'call' | 'route' | 'module'; params?: string[]; fn?: string; labels?: Record<string, string>; coverage?: boolean } = {}) {
-  const input = RunBatchInputSchema.parse({ code, function: options.fn ?? 'target', entry: options.entry, params: options.params, cases, timeoutMsPerInput: options.timeoutMsPerInput ?? 1000, label: 'test', coverage: options.coverage });
-  const result = await runBatchInContainer(docker, image, input, SANDBOX_LIMITS, { onOutcome: () => undefined, signal: new AbortController().signal, labels: options.labels });
+async function run(
+  code: string,
+  cases: FuzzCase[],
+  options: {
+    timeoutMsPerInput?: number;
+    entry?: 'call' | 'route' | 'module';
+    params?: string[];
+    fn?: string;
+    labels?: Record<string, string>;
+    coverage?: boolean;
+  } = {},
+) {
+  const input = RunBatchInputSchema.parse({
+    code,
+    function: options.fn ?? 'target',
+    entry: options.entry,
+    params: options.params,
+    cases,
+    timeoutMsPerInput: options.timeoutMsPerInput ?? 1000,
+    label: 'test',
+    coverage: options.coverage,
+  });
+  const result = await runBatchInContainer(docker, image, input, SANDBOX_LIMITS, {
+    onOutcome: () => undefined,
+    signal: new AbortController().signal,
+    labels: options.labels,
+  });
   return { ...result, byId: new Map<string, FuzzOutcome>(result.outcomes.map((o) => [o.id, o.outcome])) };
 }
 
@@ -55,13 +79,23 @@ def target(x):
 
 describe('sandbox: outcomes of each input', () => {
   it('reports ok, crash (with its line), deliberate rejection, exit and printed output', async () => {
-    const { byId, loadError, coverable } = await run(BASICS, [str('ok', 'abc'), str('crash', ''), str('reject', 'reject'), str('exit', 'exit'), str('print', 'print')], { coverage: true });
+    const { byId, loadError, coverable } = await run(
+      BASICS,
+      [str('ok', 'abc'), str('crash', ''), str('reject', 'reject'), str('exit', 'exit'), str('print', 'print')],
+      { coverage: true },
+    );
     assert.equal(loadError, null);
     assert.deepEqual(coverable, [5, 6, 7, 8, 9, 10, 11, 12], 'the body of the function under test');
     assert.deepEqual(byId.get('ok')?.lines, [5, 7, 9, 12], 'the lines each input reached');
     assert.deepEqual(byId.get('reject')?.lines, [5, 6]);
     assert.deepEqual(outcome(byId, 'ok'), { status: 'ok', returned: '3', events: [] });
-    assert.deepEqual(outcome(byId, 'crash'), { status: 'exception', exceptionType: 'ZeroDivisionError', message: 'integer division or modulo by zero', line: 12, events: [] });
+    assert.deepEqual(outcome(byId, 'crash'), {
+      status: 'exception',
+      exceptionType: 'ZeroDivisionError',
+      message: 'integer division or modulo by zero',
+      line: 12,
+      events: [],
+    });
     assert.equal(outcome(byId, 'reject').status, 'rejected');
     assert.equal(outcome(byId, 'exit').status, 'exited');
     const printed = outcome(byId, 'print');
@@ -71,7 +105,11 @@ describe('sandbox: outcomes of each input', () => {
 
   it('reports code that cannot load, and a missing function, marking every input not run', async () => {
     const broken = await run('from json import no_such_name\ndef target(x):\n    return x\n', [str('a', 'x')]);
-    assert.match(broken.loadError ?? '', /ImportError: cannot import name 'no_such_name'/, 'a module that exists is never replaced by a stub');
+    assert.match(
+      broken.loadError ?? '',
+      /ImportError: cannot import name 'no_such_name'/,
+      'a module that exists is never replaced by a stub',
+    );
     assert.equal(broken.outcomes[0]?.outcome.status, 'not-run');
     const missing = await run('def other(x):\n    return x\n', [str('a', 'x')]);
     assert.match(missing.loadError ?? '', /no function named 'target'/);
@@ -128,18 +166,35 @@ const act = (id: string, action: string, arg = ''): FuzzCase => withArgs(id, { t
 
 describe('sandbox: attempts to break out are contained and leave the sandbox healthy', () => {
   it('no network: neither loopback nor another address is reachable', async () => {
-    const { byId } = await run(BREAKOUT, [act('loopback', 'connect', '127.0.0.1'), act('remote', 'connect', '10.1.2.3'), act('after', 'noop')], { fn: 'target' });
+    const { byId } = await run(
+      BREAKOUT,
+      [act('loopback', 'connect', '127.0.0.1'), act('remote', 'connect', '10.1.2.3'), act('after', 'noop')],
+      { fn: 'target' },
+    );
     for (const id of ['loopback', 'remote']) {
       const o = outcome(byId, id);
       assert.equal(o.status, 'exception', `${id}: ${JSON.stringify(o)}`);
-      assert.match(o.status === 'exception' ? `${o.exceptionType}: ${o.message}` : '', /ConnectionRefusedError|OSError: \[Errno 101\] Network is unreachable|TimeoutError/);
-      assert.ok(events(byId, id).some((e) => e.cwe === 'CWE-918'), `${id}: no SSRF event`);
+      assert.match(
+        o.status === 'exception' ? `${o.exceptionType}: ${o.message}` : '',
+        /ConnectionRefusedError|OSError: \[Errno 101\] Network is unreachable|TimeoutError/,
+      );
+      assert.ok(
+        events(byId, id).some((e) => e.cwe === 'CWE-918'),
+        `${id}: no SSRF event`,
+      );
     }
     assert.equal(outcome(byId, 'after').status, 'ok');
   });
 
   it('a read-only root and nothing of the host: no writes outside the work dir, no host files, no host environment', async () => {
-    const { byId } = await run(BREAKOUT, [act('etc', 'write', '/etc/owned'), act('work', 'write', '/work/note.txt'), act('env', 'environ'), act('host', 'exists', '/work/main/package.json'), act('docker', 'exists', '/var/run/docker.sock'), act('user', 'whoami')]);
+    const { byId } = await run(BREAKOUT, [
+      act('etc', 'write', '/etc/owned'),
+      act('work', 'write', '/work/note.txt'),
+      act('env', 'environ'),
+      act('host', 'exists', '/work/main/package.json'),
+      act('docker', 'exists', '/var/run/docker.sock'),
+      act('user', 'whoami'),
+    ]);
     const etc = outcome(byId, 'etc');
     assert.match(etc.status === 'exception' ? etc.message : '', /Read-only file system|Permission denied/);
     assert.equal(outcome(byId, 'work').status, 'ok', 'the tmpfs work dir is writable');
@@ -151,16 +206,34 @@ describe('sandbox: attempts to break out are contained and leave the sandbox hea
   });
 
   it('a fork bomb, unbounded memory, an infinite loop, a flood of output and a long sleep are each cut off', async () => {
-    const { byId } = await run(BREAKOUT, [act('forkbomb', 'forkbomb'), act('memory', 'memory'), act('loop', 'loop'), act('flood', 'flood'), act('sleep', 'sleep'), act('after', 'processes')], { timeoutMsPerInput: 1500 });
+    const { byId } = await run(
+      BREAKOUT,
+      [
+        act('forkbomb', 'forkbomb'),
+        act('memory', 'memory'),
+        act('loop', 'loop'),
+        act('flood', 'flood'),
+        act('sleep', 'sleep'),
+        act('after', 'processes'),
+      ],
+      { timeoutMsPerInput: 1500 },
+    );
     assert.ok(['exception', 'timeout', 'killed'].includes(outcome(byId, 'forkbomb').status), JSON.stringify(outcome(byId, 'forkbomb')));
     const memory = outcome(byId, 'memory');
-    assert.ok((memory.status === 'exception' && memory.exceptionType === 'MemoryError') || memory.status === 'killed', JSON.stringify(memory));
+    assert.ok(
+      (memory.status === 'exception' && memory.exceptionType === 'MemoryError') || memory.status === 'killed',
+      JSON.stringify(memory),
+    );
     assert.equal(outcome(byId, 'loop').status, 'timeout');
     const flood = outcome(byId, 'flood');
     assert.equal(flood.output?.truncated, true, JSON.stringify(flood));
     assert.equal(flood.output?.bytes, SANDBOX_LIMITS.outputCapBytes);
     assert.equal(outcome(byId, 'sleep').status, 'timeout');
-    assert.deepEqual(outcome(byId, 'after'), { status: 'ok', returned: '3', events: [] }, 'only the supervisor, the process holding the code and this input run afterwards');
+    assert.deepEqual(
+      outcome(byId, 'after'),
+      { status: 'ok', returned: '3', events: [] },
+      'only the supervisor, the process holding the code and this input run afterwards',
+    );
   });
 
   it('killing the process that holds the code costs a reload, and a daemon left behind is killed before the next input', async () => {
@@ -242,14 +315,18 @@ describe('sandbox: evidence the code cannot erase (streamed events, the kernel w
 
   it('a connection no audit hook sees (through libc) is seen by the kernel when the input chose the host', async () => {
     const { byId } = await run(KERNEL, [act('chosen', 'connect', '10.1.2.3')]);
-    assert.deepEqual(events(byId, 'chosen'), [{ kind: 'network', cwe: 'CWE-918', detail: "connects to ('10.1.2.3', 80), a host from the input (seen by the kernel watch)" }]);
+    assert.deepEqual(events(byId, 'chosen'), [
+      { kind: 'network', cwe: 'CWE-918', detail: "connects to ('10.1.2.3', 80), a host from the input (seen by the kernel watch)" },
+    ]);
     const untainted = await run(KERNEL.replace('socket.inet_aton(arg)', 'socket.inet_aton("10.9.9.9")'), [act('other', 'connect', 'x')]);
     assert.deepEqual(events(untainted.byId, 'other'), [], 'a host the input did not name is no SSRF');
   });
 
   it('a datagram sent through libc to a host the input chose is seen (even to port 53)', async () => {
     const { byId } = await run(KERNEL, [act('udp', 'sendto', '10.1.2.3')]);
-    assert.deepEqual(events(byId, 'udp'), [{ kind: 'network', cwe: 'CWE-918', detail: "connects to ('10.1.2.3', 53), a host from the input (seen by the kernel watch)" }]);
+    assert.deepEqual(events(byId, 'udp'), [
+      { kind: 'network', cwe: 'CWE-918', detail: "connects to ('10.1.2.3', 53), a host from the input (seen by the kernel watch)" },
+    ]);
   });
 
   it("a call the code's own audit hook (added as it loads) vetoes is not judged: it never ran", async () => {
@@ -260,7 +337,7 @@ describe('sandbox: evidence the code cannot erase (streamed events, the kernel w
     assert.deepEqual(o.events, []);
   });
 
-  it('a seccomp filter of the code\'s own is refused and is CWE-693', async () => {
+  it("a seccomp filter of the code's own is refused and is CWE-693", async () => {
     const { byId } = await run(KERNEL, [act('filter', 'filter')]);
     const o = outcome(byId, 'filter');
     assert.equal(o.status === 'ok' && o.returned, '(-1, 1)', 'EPERM');
@@ -271,19 +348,28 @@ describe('sandbox: evidence the code cannot erase (streamed events, the kernel w
     const { byId } = await run(KERNEL, [act('i386', 'i386')]);
     const o = outcome(byId, 'i386');
     assert.equal(o.status === 'ok' && o.returned, '-38', 'ENOSYS');
-    assert.match(tamper(byId, 'i386')[0]?.detail ?? '', /made a system call through another ABI \(arch 0x40000003, call 20\), which Python never does; it was refused/);
+    assert.match(
+      tamper(byId, 'i386')[0]?.detail ?? '',
+      /made a system call through another ABI \(arch 0x40000003, call 20\), which Python never does; it was refused/,
+    );
   });
 
   it("events of a process the input forked stand beside the child's own outcome, which need not list them", async () => {
     const { byId } = await run(KERNEL, [act('fork', 'fork', '; id')]);
-    assert.deepEqual(events(byId, 'fork').map((e) => e.kind), ['shell']);
+    assert.deepEqual(
+      events(byId, 'fork').map((e) => e.kind),
+      ['shell'],
+    );
   });
 
   it('an event streamed before the input hung is kept with its timeout', async () => {
     const { byId } = await run(KERNEL, [act('hang', 'hang', '; id')], { timeoutMsPerInput: 1000 });
     const o = outcome(byId, 'hang');
     assert.equal(o.status, 'timeout');
-    assert.deepEqual(o.events.map((e) => e.cwe), ['CWE-78']);
+    assert.deepEqual(
+      o.events.map((e) => e.cwe),
+      ['CWE-78'],
+    );
   });
 });
 
@@ -429,7 +515,7 @@ describe('sandbox: security oracles (audit hooks) flag what the input made the c
     assert.deepEqual(cwes('move'), ['CWE-22'], 'the destination of a move counts too');
     assert.match(events(byId, 'move')[0]?.detail ?? '', /moves a file to \/etc\/cron\.d\/job/);
     assert.deepEqual(cwes('fetch'), ['CWE-918'], 'a URL from the input names the host the code connects to');
-    assert.deepEqual(cwes('fetchfixed'), [], 'a host of the code\'s own, with the input in its path, is no SSRF');
+    assert.deepEqual(cwes('fetchfixed'), [], "a host of the code's own, with the input in its path, is no SSRF");
     assert.deepEqual(cwes('fetchname'), ['CWE-918'], 'a library resolving an internal name from the input is about to connect');
     assert.deepEqual(cwes('lookup'), [], 'the code looking a host up itself (to validate it) connects nowhere');
     assert.deepEqual(cwes('pickle'), ['CWE-502']);
@@ -463,11 +549,19 @@ def download():
 
 describe('sandbox: Flask route handlers run through the test client', () => {
   it('drives a route with query arguments and reports its crashes', async () => {
-    const { byId, loadError } = await run(FLASK_APP, [withArgs('ok', { type: 'str', value: '6' }, { type: 'str', value: '3' }), withArgs('zero', { type: 'str', value: '6' }, { type: 'str', value: '0' }), withArgs('nan', { type: 'str', value: 'six' }, { type: 'str', value: '3' })], {
-      fn: 'divide',
-      entry: 'route',
-      params: ['args.a', 'args.b'],
-    });
+    const { byId, loadError } = await run(
+      FLASK_APP,
+      [
+        withArgs('ok', { type: 'str', value: '6' }, { type: 'str', value: '3' }),
+        withArgs('zero', { type: 'str', value: '6' }, { type: 'str', value: '0' }),
+        withArgs('nan', { type: 'str', value: 'six' }, { type: 'str', value: '3' }),
+      ],
+      {
+        fn: 'divide',
+        entry: 'route',
+        params: ['args.a', 'args.b'],
+      },
+    );
     assert.equal(loadError, null);
     assert.deepEqual(outcome(byId, 'ok'), { status: 'ok', returned: "'200 2'", events: [] });
     const zero = outcome(byId, 'zero');
@@ -478,8 +572,15 @@ describe('sandbox: Flask route handlers run through the test client', () => {
   });
 
   it('flags path traversal through a route', async () => {
-    const { byId } = await run(FLASK_APP, [str('traversal', '../../etc/passwd')], { fn: 'download', entry: 'route', params: ['args.file'] });
-    assert.deepEqual(events(byId, 'traversal').map((e) => e.cwe), ['CWE-22']);
+    const { byId } = await run(FLASK_APP, [str('traversal', '../../etc/passwd')], {
+      fn: 'download',
+      entry: 'route',
+      params: ['args.file'],
+    });
+    assert.deepEqual(
+      events(byId, 'traversal').map((e) => e.cwe),
+      ['CWE-22'],
+    );
   });
 });
 
@@ -617,7 +718,7 @@ describe('sandbox: oracles for injection into logs, regexes, LDAP, XPath, XML an
     assert.deepEqual(cwes('safexpath'), [], 'an XPath variable is data');
     assert.deepEqual(cwes('xxe'), ['CWE-611']);
     assert.match(events(byId, 'xxe')[0]?.detail ?? '', /external entity/);
-    assert.deepEqual(cwes('xxe-benign'), [], 'the file\'s text in the input itself proves nothing');
+    assert.deepEqual(cwes('xxe-benign'), [], "the file's text in the input itself proves nothing");
     assert.deepEqual(cwes('safexxe'), []);
   });
 
@@ -641,45 +742,109 @@ describe('sandbox: oracles for injection into logs, regexes, LDAP, XPath, XML an
 
 describe('sandbox: code with no function that takes input still runs', () => {
   it('runs a module as a program with argv and stdin, a method of a class built without arguments, and a parameterless function', async () => {
-    const script = 'import os, sys\nname = sys.argv[1] if len(sys.argv) > 1 else sys.stdin.read()\nos.system("echo " + name)\nif not name:\n    sys.exit(2)\n';
+    const script =
+      'import os, sys\nname = sys.argv[1] if len(sys.argv) > 1 else sys.stdin.read()\nos.system("echo " + name)\nif not name:\n    sys.exit(2)\n';
     const list = (...items: string[]): FuzzValue => ({ type: 'list', items: items.map((value) => ({ type: 'str', value })) });
     const text = (value: string): FuzzValue => ({ type: 'str', value });
-    const program = await run(script, [withArgs('argv', list('x; id'), text('')), withArgs('stdin', list(), text('y; id')), withArgs('benign', list('hello'), text('')), withArgs('empty', list(), text(''))], { fn: '<module>', entry: 'module', params: ['argv', 'stdin'] });
+    const program = await run(
+      script,
+      [
+        withArgs('argv', list('x; id'), text('')),
+        withArgs('stdin', list(), text('y; id')),
+        withArgs('benign', list('hello'), text('')),
+        withArgs('empty', list(), text('')),
+      ],
+      { fn: '<module>', entry: 'module', params: ['argv', 'stdin'] },
+    );
     assert.equal(program.loadError, null);
-    assert.deepEqual(events(program.byId, 'argv').map((e) => e.cwe), ['CWE-78'], 'input through argv');
-    assert.deepEqual(events(program.byId, 'stdin').map((e) => e.cwe), ['CWE-78'], 'input through stdin');
-    assert.deepEqual(outcome(program.byId, 'benign'), { status: 'ok', returned: 'None', events: [], output: { bytes: 6, head: 'hello\n', truncated: false } });
+    assert.deepEqual(
+      events(program.byId, 'argv').map((e) => e.cwe),
+      ['CWE-78'],
+      'input through argv',
+    );
+    assert.deepEqual(
+      events(program.byId, 'stdin').map((e) => e.cwe),
+      ['CWE-78'],
+      'input through stdin',
+    );
+    assert.deepEqual(outcome(program.byId, 'benign'), {
+      status: 'ok',
+      returned: 'None',
+      events: [],
+      output: { bytes: 6, head: 'hello\n', truncated: false },
+    });
     assert.equal(outcome(program.byId, 'empty').status, 'rejected', 'a program that exits with an error code rejects its input on purpose');
-    const reader = await run('import sys\nwith open(sys.argv[1]) as f:\n    print(f.read(10))\n', [withArgs('given', list('/etc/passwd'), text(''))], { fn: '<module>', entry: 'module', params: ['argv', 'stdin'] });
+    const reader = await run(
+      'import sys\nwith open(sys.argv[1]) as f:\n    print(f.read(10))\n',
+      [withArgs('given', list('/etc/passwd'), text(''))],
+      { fn: '<module>', entry: 'module', params: ['argv', 'stdin'] },
+    );
     assert.deepEqual(events(reader.byId, 'given'), [], 'a program may open the file its command line names');
 
-    const method = await run('import os\nclass Manager:\n    def create_dir(self, username):\n        os.makedirs(os.path.join("/tmp", "users", username))\n', [str('traversal', '../../etc/cron.d'), str('benign', 'bob')], { fn: 'Manager.create_dir' });
-    assert.deepEqual(events(method.byId, 'traversal').map((e) => e.cwe), ['CWE-22']);
+    const method = await run(
+      'import os\nclass Manager:\n    def create_dir(self, username):\n        os.makedirs(os.path.join("/tmp", "users", username))\n',
+      [str('traversal', '../../etc/cron.d'), str('benign', 'bob')],
+      { fn: 'Manager.create_dir' },
+    );
+    assert.deepEqual(
+      events(method.byId, 'traversal').map((e) => e.cwe),
+      ['CWE-22'],
+    );
     assert.equal(outcome(method.byId, 'benign').status, 'ok');
 
-    const parameterless = await run('import random\ndef token():\n    return random.randint(1, 6)\n', [{ id: 'once', args: [] }], { fn: 'token' });
+    const parameterless = await run('import random\ndef token():\n    return random.randint(1, 6)\n', [{ id: 'once', args: [] }], {
+      fn: 'token',
+    });
     assert.equal(outcome(parameterless.byId, 'once').status, 'ok');
   });
 
   it('runs code that imports a module the sandbox lacks against a recording stub, and says which', async () => {
-    const code = 'from canvasapi_missing_for_test import Canvas\nimport os\n\ndef courses(url):\n    os.system("echo " + url)\n    return Canvas(url, "key").get_courses()\n';
+    const code =
+      'from canvasapi_missing_for_test import Canvas\nimport os\n\ndef courses(url):\n    os.system("echo " + url)\n    return Canvas(url, "key").get_courses()\n';
     const { byId, loadError, stubbed } = await run(code, [str('inject', 'x; id')], { fn: 'courses' });
     assert.equal(loadError, null);
     assert.deepEqual(stubbed, ['canvasapi_missing_for_test']);
-    assert.deepEqual(events(byId, 'inject').map((e) => e.cwe), ['CWE-78'], 'the rest of the code still runs for real');
-    assert.match(outcome(byId, 'inject').status === 'ok' ? (outcome(byId, 'inject') as { returned: string }).returned : '', /stub canvasapi_missing_for_test\.Canvas\(\)\.get_courses\(\)/);
-    const fallback = await run('try:\n    import ujson_missing_for_test as json\nexcept ImportError:\n    import json\n\ndef f(x):\n    return json.dumps(x)\n', [str('a', 'a')], { fn: 'f' });
+    assert.deepEqual(
+      events(byId, 'inject').map((e) => e.cwe),
+      ['CWE-78'],
+      'the rest of the code still runs for real',
+    );
+    assert.match(
+      outcome(byId, 'inject').status === 'ok' ? (outcome(byId, 'inject') as { returned: string }).returned : '',
+      /stub canvasapi_missing_for_test\.Canvas\(\)\.get_courses\(\)/,
+    );
+    const fallback = await run(
+      'try:\n    import ujson_missing_for_test as json\nexcept ImportError:\n    import json\n\ndef f(x):\n    return json.dumps(x)\n',
+      [str('a', 'a')],
+      { fn: 'f' },
+    );
     assert.deepEqual(fallback.stubbed, [], 'an import the code guards keeps its fallback');
     assert.deepEqual(outcome(fallback.byId, 'a'), { status: 'ok', returned: '\'"a"\'', events: [] });
-    const submodule = await run('import canvas_missing_for_test.sub.deeper as deep\ndef f(x):\n    return repr(deep.thing(x))\n', [str('a', 'a')], { fn: 'f' });
+    const submodule = await run(
+      'import canvas_missing_for_test.sub.deeper as deep\ndef f(x):\n    return repr(deep.thing(x))\n',
+      [str('a', 'a')],
+      { fn: 'f' },
+    );
     assert.deepEqual(submodule.stubbed, ['canvas_missing_for_test']);
     assert.equal(outcome(submodule.byId, 'a').status, 'ok');
   });
 
   it('gives trusted logger and connection parameters live objects, so the function runs for real', async () => {
-    const code = 'def audit(logger, conn, username):\n    conn.execute("CREATE TABLE t (u TEXT)")\n    conn.execute("INSERT INTO t VALUES (\'" + username + "\')")\n    logger.warning("User name: %s", username)\n';
-    const input = RunBatchInputSchema.parse({ code, function: 'audit', params: ['logger', 'conn', 'username'], roles: ['trusted', 'trusted', 'attacker'], cases: [withArgs('inject', { type: 'str', value: 'logger' }, { type: 'str', value: 'conn' }, { type: 'str', value: "x')\r\n--" })], timeoutMsPerInput: 2000, label: 'test' });
-    const result = await runBatchInContainer(docker, image, input, SANDBOX_LIMITS, { onOutcome: () => undefined, signal: new AbortController().signal });
+    const code =
+      'def audit(logger, conn, username):\n    conn.execute("CREATE TABLE t (u TEXT)")\n    conn.execute("INSERT INTO t VALUES (\'" + username + "\')")\n    logger.warning("User name: %s", username)\n';
+    const input = RunBatchInputSchema.parse({
+      code,
+      function: 'audit',
+      params: ['logger', 'conn', 'username'],
+      roles: ['trusted', 'trusted', 'attacker'],
+      cases: [withArgs('inject', { type: 'str', value: 'logger' }, { type: 'str', value: 'conn' }, { type: 'str', value: "x')\r\n--" })],
+      timeoutMsPerInput: 2000,
+      label: 'test',
+    });
+    const result = await runBatchInContainer(docker, image, input, SANDBOX_LIMITS, {
+      onOutcome: () => undefined,
+      signal: new AbortController().signal,
+    });
     const found = result.outcomes[0]?.outcome;
     assert.deepEqual(found?.events.map((e) => e.cwe).sort(), ['CWE-117', 'CWE-89']);
   });
@@ -688,10 +853,22 @@ describe('sandbox: code with no function that takes input still runs', () => {
 describe('sandbox: containers are labelled and never left behind', () => {
   it('labels the container with its workflow and activity, and removes it on cancellation', async () => {
     const controller = new AbortController();
-    const input = RunBatchInputSchema.parse({ code: BREAKOUT, function: 'target', cases: [act('s1', 'sleep'), act('s2', 'sleep')], timeoutMsPerInput: 5000, label: 'cancel-test' });
-    const pending = runBatchInContainer(docker, image, input, SANDBOX_LIMITS, { onOutcome: () => undefined, signal: controller.signal, labels: { 'autosafecoder.workflow-id': 'wf-cancel', 'autosafecoder.activity-id': '7' } });
+    const input = RunBatchInputSchema.parse({
+      code: BREAKOUT,
+      function: 'target',
+      cases: [act('s1', 'sleep'), act('s2', 'sleep')],
+      timeoutMsPerInput: 5000,
+      label: 'cancel-test',
+    });
+    const pending = runBatchInContainer(docker, image, input, SANDBOX_LIMITS, {
+      onOutcome: () => undefined,
+      signal: controller.signal,
+      labels: { 'autosafecoder.workflow-id': 'wf-cancel', 'autosafecoder.activity-id': '7' },
+    });
     await new Promise((r) => setTimeout(r, 1500));
-    const running = await docker.listContainers({ filters: { label: ['autosafecoder.workflow-id=wf-cancel', 'autosafecoder.activity-id=7'] } });
+    const running = await docker.listContainers({
+      filters: { label: ['autosafecoder.workflow-id=wf-cancel', 'autosafecoder.activity-id=7'] },
+    });
     assert.equal(running.length, 1);
     const started = Date.now();
     controller.abort();
@@ -715,15 +892,26 @@ describe('sandbox worker start-up', () => {
   const entry = fileURLToPath(new URL('../src/workers/sandbox.js', import.meta.url));
 
   it('refuses to start without a Docker engine, and says why', () => {
-    const run = spawnSync(process.execPath, [entry], { env: { ...process.env, DOCKER_HOST: 'unix:///tmp/asc-no-docker.sock' }, encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, [entry], {
+      env: { ...process.env, DOCKER_HOST: 'unix:///tmp/asc-no-docker.sock' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(run.status, 2);
     assert.match(run.stderr, /cannot start: the sandbox worker needs a Docker engine and cannot reach one/);
     assert.match(run.stderr, /DOCKER_HOST/);
   });
 
   it('refuses to start without the sandbox image, naming the build script', () => {
-    const run = spawnSync(process.execPath, [entry], { env: { ...process.env, ASC_SANDBOX_IMAGE: 'autosafecoder-sandbox:does-not-exist' }, encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, [entry], {
+      env: { ...process.env, ASC_SANDBOX_IMAGE: 'autosafecoder-sandbox:does-not-exist' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(run.status, 2);
-    assert.match(run.stderr, /sandbox image autosafecoder-sandbox:does-not-exist is missing: build it with scripts\/build-sandbox-image.sh/);
+    assert.match(
+      run.stderr,
+      /sandbox image autosafecoder-sandbox:does-not-exist is missing: build it with scripts\/build-sandbox-image.sh/,
+    );
   });
 });

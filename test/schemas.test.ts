@@ -48,7 +48,10 @@ describe('requests resolved at the edge', () => {
     assert.deepEqual(batch.skipped, []);
     assert.deepEqual(batch.settings.fuzz, { ...REQUEST_DEFAULTS.fuzz, mutations: 5 });
     assert.equal(BatchInputSchema.safeParse({ ...batch, concurrency: undefined }).success, false, 'the workflow schema has no default');
-    assert.throws(() => resolveBatchInput({ tasks: [], total: 0, settings: { llm: null }, concurrency: 0 }), /the batch is invalid: concurrency/);
+    assert.throws(
+      () => resolveBatchInput({ tasks: [], total: 0, settings: { llm: null }, concurrency: 0 }),
+      /the batch is invalid: concurrency/,
+    );
   });
 
   it('refuses both or neither of prompt and code', () => {
@@ -82,7 +85,10 @@ describe('HardenResultSchema', () => {
   });
 
   it('reads a result saved before the fields were renamed', () => {
-    const failure = { input: { id: 'm1', args: [{ type: 'str', value: '' }] }, outcome: { status: 'exception', exceptionType: 'ZeroDivisionError', message: 'division by zero', line: 4, events: [] } };
+    const failure = {
+      input: { id: 'm1', args: [{ type: 'str', value: '' }] },
+      outcome: { status: 'exception', exceptionType: 'ZeroDivisionError', message: 'division by zero', line: 4, events: [] },
+    };
     const legacy = {
       verdict: 'vulnerable',
       reasons: [],
@@ -92,7 +98,13 @@ describe('HardenResultSchema', () => {
       initialCode: 'x',
       finalCode: 'x',
       staticRounds: [],
-      fuzz: { target: null, skippedReason: null, executed: 84, failures: [failure], repairRounds: [{ round: 1, remainingFailures: [failure, failure], staticFindings: [], accepted: false }] },
+      fuzz: {
+        target: null,
+        skippedReason: null,
+        executed: 84,
+        failures: [failure],
+        repairRounds: [{ round: 1, remainingFailures: [failure, failure], staticFindings: [], accepted: false }],
+      },
       findingsBefore: {},
       findingsAfter: {},
       remainingFindings: [],
@@ -111,7 +123,9 @@ describe('HardenResultSchema', () => {
     assert.deepEqual(result.remainingByKind, { security: 0, robustness: 1, contract: 0 });
     const withFinding = HardenResultSchema.parse({
       ...legacy,
-      remainingFindings: [{ source: 'bandit', ruleId: 'B602', cwe: 'CWE-78', line: 3, severity: 'HIGH', confidence: 'HIGH', message: 'shell', fix: null }],
+      remainingFindings: [
+        { source: 'bandit', ruleId: 'B602', cwe: 'CWE-78', line: 3, severity: 'HIGH', confidence: 'HIGH', message: 'shell', fix: null },
+      ],
     });
     assert.equal(withFinding.remainingFindings[0]?.kind, 'security');
     assert.deepEqual(withFinding.remainingByKind, { security: 1, robustness: 1, contract: 0 });
@@ -128,14 +142,22 @@ describe('typed fuzz values', () => {
 
   it('converts model JSON by the declared type and says where it is wrong', () => {
     assert.deepEqual(fromJson('hi', 'bytes', 'x'), { type: 'bytes', hex: '6869' });
-    assert.deepEqual(fromJson([1, 'a', null], 'list', 'x'), { type: 'list', items: [{ type: 'int', value: '1' }, { type: 'str', value: 'a' }, { type: 'none' }] });
+    assert.deepEqual(fromJson([1, 'a', null], 'list', 'x'), {
+      type: 'list',
+      items: [{ type: 'int', value: '1' }, { type: 'str', value: 'a' }, { type: 'none' }],
+    });
     assert.throws(() => fromJson('abc', 'int', 'seeds[0][1]'), /seeds\[0\]\[1\]: expected an integer/);
   });
 });
 
 describe('seeds from the signature', () => {
   it('infers types from annotations, defaults and names', () => {
-    const p = (name: string, annotation: string | null = null, defaultRepr: string | null = null) => ({ name, annotation, defaultRepr, kind: 'positional' as const });
+    const p = (name: string, annotation: string | null = null, defaultRepr: string | null = null) => ({
+      name,
+      annotation,
+      defaultRepr,
+      kind: 'positional' as const,
+    });
     assert.equal(inferParamType(p('x', 'int')), 'int');
     assert.equal(inferParamType(p('x', 'Optional[str]')), 'str');
     assert.equal(inferParamType(p('x', null, '3.5')), 'float');
@@ -145,25 +167,40 @@ describe('seeds from the signature', () => {
   });
 
   it('writes two seeds with one value per positional parameter', () => {
-    const target = seedsFromSignature({
-      name: 'read_file',
-      line: 1,
-      decorators: [],
-      route: null,
-      params: [
-        { name: 'filename', annotation: null, defaultRepr: null, kind: 'positional' },
-        { name: 'limit', annotation: 'int', defaultRepr: '10', kind: 'positional' },
-        { name: 'opts', annotation: null, defaultRepr: null, kind: 'var-keyword' },
-      ],
-    }, true);
-    assert.deepEqual(target.params, [{ name: 'filename', type: 'str' }, { name: 'limit', type: 'int' }]);
+    const target = seedsFromSignature(
+      {
+        name: 'read_file',
+        line: 1,
+        decorators: [],
+        route: null,
+        params: [
+          { name: 'filename', annotation: null, defaultRepr: null, kind: 'positional' },
+          { name: 'limit', annotation: 'int', defaultRepr: '10', kind: 'positional' },
+          { name: 'opts', annotation: null, defaultRepr: null, kind: 'var-keyword' },
+        ],
+      },
+      true,
+    );
+    assert.deepEqual(target.params, [
+      { name: 'filename', type: 'str' },
+      { name: 'limit', type: 'int' },
+    ]);
     assert.equal(target.seeds.length, 2);
     for (const seed of target.seeds) assert.equal(seed.args.length, 2);
   });
 
   it('seeds a list of strings with strings, where audits recorded before seeded numbers', () => {
-    const fn = { name: 'run', line: 1, decorators: [], route: null, params: [{ name: 'argv', annotation: 'List[str]', defaultRepr: null, kind: 'positional' as const }] };
-    const items = (stringItems: boolean) => seedsFromSignature(fn, stringItems).seeds.flatMap((s) => s.args.flatMap((a) => (a.type === 'list' ? a.items.map((i) => i.type) : [])));
+    const fn = {
+      name: 'run',
+      line: 1,
+      decorators: [],
+      route: null,
+      params: [{ name: 'argv', annotation: 'List[str]', defaultRepr: null, kind: 'positional' as const }],
+    };
+    const items = (stringItems: boolean) =>
+      seedsFromSignature(fn, stringItems).seeds.flatMap((s) =>
+        s.args.flatMap((a) => (a.type === 'list' ? a.items.map((i) => i.type) : [])),
+      );
     assert.deepEqual([...new Set(items(true))], ['str']);
     assert.deepEqual([...new Set(items(false))], ['int', 'str']);
   });
@@ -172,10 +209,13 @@ describe('seeds from the signature', () => {
 describe('settings from the environment', () => {
   it('refuses an LLM request timeout whose re-asks would not fit the activity timeout of an agent call', () => {
     assert.equal(loadEnv({ ASC_LLM_TIMEOUT_S: '200' }).ASC_LLM_TIMEOUT_S, 200);
-    assert.throws(() => loadEnv({ ASC_LLM_TIMEOUT_S: '300' }), /the environment is invalid: ASC_LLM_TIMEOUT_S: at most 200 s, so that an agent call's 3 requests fit its 10-minute activity timeout/);
+    assert.throws(
+      () => loadEnv({ ASC_LLM_TIMEOUT_S: '300' }),
+      /the environment is invalid: ASC_LLM_TIMEOUT_S: at most 200 s, so that an agent call's 3 requests fit its 10-minute activity timeout/,
+    );
   });
 
-  it('reads the model key from OPENAI_API_KEY_FILE; an empty file (a local endpoint\'s) is no key, a missing one is named', () => {
+  it("reads the model key from OPENAI_API_KEY_FILE; an empty file (a local endpoint's) is no key, a missing one is named", () => {
     const dir = mkdtempSync(join(tmpdir(), 'asc-key-'));
     try {
       writeFileSync(join(dir, 'key'), 'sk-test\n');

@@ -47,13 +47,22 @@ export function efficacyCorpus(pairs = Number.POSITIVE_INFINITY): CorpusTask[] {
     tasks.push({ id: `insecure/${t.id}`, label: 'insecure', code: t.insecure_code, pair: t.id, cwe: cweOf(t.id) });
     tasks.push({ id: `secure/${t.id}`, label: 'secure', code: readFileSync(`${SECURE_DIR}${t.id}`, 'utf8'), pair: t.id, cwe: cweOf(t.id) });
   }
-  for (const t of humanEvalTasks().slice(0, pairs)) tasks.push({ id: `humaneval/${t.task_id.replace('/', '-')}`, label: 'benign', code: `${t.prompt}${t.canonical_solution}`, pair: null, cwe: null });
+  for (const t of humanEvalTasks().slice(0, pairs))
+    tasks.push({
+      id: `humaneval/${t.task_id.replace('/', '-')}`,
+      label: 'benign',
+      code: `${t.prompt}${t.canonical_solution}`,
+      pair: null,
+      cwe: null,
+    });
   return tasks;
 }
 
 /** What a run found that speaks of security: a static finding of the security kind, or a runtime oracle event. */
 export function securityEvidence(result: HardenResult): string[] {
-  const statics = (result.staticRounds[0]?.findings ?? []).filter((f) => f.kind === 'security' && f.triage?.verdict !== 'dismissed').map((f) => `${f.cwe ?? ''} ${findingOrigin(f)}`.trim());
+  const statics = (result.staticRounds[0]?.findings ?? [])
+    .filter((f) => f.kind === 'security' && f.triage?.verdict !== 'dismissed')
+    .map((f) => `${f.cwe ?? ''} ${findingOrigin(f)}`.trim());
   const events = result.fuzz.failureSummary.groups.filter((g) => g.kind === 'security').map((g) => g.label);
   return [...new Set([...statics, ...events])];
 }
@@ -78,7 +87,18 @@ export interface Scored {
 }
 
 export function score(task: CorpusTask, result: HardenResult | null): Scored {
-  if (!result) return { task, verdict: 'failed', evidence: [], dynamic: false, whyNotDynamic: 'the run failed', coveragePct: null, stubbed: [], robustness: 0, contract: 0 };
+  if (!result)
+    return {
+      task,
+      verdict: 'failed',
+      evidence: [],
+      dynamic: false,
+      whyNotDynamic: 'the run failed',
+      coveragePct: null,
+      stubbed: [],
+      robustness: 0,
+      contract: 0,
+    };
   const kinds = result.fuzz.failureSummary.byFindingKind;
   const dynamic = result.fuzz.skippedReason === null && result.fuzz.firstPassExecuted > 0;
   const coverage = result.fuzz.coverage;
@@ -154,7 +174,11 @@ export interface EfficacyReport {
   wallSeconds: number;
 }
 
-export function efficacyReport(scored: Scored[], wallSeconds: number, sarif: EfficacyReport['sarif'] = { results: 0, failingInputs: 0 }): EfficacyReport {
+export function efficacyReport(
+  scored: Scored[],
+  wallSeconds: number,
+  sarif: EfficacyReport['sarif'] = { results: 0, failingInputs: 0 },
+): EfficacyReport {
   const of = (label: Label) => scored.filter((s) => s.task.label === label);
   const byPair = new Map<string, { insecure?: Scored; secure?: Scored }>();
   for (const s of scored) {
@@ -178,7 +202,10 @@ export function efficacyReport(scored: Scored[], wallSeconds: number, sarif: Eff
     benign: figures(of('benign')),
     pairAccuracy: {
       pairs: pairs.length,
-      byVerdictPct: share(pairs.filter((p) => p.insecure.verdict === 'vulnerable' && p.secure.verdict !== 'vulnerable').length, pairs.length),
+      byVerdictPct: share(
+        pairs.filter((p) => p.insecure.verdict === 'vulnerable' && p.secure.verdict !== 'vulnerable').length,
+        pairs.length,
+      ),
       byEvidencePct: share(pairs.filter((p) => p.insecure.evidence.length > 0 && p.secure.evidence.length === 0).length, pairs.length),
     },
     perCwe,
@@ -192,7 +219,9 @@ export function efficacyReport(scored: Scored[], wallSeconds: number, sarif: Eff
 /** The report as the benchmark prints it. */
 export function efficacyTable(report: EfficacyReport): string {
   const row = (name: string, f: SetFigures) =>
-    `${name.padEnd(26)} ${String(f.tasks).padStart(5)} ${`${f.vulnerablePct}%`.padStart(11)} ${`${f.evidencePct}%`.padStart(10)} ${`${f.dynamicPct}%`.padStart(9)} ${`${f.coveragePct}%`.padStart(9)} ${String(f.withRobustness).padStart(11)} ${String(f.withContract).padStart(9)}  ${Object.entries(f.verdicts)
+    `${name.padEnd(26)} ${String(f.tasks).padStart(5)} ${`${f.vulnerablePct}%`.padStart(11)} ${`${f.evidencePct}%`.padStart(10)} ${`${f.dynamicPct}%`.padStart(9)} ${`${f.coveragePct}%`.padStart(9)} ${String(f.withRobustness).padStart(11)} ${String(f.withContract).padStart(9)}  ${Object.entries(
+      f.verdicts,
+    )
       .map(([v, n]) => `${v} ${n}`)
       .join(', ')}`;
   const lines = [
@@ -204,7 +233,10 @@ export function efficacyTable(report: EfficacyReport): string {
     'per CWE (pairs: insecure with evidence / secure with evidence):',
     ...Object.entries(report.perCwe)
       .sort(([a], [b]) => Number(a.slice(4)) - Number(b.slice(4)))
-      .map(([cwe, r]) => `  ${cwe.padEnd(9)} ${String(r.pairs).padStart(3)}: ${r.insecureWithEvidence}/${r.pairs} flagged, ${r.secureWithEvidence}/${r.pairs} false alarms`),
+      .map(
+        ([cwe, r]) =>
+          `  ${cwe.padEnd(9)} ${String(r.pairs).padStart(3)}: ${r.insecureWithEvidence}/${r.pairs} flagged, ${r.secureWithEvidence}/${r.pairs} false alarms`,
+      ),
     `robustness / contract columns: tasks with such failing inputs (inputs: insecure ${report.insecure.robustnessInputs} / ${report.insecure.contractInputs}, secure ${report.secure.robustnessInputs} / ${report.secure.contractInputs}, HumanEval ${report.benign.robustnessInputs} / ${report.benign.contractInputs})`,
     `no dynamic test (${report.notDynamic.length}):`,
     ...report.notDynamic.map((n) => `  ${n.id}: ${n.why}`),
@@ -216,10 +248,18 @@ export function efficacyTable(report: EfficacyReport): string {
 }
 
 /** Audits the corpus as one batch through the real workflow, and scores every task. */
-export async function runEfficacy(client: Client, corpus: CorpusTask[], concurrency: number): Promise<{ report: EfficacyReport; scored: Scored[] }> {
+export async function runEfficacy(
+  client: Client,
+  corpus: CorpusTask[],
+  concurrency: number,
+): Promise<{ report: EfficacyReport; scored: Scored[] }> {
   const batchId = `efficacy-${Date.now()}`;
   const started = performance.now();
-  await startBatch(client, { tasks: corpus.map((t) => ({ id: t.id, code: t.code })), total: corpus.length, settings: { llm: null }, concurrency }, batchId);
+  await startBatch(
+    client,
+    { tasks: corpus.map((t) => ({ id: t.id, code: t.code })), total: corpus.length, settings: { llm: null }, concurrency },
+    batchId,
+  );
   await client.workflow.getHandle(batchId).result();
   const wall = (performance.now() - started) / 1000;
   const tasks = await collectTasks(client, batchId, corpus.length);

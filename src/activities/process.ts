@@ -11,7 +11,14 @@ export interface ProcessResult {
  * Runs a program with `input` on stdin; kills it at `timeoutMs` and stops collecting output
  * past `maxOutputBytes`, so a stuck or chatty analyser can never hang or flood the worker.
  */
-export function runProcess(command: string, args: string[], input: string, timeoutMs: number, maxOutputBytes = 8 * 1024 * 1024, env?: NodeJS.ProcessEnv): Promise<ProcessResult> {
+export function runProcess(
+  command: string,
+  args: string[],
+  input: string,
+  timeoutMs: number,
+  maxOutputBytes = 8 * 1024 * 1024,
+  env?: NodeJS.ProcessEnv,
+): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], ...(env ? { env } : {}) });
     const out: Buffer[] = [];

@@ -62,7 +62,8 @@ function decoders(client: Client) {
   const converter = client.options.loadedDataConverter;
   return {
     first: async (payloads: Payloads): Promise<unknown> => (await decodeOptionalPayload(converter, payloads?.payloads?.[0])) ?? null,
-    failureMessage: async (failure: Failure, fallback: string): Promise<string> => (await decodeOptionalFailure(converter, failure))?.message ?? fallback,
+    failureMessage: async (failure: Failure, fallback: string): Promise<string> =>
+      (await decodeOptionalFailure(converter, failure))?.message ?? fallback,
   };
 }
 type Decoders = ReturnType<typeof decoders>;
@@ -93,7 +94,12 @@ async function scheduledEntry(event: HistoryEvent, index: number, at: number, { 
 }
 
 /** What a later event says of its activity's entry: an attempt started, or how it ended. */
-async function settleEntry(event: HistoryEvent, at: number, entries: Map<number, Entry>, { first, failureMessage }: Decoders): Promise<void> {
+async function settleEntry(
+  event: HistoryEvent,
+  at: number,
+  entries: Map<number, Entry>,
+  { first, failureMessage }: Decoders,
+): Promise<void> {
   const started = event.activityTaskStartedEventAttributes;
   const done = event.activityTaskCompletedEventAttributes;
   const failed = event.activityTaskFailedEventAttributes;
@@ -155,22 +161,31 @@ function fence(text: string, lang = ''): string {
 export function auditMarkdown(trail: AuditTrail): string {
   const out: string[] = [`# Audit trail of ${trail.workflowId}`, ''];
   const r = trail.result;
-  out.push(`Run ${trail.runId}: ${trail.status}${r ? `; verdict **${r.verdict}**; ${r.mode === 'audit' ? 'audit, no LLM' : `model ${r.model}`}; source ${r.source}` : ''}.`, '');
+  out.push(
+    `Run ${trail.runId}: ${trail.status}${r ? `; verdict **${r.verdict}**; ${r.mode === 'audit' ? 'audit, no LLM' : `model ${r.model}`}; source ${r.source}` : ''}.`,
+    '',
+  );
   if (r) {
-    out.push(`Tokens: ${r.usage.prompt} prompt + ${r.usage.completion} completion. Findings by CWE before: ${JSON.stringify(r.findingsBefore)}; after: ${JSON.stringify(r.findingsAfter)}.`, '');
+    out.push(
+      `Tokens: ${r.usage.prompt} prompt + ${r.usage.completion} completion. Findings by CWE before: ${JSON.stringify(r.findingsBefore)}; after: ${JSON.stringify(r.findingsAfter)}.`,
+      '',
+    );
     for (const reason of r.reasons) out.push(`- ${reason}`);
     out.push('');
   }
   for (const e of trail.entries) {
     out.push(`## ${e.index}. ${e.summary || e.activity}`, '');
-    out.push(`- activity \`${e.activity}\` on \`${e.queue}\`, ${e.status}${e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}; scheduled ${e.scheduledAt}${e.durationMs !== null ? `, ${e.durationMs} ms` : ''}`);
+    out.push(
+      `- activity \`${e.activity}\` on \`${e.queue}\`, ${e.status}${e.attempts > 1 ? ` after ${e.attempts} attempts` : ''}; scheduled ${e.scheduledAt}${e.durationMs !== null ? `, ${e.durationMs} ms` : ''}`,
+    );
     if (e.usage) out.push(`- tokens: ${e.usage.prompt} prompt + ${e.usage.completion} completion`);
     if (e.failure) out.push(`- failure: ${e.failure}`);
     out.push('');
     for (const message of e.transcript ?? []) out.push(`**${message.role}**`, '', fence(message.content), '');
     if (e.findings) {
       out.push(e.findings.length === 0 ? 'Findings: none.' : 'Findings:', '');
-      for (const f of e.findings) out.push(`- ${f.cwe ?? 'no CWE'} line ${f.line ?? '?'} (${f.source} ${f.ruleId}, ${f.severity}): ${f.message}`);
+      for (const f of e.findings)
+        out.push(`- ${f.cwe ?? 'no CWE'} line ${f.line ?? '?'} (${f.source} ${f.ruleId}, ${f.severity}): ${f.message}`);
       out.push('');
     }
     if (e.codeDiff) out.push('Code change:', '', fence(e.codeDiff, 'diff'), '');

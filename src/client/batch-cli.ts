@@ -108,7 +108,14 @@ async function follow(client: Client, batchId: string): Promise<{ state: BatchSt
   }
 }
 
-async function writeOutputs(client: Client, batchId: string, outDir: string, state: BatchState, last: BatchProgress | null, failOn: FailOn): Promise<number> {
+async function writeOutputs(
+  client: Client,
+  batchId: string,
+  outDir: string,
+  state: BatchState,
+  last: BatchProgress | null,
+  failOn: FailOn,
+): Promise<number> {
   const finished: BatchOutcome | null = batchCounts(state) ?? last;
   if (!finished) throw new Error(`batch ${batchId} is ${state.status} and its counts cannot be read (is the workflows worker running?)`);
   const { totals, total, skipped, budget } = finished;
@@ -124,9 +131,14 @@ async function writeOutputs(client: Client, batchId: string, outDir: string, sta
   await writeFile(join(outDir, 'results.jsonl'), tasks.map((t) => `${resultLine(t)}\n`).join(''));
   await writeFile(join(outDir, 'results.sarif'), `${JSON.stringify(buildSarif(batchId, tasks), null, 2)}\n`);
   const elapsedMs = (state.closedAtMs ?? Date.now()) - totals.startedAtMs;
-  await writeFile(join(outDir, 'summary.md'), batchMarkdown({ batchId, status: state.status, total, totals, budget, tasks, skipped, elapsedMs }));
+  await writeFile(
+    join(outDir, 'summary.md'),
+    batchMarkdown({ batchId, status: state.status, total, totals, budget, tasks, skipped, elapsedMs }),
+  );
   const failure = state.failure ? ` (${state.failure})` : '';
-  say(`batch ${batchId} ${state.status}${failure}: ${totals.done}/${total} tasks closed in ${duration(elapsedMs)}: ${totals.secure} secure, ${totals.vulnerable} vulnerable, ${totals.couldNotVerify} could not verify, ${totals.failed} failed${totals.cancelled ? `, ${totals.cancelled} cancelled` : ''}`);
+  say(
+    `batch ${batchId} ${state.status}${failure}: ${totals.done}/${total} tasks closed in ${duration(elapsedMs)}: ${totals.secure} secure, ${totals.vulnerable} vulnerable, ${totals.couldNotVerify} could not verify, ${totals.failed} failed${totals.cancelled ? `, ${totals.cancelled} cancelled` : ''}`,
+  );
   say(`  ${join(outDir, 'results.jsonl')} (${tasks.length} tasks), ${join(outDir, 'results.sarif')}, ${join(outDir, 'summary.md')}`);
   if (state.status !== 'completed') return 2;
   if (totals.vulnerable > 0 || tasks.some((t) => t.result !== null && failsOn(t.result, failOn))) return 1;
@@ -165,16 +177,23 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
   }
   const [file, ...extra] = positionals;
   if (!file || extra.length > 0) throw new UsageError('batch takes one JSON Lines file: asc batch FILE.jsonl');
-  if (values.audit && values['use-code']) throw new UsageError('--audit (no repair) and --use-code (repair with the LLM) exclude each other');
+  if (values.audit && values['use-code'])
+    throw new UsageError('--audit (no repair) and --use-code (repair with the LLM) exclude each other');
   const parsed = await readTasks(file, values.audit || values['use-code'] ? 'code' : 'prompt');
   const useLlm = llmConfigured(env) && !values.audit;
   if (!useLlm && parsed.tasks.some((t) => t.prompt !== undefined)) {
-    throw new UsageError(`${file}: tasks with a prompt need an LLM to write the code: set OPENAI_BASE_URL (and OPENAI_API_KEY), or use --audit to analyse their insecure_code`);
+    throw new UsageError(
+      `${file}: tasks with a prompt need an LLM to write the code: set OPENAI_BASE_URL (and OPENAI_API_KEY), or use --audit to analyse their insecure_code`,
+    );
   }
   if (!useLlm && !values.audit) warn('No LLM configured: every task is audited (static analysis and fuzzing, no repair).');
   // Only what was asked for: checkBatch fills in the defaults it shares with `asc harden`.
   const settings: BatchInputArg['settings'] = hardenSettings(env, values, useLlm);
-  const batchId = values.id ?? `batch-${basename(file).replace(/\.jsonl?$/, '').replace(/[^\w.-]/g, '_')}-${Date.now()}`;
+  const batchId =
+    values.id ??
+    `batch-${basename(file)
+      .replace(/\.jsonl?$/, '')
+      .replace(/[^\w.-]/g, '_')}-${Date.now()}`;
   const input: BatchInputArg = {
     tasks: parsed.tasks,
     total: parsed.tasks.length,
@@ -191,7 +210,9 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
   }
   const client = await connectClient(env);
   await startBatch(client, input, batchId);
-  warn(`started batch ${batchId}: ${parsed.tasks.length} tasks${parsed.skipped.length ? `, ${parsed.skipped.length} line(s) skipped` : ''}`);
+  warn(
+    `started batch ${batchId}: ${parsed.tasks.length} tasks${parsed.skipped.length ? `, ${parsed.skipped.length} line(s) skipped` : ''}`,
+  );
   if (values['no-wait']) {
     warn(`  follow it: asc batch --attach ${batchId}   cancel it: asc cancel ${batchId}\n  Temporal UI: ${uiLink(env, batchId)}`);
     say(batchId);

@@ -50,7 +50,8 @@ function taskFromLine(text: string, source: TaskSource): BatchTask | string {
     return `not JSON (${error instanceof Error ? error.message : String(error)})`;
   }
   const parsed = LineSchema.safeParse(json);
-  if (!parsed.success) return `not a task object: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'line'} ${i.message}`).join('; ')}`;
+  if (!parsed.success)
+    return `not a task object: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'line'} ${i.message}`).join('; ')}`;
   const line = parsed.data;
   const rawId = line.id ?? line.ID ?? line.task_id;
   if (rawId === undefined || String(rawId).trim() === '') return 'no id (give "id", "ID" or "task_id")';
@@ -59,13 +60,15 @@ function taskFromLine(text: string, source: TaskSource): BatchTask | string {
   const code = nonEmpty(line.code, line.insecure_code, line.Insecure_code);
   let given: { prompt: string } | { code: string };
   if (source === 'code') {
-    if (code === undefined) return `task ${id} has no code to analyse (give "code", "insecure_code" or "Insecure_code"), or drop --audit/--use-code to generate from the prompt`;
+    if (code === undefined)
+      return `task ${id} has no code to analyse (give "code", "insecure_code" or "Insecure_code"), or drop --audit/--use-code to generate from the prompt`;
     given = { code };
   } else if (prompt !== undefined) given = { prompt };
   else if (code !== undefined) given = { code };
   else return `task ${id} has neither a prompt ("prompt"/"Prompt") nor code ("code")`;
   const testsSource = nonEmpty(line.tests, line.test);
-  const tests = testsSource === undefined ? {} : { tests: behaviourTests(testsSource, line.entry_point, 'code' in given ? given.code : given.prompt) };
+  const tests =
+    testsSource === undefined ? {} : { tests: behaviourTests(testsSource, line.entry_point, 'code' in given ? given.code : given.prompt) };
   const checked = BatchTaskSchema.safeParse({ id, ...given, ...tests });
   return checked.success ? checked.data : `task ${id}: ${checked.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`;
 }
@@ -88,7 +91,9 @@ export function parseBatchFile(text: string, source: TaskSource): BatchFile {
   const duplicates = [...lineOf].filter(([, lines]) => lines.length > 1);
   if (duplicates.length > 0) {
     const shown = duplicates.slice(0, 10).map(([id, lines]) => `${id} (lines ${lines.join(', ')})`);
-    throw new DuplicateIdsError(`duplicate task ids: ${shown.join('; ')}${duplicates.length > 10 ? `; and ${duplicates.length - 10} more` : ''}: ids name the runs and their results, make them unique`);
+    throw new DuplicateIdsError(
+      `duplicate task ids: ${shown.join('; ')}${duplicates.length > 10 ? `; and ${duplicates.length - 10} more` : ''}: ids name the runs and their results, make them unique`,
+    );
   }
   return { tasks, skipped };
 }

@@ -18,7 +18,11 @@ import { outcomeText, renderCall } from './report.js';
  */
 export function codePath(taskId: string): string {
   if (/^[\w.-]{1,200}\.py$/.test(taskId) && !taskId.startsWith('.')) return `code/${taskId}`;
-  const stem = taskId.replace(/[^\w.-]/g, '_').replace(/\.py$/, '').replace(/^\./, '_').slice(0, 100);
+  const stem = taskId
+    .replace(/[^\w.-]/g, '_')
+    .replace(/\.py$/, '')
+    .replace(/^\./, '_')
+    .slice(0, 100);
   return `code/${stem}+${createHash('sha256').update(taskId).digest('hex').slice(0, 16)}.py`;
 }
 
@@ -57,7 +61,15 @@ export const SarifSchema = z.object({
           driver: z.object({
             name: z.string(),
             informationUri: z.string(),
-            rules: z.array(z.object({ id: z.string(), name: z.string(), shortDescription: MessageSchema, helpUri: z.string().optional(), properties: z.object({ tags: z.array(z.string()) }) })),
+            rules: z.array(
+              z.object({
+                id: z.string(),
+                name: z.string(),
+                shortDescription: MessageSchema,
+                helpUri: z.string().optional(),
+                properties: z.object({ tags: z.array(z.string()) }),
+              }),
+            ),
           }),
         }),
         automationDetails: z.object({ id: z.string() }),
@@ -68,11 +80,20 @@ export const SarifSchema = z.object({
             level: z.enum(['error', 'warning', 'note']),
             message: MessageSchema,
             locations: z
-              .array(z.object({ physicalLocation: z.object({ artifactLocation: z.object({ uri: z.string() }), region: z.object({ startLine: z.number().int().min(1) }) }) }))
+              .array(
+                z.object({
+                  physicalLocation: z.object({
+                    artifactLocation: z.object({ uri: z.string() }),
+                    region: z.object({ startLine: z.number().int().min(1) }),
+                  }),
+                }),
+              )
               .length(1),
             partialFingerprints: z.record(z.string(), z.string()),
             /** A tool finding the Static Analyser agent dismissed: shown, with its reason, as suppressed. */
-            suppressions: z.array(z.object({ kind: z.literal('external'), status: z.literal('accepted'), justification: z.string() })).optional(),
+            suppressions: z
+              .array(z.object({ kind: z.literal('external'), status: z.literal('accepted'), justification: z.string() }))
+              .optional(),
             properties: z.object({
               task: z.string(),
               workflowId: z.string(),
@@ -117,20 +138,38 @@ class SarifRules {
       name: id,
       shortDescription: { text: description },
       ...(n ? { helpUri: `https://cwe.mitre.org/data/definitions/${n}.html` } : {}),
-      properties: { tags: [kind === 'security' ? 'security' : kind === 'robustness' ? 'reliability' : 'contract', ...(n ? [`external/cwe/cwe-${n}`] : [])] },
+      properties: {
+        tags: [
+          kind === 'security' ? 'security' : kind === 'robustness' ? 'reliability' : 'contract',
+          ...(n ? [`external/cwe/cwe-${n}`] : []),
+        ],
+      },
     });
     this.index.set(id, this.list.length - 1);
     return this.list.length - 1;
   }
 }
 
-const sarifLocation = (task: TaskRecord, line: number | null) => [{ physicalLocation: { artifactLocation: { uri: codePath(task.id) }, region: { startLine: Math.max(1, line ?? 1) } } }];
+const sarifLocation = (task: TaskRecord, line: number | null) => [
+  { physicalLocation: { artifactLocation: { uri: codePath(task.id) }, region: { startLine: Math.max(1, line ?? 1) } } },
+];
 
 /** One result per static finding of the final code; a dismissed one carries the agent's reason as an accepted suppression. */
 function staticResults(task: TaskRecord, r: HardenResult, rules: SarifRules): SarifResult[] {
   return [...r.remainingFindings, ...r.dismissedFindings].map((f: Finding, i) => {
     const id = ruleFor(f.cwe ?? `${f.source}:${f.ruleId}`, f.kind);
-    const dismissed = f.triage?.verdict === 'dismissed' ? { suppressions: [{ kind: 'external' as const, status: 'accepted' as const, justification: `dismissed by the Static Analyser agent: ${f.triage.reason}` }] } : {};
+    const dismissed =
+      f.triage?.verdict === 'dismissed'
+        ? {
+            suppressions: [
+              {
+                kind: 'external' as const,
+                status: 'accepted' as const,
+                justification: `dismissed by the Static Analyser agent: ${f.triage.reason}`,
+              },
+            ],
+          }
+        : {};
     return {
       ruleId: id,
       ruleIndex: rules.of(id, f.kind, f.cwe ? `${f.cwe} (static analysis)` : `${f.source} ${f.ruleId}`),
@@ -148,7 +187,10 @@ function staticResults(task: TaskRecord, r: HardenResult, rules: SarifRules): Sa
 function fuzzResults(task: TaskRecord, r: HardenResult, rules: SarifRules): SarifResult[] {
   const fn = r.fuzz.target?.function ?? 'target';
   // Results from before failures were grouped: group the sample they kept.
-  const summary = r.remainingFailureSummary.groups.length > 0 || r.remainingFailures.length === 0 ? r.remainingFailureSummary : summariseFailures(r.remainingFailures);
+  const summary =
+    r.remainingFailureSummary.groups.length > 0 || r.remainingFailures.length === 0
+      ? r.remainingFailureSummary
+      : summariseFailures(r.remainingFailures);
   return summary.groups.map((g) => {
     const examples = r.remainingFailures.filter((f) => g.examples.includes(f.input.id));
     const first = examples[0];
@@ -159,10 +201,19 @@ function fuzzResults(task: TaskRecord, r: HardenResult, rules: SarifRules): Sari
       ruleId: id,
       ruleIndex: rules.of(id, g.kind, `${g.cwe} (found by fuzzing)`),
       level: LEVELS[g.kind],
-      message: { text: `${g.kind}: ${g.label} on ${g.inputs} fuzz input${g.inputs === 1 ? '' : 's'}${calls[0] ? `, e.g. ${calls[0]}` : ''}: ${what}` },
+      message: {
+        text: `${g.kind}: ${g.label} on ${g.inputs} fuzz input${g.inputs === 1 ? '' : 's'}${calls[0] ? `, e.g. ${calls[0]}` : ''}: ${what}`,
+      },
       locations: sarifLocation(task, g.line),
       partialFingerprints: { ascFinding: `${task.id}:${g.cwe}:fuzz:${g.kind}:${g.label}:${g.line ?? 0}` },
-      properties: { task: task.id, workflowId: task.workflowId, detectedBy: 'fuzzing', kind: g.kind, failingInputs: g.inputs, exampleInputs: calls },
+      properties: {
+        task: task.id,
+        workflowId: task.workflowId,
+        detectedBy: 'fuzzing',
+        kind: g.kind,
+        failingInputs: g.inputs,
+        exampleInputs: calls,
+      },
     };
   });
 }
@@ -173,11 +224,19 @@ function fuzzResults(task: TaskRecord, r: HardenResult, rules: SarifRules): Sari
  */
 export function buildSarif(batchId: string, tasks: TaskRecord[]): Sarif {
   const rules = new SarifRules();
-  const results = tasks.flatMap((task) => (task.result ? [...staticResults(task, task.result, rules), ...fuzzResults(task, task.result, rules)] : []));
+  const results = tasks.flatMap((task) =>
+    task.result ? [...staticResults(task, task.result, rules), ...fuzzResults(task, task.result, rules)] : [],
+  );
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'AutoSafeCoder', informationUri: 'https://arxiv.org/abs/2409.10737', rules: rules.list } }, automationDetails: { id: `autosafecoder/${batchId}/` }, results }],
+    runs: [
+      {
+        tool: { driver: { name: 'AutoSafeCoder', informationUri: 'https://arxiv.org/abs/2409.10737', rules: rules.list } },
+        automationDetails: { id: `autosafecoder/${batchId}/` },
+        results,
+      },
+    ],
   };
 }
 
@@ -201,7 +260,9 @@ export interface SummaryInput {
 
 /** Tokens, requests and cost; with a budget, what it allowed, what counted against it, and the tasks it stopped. */
 function spendLines(t: BatchTotals, budget: Budget | null, priced: boolean): string[] {
-  const lines = [`${t.usage.prompt} prompt + ${t.usage.completion} completion = ${t.usage.prompt + t.usage.completion} tokens in ${t.llmCalls} model requests${priced ? `, costing $${t.costUsd.toFixed(4)} at the price table's rates` : ''}.`];
+  const lines = [
+    `${t.usage.prompt} prompt + ${t.usage.completion} completion = ${t.usage.prompt + t.usage.completion} tokens in ${t.llmCalls} model requests${priced ? `, costing $${t.costUsd.toFixed(4)} at the price table's rates` : ''}.`,
+  ];
   if (budget) {
     lines.push(
       '',
@@ -214,20 +275,75 @@ function spendLines(t: BatchTotals, budget: Budget | null, priced: boolean): str
 
 export function batchMarkdown(s: SummaryInput): string {
   const t = s.totals;
-  const out = [`# Batch ${s.batchId}`, '', `Status: **${s.status}**. ${t.done} of ${s.total} tasks closed in ${(s.elapsedMs / 1000).toFixed(0)} s.`, ''];
-  out.push('## Tasks by verdict', '', ...table(['verdict', 'tasks'], [['secure', t.secure], ['vulnerable', t.vulnerable], ['could not verify', t.couldNotVerify], ['failed (run error)', t.failed], ['cancelled', t.cancelled], ...(t.unfunded > 0 ? [['not started: budget spent', t.unfunded] as [string, number]] : []), ['not started', s.total - t.started - t.unfunded]]), '');
+  const out = [
+    `# Batch ${s.batchId}`,
+    '',
+    `Status: **${s.status}**. ${t.done} of ${s.total} tasks closed in ${(s.elapsedMs / 1000).toFixed(0)} s.`,
+    '',
+  ];
+  out.push(
+    '## Tasks by verdict',
+    '',
+    ...table(
+      ['verdict', 'tasks'],
+      [
+        ['secure', t.secure],
+        ['vulnerable', t.vulnerable],
+        ['could not verify', t.couldNotVerify],
+        ['failed (run error)', t.failed],
+        ['cancelled', t.cancelled],
+        ...(t.unfunded > 0 ? [['not started: budget spent', t.unfunded] as [string, number]] : []),
+        ['not started', s.total - t.started - t.unfunded],
+      ],
+    ),
+    '',
+  );
   const withKind = (kind: 'robustness' | 'contract') => s.tasks.filter((task) => (task.result?.remainingByKind[kind] ?? 0) > 0).length;
-  out.push(`Beside the verdicts: ${withKind('robustness')} task(s) with robustness issues (crashes, hangs or kills on inputs within the parameter types), ${withKind('contract')} with failures outside them (contract failures, no weakness).`, '');
+  out.push(
+    `Beside the verdicts: ${withKind('robustness')} task(s) with robustness issues (crashes, hangs or kills on inputs within the parameter types), ${withKind('contract')} with failures outside them (contract failures, no weakness).`,
+    '',
+  );
   const f = t.functional;
   if (f.tasks > 0) {
     const rate = (n: number) => `${n}/${f.tasks} (${((100 * n) / f.tasks).toFixed(1)}%)`;
-    out.push('## Behaviour tests', '', `Tasks whose behaviour tests all pass: ${rate(f.passedBefore)} with the first code, ${rate(f.passedAfter)} with the final code (a repair that breaks a passing test is refused).`, '');
+    out.push(
+      '## Behaviour tests',
+      '',
+      `Tasks whose behaviour tests all pass: ${rate(f.passedBefore)} with the first code, ${rate(f.passedAfter)} with the final code (a repair that breaks a passing test is refused).`,
+      '',
+    );
   }
-  const cwes = [...new Set([...Object.keys(t.findingsBefore), ...Object.keys(t.findingsAfter)])].sort((a, b) => (t.findingsBefore[b] ?? 0) - (t.findingsBefore[a] ?? 0) || a.localeCompare(b));
-  out.push('## Findings by CWE', '', cwes.length === 0 ? 'None.' : table(['CWE', 'before', 'after'], cwes.map((c) => [c, t.findingsBefore[c] ?? 0, t.findingsAfter[c] ?? 0])).join('\n'), '');
+  const cwes = [...new Set([...Object.keys(t.findingsBefore), ...Object.keys(t.findingsAfter)])].sort(
+    (a, b) => (t.findingsBefore[b] ?? 0) - (t.findingsBefore[a] ?? 0) || a.localeCompare(b),
+  );
+  out.push(
+    '## Findings by CWE',
+    '',
+    cwes.length === 0
+      ? 'None.'
+      : table(
+          ['CWE', 'before', 'after'],
+          cwes.map((c) => [c, t.findingsBefore[c] ?? 0, t.findingsAfter[c] ?? 0]),
+        ).join('\n'),
+    '',
+  );
   const events = Object.entries(t.fuzzEvents).sort((a, b) => b[1] - a[1]);
-  out.push('## Fuzz events by kind (first fuzzing pass)', '', events.length === 0 ? 'None.' : table(['kind: cause', 'failing inputs'], events).join('\n'), '');
-  out.push('## Model spend', '', ...spendLines(t, s.budget, s.tasks.some((task) => task.result?.spend.costUsd != null)), '');
+  out.push(
+    '## Fuzz events by kind (first fuzzing pass)',
+    '',
+    events.length === 0 ? 'None.' : table(['kind: cause', 'failing inputs'], events).join('\n'),
+    '',
+  );
+  out.push(
+    '## Model spend',
+    '',
+    ...spendLines(
+      t,
+      s.budget,
+      s.tasks.some((task) => task.result?.spend.costUsd != null),
+    ),
+    '',
+  );
   const failed = s.tasks.filter((task) => task.result === null);
   if (failed.length > 0 || t.failures.length > 0) {
     out.push('## Tasks without a result', '');

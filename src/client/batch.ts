@@ -1,5 +1,12 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { BatchOutcomeSchema, BatchProgressSchema, type BatchInput, type BatchInputArg, type BatchOutcome, type BatchProgress } from '../common/schemas/index.js';
+import {
+  BatchOutcomeSchema,
+  BatchProgressSchema,
+  type BatchInput,
+  type BatchInputArg,
+  type BatchOutcome,
+  type BatchProgress,
+} from '../common/schemas/index.js';
 import { BATCH_PROGRESS_QUERY, BATCH_WORKFLOW_TYPE, TASK_QUEUES } from '../common/queues.js';
 import { describeZodError } from '../common/zod-error.js';
 import { HardenResultSchema, type HardenResult } from '../common/schemas/index.js';
@@ -20,7 +27,9 @@ export function checkBatch(input: BatchInputArg): BatchInput {
   const batch = resolveBatchInput(input);
   const bytes = Buffer.byteLength(JSON.stringify(batch));
   if (bytes > MAX_BATCH_INPUT_BYTES) {
-    throw new Error(`the batch's ${batch.tasks.length} tasks take ${(bytes / 1e6).toFixed(1)} MB, over the ${MAX_BATCH_INPUT_BYTES / 1e6} MB Temporal accepts in one input: split the file into smaller batches`);
+    throw new Error(
+      `the batch's ${batch.tasks.length} tasks take ${(bytes / 1e6).toFixed(1)} MB, over the ${MAX_BATCH_INPUT_BYTES / 1e6} MB Temporal accepts in one input: split the file into smaller batches`,
+    );
   }
   return batch;
 }
@@ -57,7 +66,8 @@ export function batchState(client: Client, batchId: string): Promise<BatchState>
       .then((p) => BatchProgressSchema.parse(p))
       .catch(() => null);
     if (status.name === 'RUNNING') return { status: 'running', progress, outcome: null, failure: null, closedAtMs };
-    if (status.name === 'COMPLETED') return { status: 'completed', progress, outcome: BatchOutcomeSchema.parse(await handle.result()), failure: null, closedAtMs };
+    if (status.name === 'COMPLETED')
+      return { status: 'completed', progress, outcome: BatchOutcomeSchema.parse(await handle.result()), failure: null, closedAtMs };
     const failure = await handle.result().then(
       () => null,
       (error: unknown) => runFailureMessage(error),
@@ -126,6 +136,8 @@ export async function collectTasks(client: Client, batchId: string, expected: nu
       return { ...base, result: null, error };
     }
     const parsed = HardenResultSchema.safeParse(await client.workflow.getHandle(info.workflowId, info.runId).result());
-    return parsed.success ? { ...base, result: parsed.data, error: null } : { ...base, result: null, error: describeZodError('the run result', parsed.error) };
+    return parsed.success
+      ? { ...base, result: parsed.data, error: null }
+      : { ...base, result: null, error: describeZodError('the run result', parsed.error) };
   });
 }

@@ -73,7 +73,6 @@ exit codes: 0 secure, 1 vulnerable (with --fail-on robustness: or robustness iss
 verify, 4 the final code was not approved, 2 error (a batch: 1 if any task fails so, 3 if any could not be verified, failed or was
 cancelled, else 0)`;
 
-
 async function harden(args: string[], env: Env): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -90,12 +89,16 @@ async function harden(args: string[], env: Env): Promise<number> {
   const failOn = oneOf('fail-on', values['fail-on'], FAIL_ON) ?? 'security';
   const promptFile = values['prompt-file'];
   const codeFile = values['code-file'];
-  if ((promptFile === undefined) === (codeFile === undefined)) throw new UsageError('harden takes exactly one of --prompt-file FILE or --code-file FILE');
+  if ((promptFile === undefined) === (codeFile === undefined))
+    throw new UsageError('harden takes exactly one of --prompt-file FILE or --code-file FILE');
   const file = promptFile ?? codeFile ?? '';
   const text = await readInputFile(file, `${promptFile !== undefined ? '--prompt-file' : '--code-file'} ${file}`, MAX_CODE_FILE_BYTES);
   const useLlm = llmConfigured(env) && !values['no-llm'];
   const testsFile = values.tests;
-  const testsSource = testsFile === undefined || testsFile === 'doctest' ? testsFile : await readInputFile(testsFile, `--tests ${testsFile}`, MAX_CODE_FILE_BYTES);
+  const testsSource =
+    testsFile === undefined || testsFile === 'doctest'
+      ? testsFile
+      : await readInputFile(testsFile, `--tests ${testsFile}`, MAX_CODE_FILE_BYTES);
   const request: HardenRequestInput = {
     ...(promptFile !== undefined ? { prompt: text } : { code: text }),
     source: basename(file),
@@ -104,8 +107,14 @@ async function harden(args: string[], env: Env): Promise<number> {
     tests: testsSource === undefined ? undefined : behaviourTests(testsSource, values['entry-point'], text),
   };
   if (!useLlm) {
-    if (promptFile !== undefined) throw new UsageError('--prompt-file needs an LLM to write the code: set OPENAI_BASE_URL (and OPENAI_API_KEY), or use --code-file to audit existing code');
-    if (!values.json) warn('No LLM configured: running an audit (static analysis and fuzzing, no repair). Set OPENAI_BASE_URL / OPENAI_API_KEY to enable repair.');
+    if (promptFile !== undefined)
+      throw new UsageError(
+        '--prompt-file needs an LLM to write the code: set OPENAI_BASE_URL (and OPENAI_API_KEY), or use --code-file to audit existing code',
+      );
+    if (!values.json)
+      warn(
+        'No LLM configured: running an audit (static analysis and fuzzing, no repair). Set OPENAI_BASE_URL / OPENAI_API_KEY to enable repair.',
+      );
   }
   const client = await connectClient(env);
   const workflowId = values.id ?? `harden-${basename(file).replace(/[^\w.-]/g, '_')}-${Date.now()}`;
@@ -118,19 +127,26 @@ async function harden(args: string[], env: Env): Promise<number> {
   return printResult(env, workflowId, values.json, failOn);
 }
 
-
 /** Who decides, as the audit trail records it: --by, else the local user at this host. */
 function decider(by: string | undefined): string {
   return by ?? `${userInfo().username}@${hostname()}`;
 }
 
 async function decide(args: string[], env: Env, update: 'approve' | 'reject'): Promise<number> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { by: { type: 'string' }, reason: { type: 'string' } } });
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { by: { type: 'string' }, reason: { type: 'string' } },
+  });
   const id = positionals[0];
   if (!id) throw new UsageError(`${update} needs a run id: asc ${update} ID${update === 'reject' ? ' --reason TEXT' : ''} [--by NAME]`);
-  if (update === 'reject' && !values.reason?.trim()) throw new UsageError('reject needs a reason: asc reject ID --reason "what is wrong" (the Coding agent and the audit trail are told)');
+  if (update === 'reject' && !values.reason?.trim())
+    throw new UsageError('reject needs a reason: asc reject ID --reason "what is wrong" (the Coding agent and the audit trail are told)');
   const client = await connectClient(env);
-  const decision = await answerApproval(client, id, update, { by: decider(values.by), ...(values.reason !== undefined ? { reason: values.reason } : {}) });
+  const decision = await answerApproval(client, id, update, {
+    by: decider(values.by),
+    ...(values.reason !== undefined ? { reason: values.reason } : {}),
+  });
   say(`${id}: ${describeDecision(decision)}`);
   return 0;
 }
@@ -166,12 +182,16 @@ async function status(args: string[], env: Env): Promise<number> {
   }
   if (progress?.awaiting) {
     const { awaiting } = progress;
-    say(`  waiting for approval of ${awaiting.label} since ${new Date(awaiting.sinceMs).toISOString()}: asc approve ${id} [--reason TEXT], or asc reject ${id} --reason TEXT`);
+    say(
+      `  waiting for approval of ${awaiting.label} since ${new Date(awaiting.sinceMs).toISOString()}: asc approve ${id} [--reason TEXT], or asc reject ${id} --reason TEXT`,
+    );
     say((unifiedDiff(awaiting.code, awaiting.candidate) || '(no change to the code)').replace(/^/gm, '    '));
   }
   if (progress) {
     say(`  phase: ${progress.phase}; static round ${progress.staticRound}; fuzz repair round ${progress.fuzzRepairRound}`);
-    say(`  fuzz: ${progress.fuzzExecutions} executions in all passes, ${progress.failingInputs} failing input(s) in the current code; ${progress.steps} agent steps`);
+    say(
+      `  fuzz: ${progress.fuzzExecutions} executions in all passes, ${progress.failingInputs} failing input(s) in the current code; ${progress.steps} agent steps`,
+    );
     if (progress.lastStep) say(`  last step: ${progress.lastStep}`);
   }
   say(`  Temporal UI: ${uiLink(env, id)}`);
@@ -179,7 +199,11 @@ async function status(args: string[], env: Env): Promise<number> {
 }
 
 async function result(args: string[], env: Env): Promise<number> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, 'fail-on': { type: 'string' } } });
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, 'fail-on': { type: 'string' } },
+  });
   const id = positionals[0];
   if (!id) throw new UsageError('result needs a run id: asc result ID [--json] [--fail-on KIND]');
   return printResult(env, id, values.json, oneOf('fail-on', values['fail-on'], FAIL_ON) ?? 'security');
@@ -204,7 +228,9 @@ async function cancel(args: string[], env: Env): Promise<number> {
   const id = positionals[0];
   if (!id) throw new UsageError('cancel needs a run or batch id: asc cancel ID');
   await cancelRun(await connectClient(env), id);
-  say(`cancellation of ${id} requested: running steps stop and their containers are removed; \`asc status ${id}\` or the UI shows when it has ended`);
+  say(
+    `cancellation of ${id} requested: running steps stop and their containers are removed; \`asc status ${id}\` or the UI shows when it has ended`,
+  );
   return 0;
 }
 
@@ -213,7 +239,9 @@ async function codecServer(args: string[], env: Env): Promise<number> {
   const port = values.port === undefined ? env.ASC_CODEC_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new UsageError(`--port ${values.port ?? ''}: expected a port number`);
   const endpoint = await serveCodecEndpoint(env, values.host, port, codecToken(env, false));
-  say(`codec endpoint ${endpoint.url} (key ${endpoint.keyId}) for the UI at ${env.TEMPORAL_UI_URL}; point the UI at ${endpoint.url}/t/TOKEN (temporal server start-dev --ui-codec-endpoint, or the UI's Data Encoder setting); scripts send Authorization: Bearer TOKEN. Ctrl-C stops it.`);
+  say(
+    `codec endpoint ${endpoint.url} (key ${endpoint.keyId}) for the UI at ${env.TEMPORAL_UI_URL}; point the UI at ${endpoint.url}/t/TOKEN (temporal server start-dev --ui-codec-endpoint, or the UI's Data Encoder setting); scripts send Authorization: Bearer TOKEN. Ctrl-C stops it.`,
+  );
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => endpoint.server.close(() => resolve()));
   });
@@ -223,11 +251,14 @@ async function codecServer(args: string[], env: Env): Promise<number> {
 async function setup(args: string[], env: Env): Promise<number> {
   const { values } = parseArgs({ args, options: { 'retention-days': { type: 'string', default: '30' } } });
   const retentionDays = wholeNumber('retention-days', values['retention-days']) ?? 30;
-  if (retentionDays < 1) throw new UsageError(`--retention-days ${values['retention-days']}: a namespace keeps closed runs at least one day`);
+  if (retentionDays < 1)
+    throw new UsageError(`--retention-days ${values['retention-days']}: a namespace keeps closed runs at least one day`);
   const client = await connectClient(env);
   try {
     const result = await setupNamespace(client.connection, env.TEMPORAL_NAMESPACE, retentionDays);
-    say(`namespace ${env.TEMPORAL_NAMESPACE} ${result.namespaceCreated ? `created (retention ${retentionDays} days)` : 'exists'}; search attributes ${result.searchAttributesAdded.length > 0 ? `registered: ${result.searchAttributesAdded.join(', ')}` : 'already registered'}`);
+    say(
+      `namespace ${env.TEMPORAL_NAMESPACE} ${result.namespaceCreated ? `created (retention ${retentionDays} days)` : 'exists'}; search attributes ${result.searchAttributesAdded.length > 0 ? `registered: ${result.searchAttributesAdded.join(', ')}` : 'already registered'}`,
+    );
   } finally {
     await client.connection.close();
   }
@@ -275,7 +306,8 @@ main(process.argv.slice(2)).then(
   (code) => exitWhenFlushed(code),
   (error: unknown) => {
     let message = error instanceof Error ? error.message : String(error);
-    if (message.includes(ENCRYPTED_ENCODING)) message = `the run's payloads are encrypted: set ASC_CODEC_KEY or ASC_CODEC_KEY_FILE to the key its workers use (${message})`;
+    if (message.includes(ENCRYPTED_ENCODING))
+      message = `the run's payloads are encrypted: set ASC_CODEC_KEY or ASC_CODEC_KEY_FILE to the key its workers use (${message})`;
     warn(error instanceof UsageError ? `asc: ${message} (asc --help shows the usage)` : `asc: ${message}`);
     return exitWhenFlushed(2);
   },

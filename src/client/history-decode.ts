@@ -18,7 +18,10 @@ async function decodePayload(codecs: readonly PayloadCodec[], payload: Payload):
   return decoded;
 }
 
-async function decodeOptionalPayloads(codecs: readonly PayloadCodec[], payloads: Payloads | null | undefined): Promise<Payloads | null | undefined> {
+async function decodeOptionalPayloads(
+  codecs: readonly PayloadCodec[],
+  payloads: Payloads | null | undefined,
+): Promise<Payloads | null | undefined> {
   return payloads ? { payloads: await decodePayloads(codecs, payloads.payloads ?? []) } : payloads;
 }
 
@@ -33,20 +36,36 @@ export async function decodeOptionalPayload(converter: LoadedDataConverter, payl
  * attributes (message and stack trace, when the failure converter encodes them) and the details.
  */
 export async function decodeFailure(codecs: readonly PayloadCodec[], failure: ProtoFailure): Promise<ProtoFailure> {
-  const { encodedAttributes, cause, applicationFailureInfo: application, timeoutFailureInfo: timeout, canceledFailureInfo: canceled, resetWorkflowFailureInfo: reset } = failure;
+  const {
+    encodedAttributes,
+    cause,
+    applicationFailureInfo: application,
+    timeoutFailureInfo: timeout,
+    canceledFailureInfo: canceled,
+    resetWorkflowFailureInfo: reset,
+  } = failure;
   return {
     ...failure,
     encodedAttributes: encodedAttributes ? await decodePayload(codecs, encodedAttributes) : encodedAttributes,
     cause: cause ? await decodeFailure(codecs, cause) : cause,
-    applicationFailureInfo: application ? { ...application, details: await decodeOptionalPayloads(codecs, application.details) } : application,
-    timeoutFailureInfo: timeout ? { ...timeout, lastHeartbeatDetails: await decodeOptionalPayloads(codecs, timeout.lastHeartbeatDetails) } : timeout,
+    applicationFailureInfo: application
+      ? { ...application, details: await decodeOptionalPayloads(codecs, application.details) }
+      : application,
+    timeoutFailureInfo: timeout
+      ? { ...timeout, lastHeartbeatDetails: await decodeOptionalPayloads(codecs, timeout.lastHeartbeatDetails) }
+      : timeout,
     canceledFailureInfo: canceled ? { ...canceled, details: await decodeOptionalPayloads(codecs, canceled.details) } : canceled,
-    resetWorkflowFailureInfo: reset ? { ...reset, lastHeartbeatDetails: await decodeOptionalPayloads(codecs, reset.lastHeartbeatDetails) } : reset,
+    resetWorkflowFailureInfo: reset
+      ? { ...reset, lastHeartbeatDetails: await decodeOptionalPayloads(codecs, reset.lastHeartbeatDetails) }
+      : reset,
   };
 }
 
 /** The error a failure describes, its payloads decoded first; undefined when there is no failure. */
-export async function decodeOptionalFailure(converter: LoadedDataConverter, failure: ProtoFailure | null | undefined): Promise<Error | undefined> {
+export async function decodeOptionalFailure(
+  converter: LoadedDataConverter,
+  failure: ProtoFailure | null | undefined,
+): Promise<Error | undefined> {
   if (!failure) return undefined;
   return converter.failureConverter.failureToError(await decodeFailure(converter.payloadCodecs, failure), converter.payloadConverter);
 }

@@ -21,7 +21,12 @@ const isNotFound = (error: unknown) => typeof error === 'object' && error !== nu
  * every start. A namespace just created takes a few seconds to reach every server cache, so the
  * search attributes are retried until `deadlineMs`.
  */
-export async function setupNamespace(services: { workflowService: WorkflowService; operatorService: OperatorService }, namespace: string, retentionDays: number, deadlineMs = 60_000): Promise<SetupResult> {
+export async function setupNamespace(
+  services: { workflowService: WorkflowService; operatorService: OperatorService },
+  namespace: string,
+  retentionDays: number,
+  deadlineMs = 60_000,
+): Promise<SetupResult> {
   let namespaceCreated = false;
   try {
     await services.workflowService.describeNamespace({ namespace });

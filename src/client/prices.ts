@@ -28,10 +28,15 @@ export function priceTable(file: string | undefined): Record<string, Price> {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`ASC_PRICES ${file}: cannot read it as JSON (${error instanceof Error ? error.message : String(error)}); expected {"model": {"inputPerMTok": 2.5, "outputPerMTok": 10}}`);
+    throw new Error(
+      `ASC_PRICES ${file}: cannot read it as JSON (${error instanceof Error ? error.message : String(error)}); expected {"model": {"inputPerMTok": 2.5, "outputPerMTok": 10}}`,
+    );
   }
   const parsed = PriceTableSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`${describeZodError(`ASC_PRICES ${file}`, parsed.error)}; expected {"model": {"inputPerMTok": 2.5, "outputPerMTok": 10}} in US dollars per million tokens`);
+  if (!parsed.success)
+    throw new Error(
+      `${describeZodError(`ASC_PRICES ${file}`, parsed.error)}; expected {"model": {"inputPerMTok": 2.5, "outputPerMTok": 10}} in US dollars per million tokens`,
+    );
   return { ...BUILT_IN, ...parsed.data };
 }
 

@@ -25,7 +25,15 @@ export function renderCall(fn: string, input: FuzzCase): string {
 /** What the call did, in a few words. */
 export function outcomeText(o: FuzzOutcome): string {
   const what =
-    o.status === 'exception' ? `${o.exceptionType}: ${o.message}` : o.status === 'killed' ? `killed by signal ${o.signal}` : o.status === 'exited' ? `exit ${o.exitCode}` : o.status === 'ok' ? `returned ${o.returned}` : o.status;
+    o.status === 'exception'
+      ? `${o.exceptionType}: ${o.message}`
+      : o.status === 'killed'
+        ? `killed by signal ${o.signal}`
+        : o.status === 'exited'
+          ? `exit ${o.exitCode}`
+          : o.status === 'ok'
+            ? `returned ${o.returned}`
+            : o.status;
   return what.slice(0, 160);
 }
 
@@ -53,22 +61,36 @@ function counts(record: Record<string, number>): string {
 export function formatReport(result: HardenResult, link: string | null): string {
   const lines: string[] = [];
   lines.push(`AutoSafeCoder: ${result.source} (${result.mode === 'audit' ? 'audit, no repair' : `hardened with ${result.model}`})`);
-  lines.push(`Verdict: ${verdictLine(result.verdict.toUpperCase(), robustnessIssues(result.remainingFindings, result.remainingFailureSummary.groups))}`);
+  lines.push(
+    `Verdict: ${verdictLine(result.verdict.toUpperCase(), robustnessIssues(result.remainingFindings, result.remainingFailureSummary.groups))}`,
+  );
   if (!result.accepted) lines.push('NOT ACCEPTED: the final code was not approved; do not ship it');
   const k = result.remainingByKind;
-  lines.push(`  remaining: ${k.security} security, ${k.robustness} robustness, ${k.contract} contract (static findings and failing inputs)`);
+  lines.push(
+    `  remaining: ${k.security} security, ${k.robustness} robustness, ${k.contract} contract (static findings and failing inputs)`,
+  );
   for (const reason of result.reasons) lines.push(`  - ${reason}`);
   lines.push('Static rounds:');
   for (const round of result.staticRounds) {
-    const refused = [round.brokenTests.length > 0 ? `broke ${round.brokenTests.map((t) => t.name).join(', ')}` : null, round.approval && round.approval.decision !== 'approved' ? describeDecision(round.approval) : null].filter((r) => r !== null);
-    lines.push(`  round ${round.round}: ${round.findings.length} finding(s)${round.repaired ? ', repaired by the Coding agent' : ''}${refused.length > 0 ? `; repair refused: ${refused.join('; ')}` : ''}`);
+    const refused = [
+      round.brokenTests.length > 0 ? `broke ${round.brokenTests.map((t) => t.name).join(', ')}` : null,
+      round.approval && round.approval.decision !== 'approved' ? describeDecision(round.approval) : null,
+    ].filter((r) => r !== null);
+    lines.push(
+      `  round ${round.round}: ${round.findings.length} finding(s)${round.repaired ? ', repaired by the Coding agent' : ''}${refused.length > 0 ? `; repair refused: ${refused.join('; ')}` : ''}`,
+    );
     for (const f of round.findings) lines.push(finding(f));
   }
   const fuzz = result.fuzz;
   if (fuzz.target) {
     const fn = fuzz.target.function;
-    lines.push(`Fuzzing ${fn}(${ENTRY_LABELS[fuzz.target.entry]}): ${fuzz.firstPassExecuted} executions, ${fuzz.failureSummary.inputs} failing input(s) at first`);
-    if (fuzz.coverage) lines.push(`    line coverage: ${fuzz.coverage.reached} of ${fuzz.coverage.coverable} lines (${Math.round((100 * fuzz.coverage.reached) / fuzz.coverage.coverable)}%)`);
+    lines.push(
+      `Fuzzing ${fn}(${ENTRY_LABELS[fuzz.target.entry]}): ${fuzz.firstPassExecuted} executions, ${fuzz.failureSummary.inputs} failing input(s) at first`,
+    );
+    if (fuzz.coverage)
+      lines.push(
+        `    line coverage: ${fuzz.coverage.reached} of ${fuzz.coverage.coverable} lines (${Math.round((100 * fuzz.coverage.reached) / fuzz.coverage.coverable)}%)`,
+      );
     if (fuzz.kernelWatch) lines.push(`    kernel watch: ${fuzz.kernelWatch.on ? 'on' : 'OFF'} (${fuzz.kernelWatch.detail})`);
     if (fuzz.stubbed.length > 0) lines.push(`    ran against stubs of modules the sandbox lacks: ${fuzz.stubbed.join(', ')}`);
     for (const p of fuzz.target.params) lines.push(`    ${param(p)}`);
@@ -78,14 +100,29 @@ export function formatReport(result: HardenResult, link: string | null): string 
     // Results from before failures were grouped list their first inputs instead.
     if (groups.length === 0) for (const f of fuzz.failures.slice(0, 5)) lines.push(failure(fn, f));
     for (const r of fuzz.repairRounds) {
-      const refused = [r.brokenTests.length > 0 ? `broke ${r.brokenTests.map((t) => t.name).join(', ')}` : null, r.changedReturns.length > 0 ? `changed the result of ${r.changedReturns[0]?.input ?? ''} (${r.changedReturns[0]?.before ?? ''}; now ${r.changedReturns[0]?.after ?? ''})` : null, r.approval ? describeDecision(r.approval) : null].filter((x) => x !== null);
-      lines.push(`  repair round ${r.round}: candidate ${r.accepted ? 'accepted' : 'rejected'}: ${r.candidateFailureSummary.inputs} of ${r.candidateExecuted} input(s) failing, ${r.candidateStaticFindings.length} static finding(s)${refused.length > 0 ? `; ${refused.join('; ')}` : ''}`);
+      const refused = [
+        r.brokenTests.length > 0 ? `broke ${r.brokenTests.map((t) => t.name).join(', ')}` : null,
+        r.changedReturns.length > 0
+          ? `changed the result of ${r.changedReturns[0]?.input ?? ''} (${r.changedReturns[0]?.before ?? ''}; now ${r.changedReturns[0]?.after ?? ''})`
+          : null,
+        r.approval ? describeDecision(r.approval) : null,
+      ].filter((x) => x !== null);
+      lines.push(
+        `  repair round ${r.round}: candidate ${r.accepted ? 'accepted' : 'rejected'}: ${r.candidateFailureSummary.inputs} of ${r.candidateExecuted} input(s) failing, ${r.candidateStaticFindings.length} static finding(s)${refused.length > 0 ? `; ${refused.join('; ')}` : ''}`,
+      );
     }
   }
   if (fuzz.skippedReason) lines.push(`Fuzzing skipped: ${fuzz.skippedReason}`);
   lines.push(`Findings by CWE: before ${counts(result.findingsBefore)}; after ${counts(result.findingsAfter)}`);
   lines.push(`Agent steps: ${result.steps.length}; ${describeSpend(result)}`);
-  if (result.finalCode !== result.initialCode) lines.push('Final code:', ...result.finalCode.trimEnd().split('\n').map((l) => `  | ${l}`));
+  if (result.finalCode !== result.initialCode)
+    lines.push(
+      'Final code:',
+      ...result.finalCode
+        .trimEnd()
+        .split('\n')
+        .map((l) => `  | ${l}`),
+    );
   if (link) lines.push(`Temporal UI: ${link}`);
   return lines.join('\n');
 }

@@ -20,11 +20,17 @@ export function llmSettings(env: Env, useLlm: boolean, model: string | undefined
 }
 
 /** `--max-tokens` and `--max-llm-calls`: undefined when neither is given. */
-export function budgetFlags(values: { 'max-tokens'?: string | undefined; 'max-llm-calls'?: string | undefined }, useLlm: boolean): Budget | undefined {
+export function budgetFlags(
+  values: { 'max-tokens'?: string | undefined; 'max-llm-calls'?: string | undefined },
+  useLlm: boolean,
+): Budget | undefined {
   const maxTokens = wholeNumber('max-tokens', values['max-tokens']) ?? null;
   const maxLlmCalls = wholeNumber('max-llm-calls', values['max-llm-calls']) ?? null;
   if (maxTokens === null && maxLlmCalls === null) return undefined;
-  if (!useLlm) throw new UsageError('--max-tokens and --max-llm-calls limit the model, and this run uses none (no LLM configured, or --no-llm / --audit)');
+  if (!useLlm)
+    throw new UsageError(
+      '--max-tokens and --max-llm-calls limit the model, and this run uses none (no LLM configured, or --no-llm / --audit)',
+    );
   return { maxTokens, maxLlmCalls };
 }
 
@@ -79,7 +85,11 @@ export function hardenSettings(env: Env, values: HardenFlagValues, useLlm: boole
     llm: llmSettings(env, useLlm, values.model),
     maxStaticRounds: wholeNumber('max-static-rounds', values['max-static-rounds']),
     securityOnly: values['security-only'] || undefined,
-    fuzz: { mutations: wholeNumber('mutations', values.mutations), seed: wholeNumber('seed', values.seed), coverageGuided: values.unguided ? false : undefined },
+    fuzz: {
+      mutations: wholeNumber('mutations', values.mutations),
+      seed: wholeNumber('seed', values.seed),
+      coverageGuided: values.unguided ? false : undefined,
+    },
     approval: approvalSettings(values.approval, values['approval-timeout']),
   };
 }

@@ -29,7 +29,10 @@ export async function readInputFile(path: string, label: string, maxBytes: numbe
     const file = await open(path, 'r');
     try {
       const { size } = await file.stat();
-      if (size > maxBytes) throw new UsageError(`${label}: it is ${(size / 1024 / 1024).toFixed(1)} MiB, over the ${maxBytes / 1024 / 1024} MiB limit: split it, or audit a smaller part`);
+      if (size > maxBytes)
+        throw new UsageError(
+          `${label}: it is ${(size / 1024 / 1024).toFixed(1)} MiB, over the ${maxBytes / 1024 / 1024} MiB limit: split it, or audit a smaller part`,
+        );
       text = await file.readFile('utf8');
     } finally {
       await file.close();

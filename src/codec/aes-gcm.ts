@@ -27,7 +27,8 @@ export interface CodecKey {
 }
 
 export function codecKey(key: Buffer, source: string): CodecKey {
-  if (key.length !== 32) throw new CodecKeyError(`${source}: an AES-256 key is 32 bytes, this one is ${key.length}; make one with \`openssl rand -base64 32\``);
+  if (key.length !== 32)
+    throw new CodecKeyError(`${source}: an AES-256 key is 32 bytes, this one is ${key.length}; make one with \`openssl rand -base64 32\``);
   return { id: createHash('sha256').update(key).digest('hex').slice(0, 16), key };
 }
 
@@ -51,7 +52,9 @@ export function keyFromEnv(env: { ASC_CODEC_KEY?: string | undefined; ASC_CODEC_
     try {
       raw = readFileSync(env.ASC_CODEC_KEY_FILE);
     } catch (error) {
-      throw new CodecKeyError(`ASC_CODEC_KEY_FILE ${env.ASC_CODEC_KEY_FILE}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
+      throw new CodecKeyError(
+        `ASC_CODEC_KEY_FILE ${env.ASC_CODEC_KEY_FILE}: cannot read it (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
     return parseKey(raw, `ASC_CODEC_KEY_FILE ${env.ASC_CODEC_KEY_FILE}`);
   }
@@ -92,10 +95,13 @@ export class AesGcmCodec implements PayloadCodec {
     const idBytes = payload.metadata?.[KEY_ID_METADATA];
     const keyId = idBytes ? decoder.decode(idBytes) : '(none)';
     if (keyId !== this.key.id) {
-      throw new CodecKeyError(`a payload was encrypted with key ${keyId}, this process holds key ${this.key.id}: set ASC_CODEC_KEY or ASC_CODEC_KEY_FILE to the key the run was started with`);
+      throw new CodecKeyError(
+        `a payload was encrypted with key ${keyId}, this process holds key ${this.key.id}: set ASC_CODEC_KEY or ASC_CODEC_KEY_FILE to the key the run was started with`,
+      );
     }
     const data = Buffer.from(payload.data ?? new Uint8Array());
-    if (data.length < IV_BYTES + TAG_BYTES) throw new CodecKeyError(`an encrypted payload is ${data.length} bytes, too short to be one: it was damaged`);
+    if (data.length < IV_BYTES + TAG_BYTES)
+      throw new CodecKeyError(`an encrypted payload is ${data.length} bytes, too short to be one: it was damaged`);
     const decipher = createDecipheriv('aes-256-gcm', this.key.key, data.subarray(0, IV_BYTES));
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
     let plain: Buffer;

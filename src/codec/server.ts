@@ -86,7 +86,8 @@ export function createCodecServer({ codec, allowedOrigin, token }: CodecServerOp
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (request.headers.origin !== undefined) {
-      if (request.headers.origin !== origin) throw new HttpError(403, `origin ${request.headers.origin} is not allowed: this endpoint answers ${origin}`);
+      if (request.headers.origin !== origin)
+        throw new HttpError(403, `origin ${request.headers.origin} is not allowed: this endpoint answers ${origin}`);
       response.setHeader('access-control-allow-origin', origin);
       response.setHeader('access-control-allow-credentials', 'true');
       response.setHeader('vary', 'origin');
@@ -106,7 +107,10 @@ export function createCodecServer({ codec, allowedOrigin, token }: CodecServerOp
     const presented = inPath?.[1] ?? bearer;
     if (presented === undefined || !sameToken(decodeURIComponent(presented), token)) {
       response.setHeader('www-authenticate', 'Bearer');
-      throw new HttpError(401, 'this endpoint needs its token: Authorization: Bearer TOKEN, or the endpoint URL .../t/TOKEN (ASC_CODEC_TOKEN)');
+      throw new HttpError(
+        401,
+        'this endpoint needs its token: Authorization: Bearer TOKEN, or the endpoint URL .../t/TOKEN (ASC_CODEC_TOKEN)',
+      );
     }
     if (inPath) path = inPath[2] ?? '';
     const operation = path === '/encode' ? 'encode' : path === '/decode' ? 'decode' : null;

@@ -8,5 +8,7 @@ export function describeDecision(d: ApprovalDecision): string {
 
 /** What the Coding agent is told of a rejected (or unanswered) repair. */
 export function reviewerRejection(d: ApprovalDecision): NonNullable<ReviewerRejection> {
-  return d.decision === 'timed-out' ? { by: 'no one', reason: `${d.reason ?? 'the approval timed out'}; propose a smaller, clearer repair` } : { by: d.by ?? 'a reviewer', reason: d.reason ?? 'no reason given' };
+  return d.decision === 'timed-out'
+    ? { by: 'no one', reason: `${d.reason ?? 'the approval timed out'}; propose a smaller, clearer repair` }
+    : { by: d.by ?? 'a reviewer', reason: d.reason ?? 'no reason given' };
 }

@@ -29,7 +29,10 @@ const EnvSchema = z.object({
   ASC_LLM_TIMEOUT_S: z.coerce
     .number()
     .positive()
-    .max(MAX_LLM_REQUEST_TIMEOUT_S, `at most ${MAX_LLM_REQUEST_TIMEOUT_S} s, so that an agent call's ${MAX_REASKS + 1} requests fit its ${LLM_ACTIVITY_TIMEOUT_MS / 60_000}-minute activity timeout`)
+    .max(
+      MAX_LLM_REQUEST_TIMEOUT_S,
+      `at most ${MAX_LLM_REQUEST_TIMEOUT_S} s, so that an agent call's ${MAX_REASKS + 1} requests fit its ${LLM_ACTIVITY_TIMEOUT_MS / 60_000}-minute activity timeout`,
+    )
     .default(120),
   ASC_LLM_CONCURRENCY: z.coerce.number().int().positive().default(4),
   /** A JSON price table (US dollars per million tokens by model) over the built-in one, for runs' costs. */
@@ -73,7 +76,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
       // An empty file is no key: local endpoints (vLLM, Ollama) take none.
       env.OPENAI_API_KEY = readFileSync(env.OPENAI_API_KEY_FILE, 'utf8').trim() || undefined;
     } catch (error) {
-      throw new Error(`OPENAI_API_KEY_FILE ${env.OPENAI_API_KEY_FILE}: cannot read it (${error instanceof Error ? error.message : String(error)})`);
+      throw new Error(
+        `OPENAI_API_KEY_FILE ${env.OPENAI_API_KEY_FILE}: cannot read it (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
   }
   return env;

@@ -81,7 +81,9 @@ export function fromJson(value: unknown, declared: PyType | null, path: string):
     case 'str':
       return typeof value === 'string' ? { type: 'str', value } : fail('a string');
     case 'bytes':
-      return typeof value === 'string' ? { type: 'bytes', hex: bytesToHex(new TextEncoder().encode(value)) } : fail('bytes written as a string');
+      return typeof value === 'string'
+        ? { type: 'bytes', hex: bytesToHex(new TextEncoder().encode(value)) }
+        : fail('bytes written as a string');
     case 'bool':
       return typeof value === 'boolean' ? { type: 'bool', value } : fail('true or false');
     case 'none':

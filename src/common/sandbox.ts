@@ -84,7 +84,27 @@ export const BatchEntrySchema = z.enum([...EntrySchema.options, 'test']);
  * honest code never does to the harness that watches it (python/harness/ledger.py).
  */
 export const SecurityEventSchema = z.object({
-  kind: z.enum(['shell', 'process', 'argument', 'path', 'network', 'eval', 'template', 'sql', 'deserialize', 'library', 'redirect', 'xss', 'header', 'log', 'regex', 'ldap', 'xpath', 'xxe', 'tamper']),
+  kind: z.enum([
+    'shell',
+    'process',
+    'argument',
+    'path',
+    'network',
+    'eval',
+    'template',
+    'sql',
+    'deserialize',
+    'library',
+    'redirect',
+    'xss',
+    'header',
+    'log',
+    'regex',
+    'ldap',
+    'xpath',
+    'xxe',
+    'tamper',
+  ]),
   cwe: CweSchema,
   detail: z.string().max(400),
 });
@@ -243,7 +263,9 @@ export function harnessRequest(batch: RunBatchInput, limits: SandboxLimits): Har
 /** The lines the harness writes: the code failed to load, the modules stubbed, one input's outcome, or the end. */
 export const HarnessLineSchema = z.union([
   z.object({ fatal: Text }),
-  z.object({ loaded: z.object({ stubbed: z.array(ModuleName).max(20), coverable: LineNumbers, kernelWatch: KernelWatchSchema.optional() }) }),
+  z.object({
+    loaded: z.object({ stubbed: z.array(ModuleName).max(20), coverable: LineNumbers, kernelWatch: KernelWatchSchema.optional() }),
+  }),
   z.intersection(z.object({ id: z.string() }), FuzzOutcomeSchema),
   z.object({ done: z.literal(true), outcomes: z.number().int() }),
 ]);

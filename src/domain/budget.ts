@@ -6,7 +6,10 @@ const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** A budget in words: "10,000 tokens and 20 model calls". */
 export function describeBudget(budget: Budget): string {
-  const parts = [budget.maxTokens !== null ? `${grouped(budget.maxTokens)} tokens` : null, budget.maxLlmCalls !== null ? `${budget.maxLlmCalls} model calls` : null];
+  const parts = [
+    budget.maxTokens !== null ? `${grouped(budget.maxTokens)} tokens` : null,
+    budget.maxLlmCalls !== null ? `${budget.maxLlmCalls} model calls` : null,
+  ];
   return parts.filter((p) => p !== null).join(' and ') || 'no limit';
 }
 

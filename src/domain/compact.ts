@@ -35,7 +35,13 @@ function cut(value: FuzzValue, depth: number): FuzzValue {
     case 'list':
       return { type: 'list', items: depth >= MAX_DEPTH ? [] : value.items.slice(0, MAX_ITEMS).map((v) => cut(v, depth + 1)) };
     case 'dict':
-      return { type: 'dict', entries: depth >= MAX_DEPTH ? [] : value.entries.slice(0, MAX_ITEMS).map((e) => ({ key: e.key.slice(0, MAX_STRING), value: cut(e.value, depth + 1) })) };
+      return {
+        type: 'dict',
+        entries:
+          depth >= MAX_DEPTH
+            ? []
+            : value.entries.slice(0, MAX_ITEMS).map((e) => ({ key: e.key.slice(0, MAX_STRING), value: cut(e.value, depth + 1) })),
+      };
     default:
       return value;
   }

@@ -25,11 +25,18 @@ export function changedReturns(plan: FuzzPlan, before: Record<string, string>, c
     if (now !== undefined && same(returned, now)) continue;
     const outcome = failed.get(id);
     const after =
-      now !== undefined ? `returns ${now}`
-      : outcome?.status === 'exception' ? `raises ${outcome.exceptionType}: ${outcome.message}`
-      : outcome ? `ends with ${outcome.status}`
-      : 'no longer returns normally (it rejects the input, or a security oracle fires)';
-    changes.push({ input: `${target.function}(${input.args.map((a) => renderFuzzValue(a, 80)).join(', ')})`, before: `returns ${returned}`, after });
+      now !== undefined
+        ? `returns ${now}`
+        : outcome?.status === 'exception'
+          ? `raises ${outcome.exceptionType}: ${outcome.message}`
+          : outcome
+            ? `ends with ${outcome.status}`
+            : 'no longer returns normally (it rejects the input, or a security oracle fires)';
+    changes.push({
+      input: `${target.function}(${input.args.map((a) => renderFuzzValue(a, 80)).join(', ')})`,
+      before: `returns ${returned}`,
+      after,
+    });
   }
   return changes;
 }

@@ -11,7 +11,14 @@ export function isFailure(outcome: FuzzOutcome): boolean {
 
 /** Who reported a finding, as reports name it. */
 export function findingOrigin(f: Finding): string {
-  const by = f.source === 'bandit' ? `Bandit ${f.ruleId}` : f.source === 'semgrep' ? `Semgrep ${f.ruleId}` : f.source === 'policy' ? `policy ${f.ruleId}` : 'Static Analyser agent';
+  const by =
+    f.source === 'bandit'
+      ? `Bandit ${f.ruleId}`
+      : f.source === 'semgrep'
+        ? `Semgrep ${f.ruleId}`
+        : f.source === 'policy'
+          ? `policy ${f.ruleId}`
+          : 'Static Analyser agent';
   return [by, ...f.alsoFoundBy].join(' and ');
 }
 
@@ -23,7 +30,12 @@ const SUPPRESSION = /#.*\b(nosec|nosemgrep|noqa|lgtm)\b/i;
  * `before`. Telling an analyser to look away is not a fix, so each is a finding of its own.
  */
 export function addedSuppressions(before: string, after: string): Finding[] {
-  const existing = new Set(before.split('\n').filter((l) => SUPPRESSION.test(l)).map((l) => l.trim()));
+  const existing = new Set(
+    before
+      .split('\n')
+      .filter((l) => SUPPRESSION.test(l))
+      .map((l) => l.trim()),
+  );
   return after.split('\n').flatMap((text, i): Finding[] => {
     const marker = SUPPRESSION.exec(text)?.[1];
     if (marker === undefined || existing.has(text.trim())) return [];
@@ -83,7 +95,10 @@ export function mergeFindings(first: Finding[], ...others: Finding[][]): Finding
 /** The CWEs a fuzz failure stands for: its security events, else the crash itself. */
 export function failureCwes(outcome: FuzzOutcome): string[] {
   if (outcome.events.length > 0) return outcome.events.map((e) => e.cwe);
-  const resource = outcome.status === 'timeout' || outcome.status === 'killed' || (outcome.status === 'exception' && outcome.exceptionType === 'MemoryError');
+  const resource =
+    outcome.status === 'timeout' ||
+    outcome.status === 'killed' ||
+    (outcome.status === 'exception' && outcome.exceptionType === 'MemoryError');
   return [resource ? 'CWE-400' : 'CWE-248'];
 }
 
@@ -125,7 +140,10 @@ export function countByKind(findings: Finding[], failures: FuzzFailure[]): Recor
 /** Weaknesses by CWE; a failure outside the contract is no weakness and is not counted. */
 export function countByCwe(findings: Finding[], failures: FuzzFailure[]): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const key of [...findings.map((f) => f.cwe ?? 'unclassified'), ...failures.filter((f) => f.kind !== 'contract').flatMap((f) => failureCwes(f.outcome))]) {
+  for (const key of [
+    ...findings.map((f) => f.cwe ?? 'unclassified'),
+    ...failures.filter((f) => f.kind !== 'contract').flatMap((f) => failureCwes(f.outcome)),
+  ]) {
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;
@@ -133,13 +151,17 @@ export function countByCwe(findings: Finding[], failures: FuzzFailure[]): Record
 
 export function describeFindings(findings: Finding[], limit = 3): string {
   if (findings.length === 0) return 'clean';
-  const shown = findings.slice(0, limit).map((f) => `${f.source === 'static-agent' ? 'review' : findingOrigin(f)} ${f.cwe ?? ''} line ${f.line ?? '?'}`.replace(/\s+/g, ' '));
+  const shown = findings
+    .slice(0, limit)
+    .map((f) => `${f.source === 'static-agent' ? 'review' : findingOrigin(f)} ${f.cwe ?? ''} line ${f.line ?? '?'}`.replace(/\s+/g, ' '));
   return `${findings.length} finding${findings.length === 1 ? '' : 's'}: ${shown.join(', ')}${findings.length > limit ? ', …' : ''}`;
 }
 
 /** How a failing input failed, as reports count it: its security events, else its exception or status. */
 export function failureKinds(outcome: FuzzOutcome): string[] {
-  return outcome.events.length > 0 ? outcome.events.map((e) => `${e.cwe} ${e.kind} event`) : [outcome.status === 'exception' ? outcome.exceptionType : outcome.status];
+  return outcome.events.length > 0
+    ? outcome.events.map((e) => `${e.cwe} ${e.kind} event`)
+    : [outcome.status === 'exception' ? outcome.exceptionType : outcome.status];
 }
 
 export function describeFailures(outcomes: FuzzOutcome[]): string {

@@ -27,4 +27,13 @@ export interface FuzzPass {
 }
 
 /** A pass that ran nothing. */
-export const EMPTY_PASS: FuzzPass = { failures: [], executed: 0, loadError: null, incomplete: null, stubbed: [], kernelWatch: null, coverage: { coverable: [], reached: {} }, returned: {} };
+export const EMPTY_PASS: FuzzPass = {
+  failures: [],
+  executed: 0,
+  loadError: null,
+  incomplete: null,
+  stubbed: [],
+  kernelWatch: null,
+  coverage: { coverable: [], reached: {} },
+  returned: {},
+};

@@ -24,7 +24,13 @@ export class GuidedRounds {
     const round = this.round++;
     const count = Math.round((mutations * (round + 1)) / rounds) - Math.round((mutations * round) / rounds);
     const parents = [...new Set([...this.favoured.entries()].sort(([a], [b]) => a - b).map(([, f]) => f.input))];
-    const derived = deriveInputs(seeds, count, seed + round, { maxChars, mutable, strings: attackStrings ? ATTACK_STRINGS : undefined, parents, existing: this.cases });
+    const derived = deriveInputs(seeds, count, seed + round, {
+      maxChars,
+      mutable,
+      strings: attackStrings ? ATTACK_STRINGS : undefined,
+      parents,
+      existing: this.cases,
+    });
     const batch = round === 0 ? [...seeds, ...derived] : derived;
     if (batch.length === 0) {
       this.stopped = true;

@@ -26,10 +26,59 @@ function pick<T>(rng: Rng, items: readonly T[]): T {
   return item;
 }
 
-const INT_BOUNDARIES = ['0', '1', '-1', '2', '255', '256', '65535', '2147483647', '-2147483648', '4294967296', '9223372036854775807', '-9223372036854775808', '9223372036854775808', '1' + '0'.repeat(40)];
+const INT_BOUNDARIES = [
+  '0',
+  '1',
+  '-1',
+  '2',
+  '255',
+  '256',
+  '65535',
+  '2147483647',
+  '-2147483648',
+  '4294967296',
+  '9223372036854775807',
+  '-9223372036854775808',
+  '9223372036854775808',
+  '1' + '0'.repeat(40),
+];
 const FLOAT_SPECIALS: (number | 'nan' | 'inf' | '-inf')[] = [0, -0, 1e308, -1e308, 5e-324, 'nan', 'inf', '-inf', 0.1, -1.5];
 /** Strings that break parsers, shells, paths, SQL, templates and encodings, or reach inside. */
-const SPECIAL_STRINGS = ["'", '"', '\\', ';', '|', '&&', '$(id)', '`id`', '; id', '../', '../../../../etc/passwd', '/etc/passwd', 'http://169.254.169.254/latest/meta-data/', '127.0.0.1', 'file:///etc/passwd', '__import__("os").getcwd()', '\u0000', '\n', '\r\n', '%s%s%n', '{0}', '{{7*7}}', '${7*7}', '<script>alert(1)</script>', "' OR '1'='1", '--', '*', '\u202e', '\ud83d\ude00', 'é', '\uffff', ' ', ''];
+const SPECIAL_STRINGS = [
+  "'",
+  '"',
+  '\\',
+  ';',
+  '|',
+  '&&',
+  '$(id)',
+  '`id`',
+  '; id',
+  '../',
+  '../../../../etc/passwd',
+  '/etc/passwd',
+  'http://169.254.169.254/latest/meta-data/',
+  '127.0.0.1',
+  'file:///etc/passwd',
+  '__import__("os").getcwd()',
+  '\u0000',
+  '\n',
+  '\r\n',
+  '%s%s%n',
+  '{0}',
+  '{{7*7}}',
+  '${7*7}',
+  '<script>alert(1)</script>',
+  "' OR '1'='1",
+  '--',
+  '*',
+  '\u202e',
+  '\ud83d\ude00',
+  'é',
+  '\uffff',
+  ' ',
+  '',
+];
 /**
  * SPECIAL_STRINGS and probes for the later oracles: an XML document with an external entity (it names
  * /etc/passwd, whose first line the XXE oracle looks for), markup that survives naive script
@@ -167,7 +216,12 @@ function mutateList(items: FuzzValue[], rng: Rng, depth: number, strings: readon
   return pick(rng, ops)();
 }
 
-function mutateDict(entries: { key: string; value: FuzzValue }[], rng: Rng, depth: number, strings: readonly string[]): { key: string; value: FuzzValue }[] {
+function mutateDict(
+  entries: { key: string; value: FuzzValue }[],
+  rng: Rng,
+  depth: number,
+  strings: readonly string[],
+): { key: string; value: FuzzValue }[] {
   const ops: (() => { key: string; value: FuzzValue }[])[] = [
     () => [],
     () => entries.slice(1),

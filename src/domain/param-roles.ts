@@ -14,7 +14,10 @@ import { annotationType } from './signature-seeds.js';
  * well come from a user, and trusting it would hide an injection through it.
  */
 const TRUSTED_NAMES: [RegExp, string][] = [
-  [/(^|_)(dir|dirs|directory|folder|root|base|basedir|base_path|dest|destination|workdir|cwd|home|upload_folder)$/i, 'a directory the caller chooses'],
+  [
+    /(^|_)(dir|dirs|directory|folder|root|base|basedir|base_path|dest|destination|workdir|cwd|home|upload_folder)$/i,
+    'a directory the caller chooses',
+  ],
   [/(^|_)(conn|connection|cursor|db|database|engine|session|client|app|logger)$/i, 'an object the caller owns'],
 ];
 
@@ -27,14 +30,23 @@ function nullable(param: ParamInfo | undefined): boolean {
 }
 
 function itemType(param: ParamInfo | undefined) {
-  const inner = /^\s*(?:List|list|Sequence|Iterable|Tuple|tuple|Set|set)\[\s*([\w.]+)\s*(?:,\s*\.\.\.)?\s*\]\s*$/.exec(param?.annotation ?? '')?.[1];
+  const inner = /^\s*(?:List|list|Sequence|Iterable|Tuple|tuple|Set|set)\[\s*([\w.]+)\s*(?:,\s*\.\.\.)?\s*\]\s*$/.exec(
+    param?.annotation ?? '',
+  )?.[1];
   return inner ? annotationType(inner) : null;
 }
 
-function decide(fn: FunctionInfo | undefined, name: string, info: ParamInfo | undefined, given: ParamRole | undefined): { role: ParamRole; roleReason: string } {
-  if (fn?.route) return { role: 'attacker', roleReason: `a request part of the route ${fn.route.rule}: every request part is attacker input` };
+function decide(
+  fn: FunctionInfo | undefined,
+  name: string,
+  info: ParamInfo | undefined,
+  given: ParamRole | undefined,
+): { role: ParamRole; roleReason: string } {
+  if (fn?.route)
+    return { role: 'attacker', roleReason: `a request part of the route ${fn.route.rule}: every request part is attacker input` };
   if (given) return { role: given, roleReason: 'the Fuzzing agent' };
-  if (info?.annotation && TRUSTED_ANNOTATIONS.test(info.annotation)) return { role: 'trusted', roleReason: `annotated ${info.annotation}: an object the caller owns` };
+  if (info?.annotation && TRUSTED_ANNOTATIONS.test(info.annotation))
+    return { role: 'trusted', roleReason: `annotated ${info.annotation}: an object the caller owns` };
   const named = TRUSTED_NAMES.find(([pattern]) => pattern.test(name));
   if (named) return { role: 'trusted', roleReason: `the name "${name}" names ${named[1]}` };
   return { role: 'attacker', roleReason: 'data the caller passes on: attacker input unless named as configuration' };

@@ -55,23 +55,53 @@ function literalType(repr: string): PyType | null {
 function typicalValues(type: PyType, name: string): FuzzValue[] {
   switch (type) {
     case 'int':
-      return [{ type: 'int', value: '1' }, { type: 'int', value: '42' }];
+      return [
+        { type: 'int', value: '1' },
+        { type: 'int', value: '42' },
+      ];
     case 'float':
-      return [{ type: 'float', value: 1.5 }, { type: 'float', value: 100 }];
+      return [
+        { type: 'float', value: 1.5 },
+        { type: 'float', value: 100 },
+      ];
     case 'str':
       return /path|file|dir|name/i.test(name)
-        ? [{ type: 'str', value: 'report.txt' }, { type: 'str', value: 'data/notes.md' }]
-        : [{ type: 'str', value: 'hello' }, { type: 'str', value: 'Example input 123' }];
+        ? [
+            { type: 'str', value: 'report.txt' },
+            { type: 'str', value: 'data/notes.md' },
+          ]
+        : [
+            { type: 'str', value: 'hello' },
+            { type: 'str', value: 'Example input 123' },
+          ];
     case 'bytes':
-      return [{ type: 'bytes', hex: '68656c6c6f' }, { type: 'bytes', hex: '000102' }];
+      return [
+        { type: 'bytes', hex: '68656c6c6f' },
+        { type: 'bytes', hex: '000102' },
+      ];
     case 'bool':
-      return [{ type: 'bool', value: true }, { type: 'bool', value: false }];
+      return [
+        { type: 'bool', value: true },
+        { type: 'bool', value: false },
+      ];
     case 'none':
       return [{ type: 'none' }];
     case 'list':
-      return [{ type: 'list', items: [{ type: 'int', value: '1' }, { type: 'int', value: '2' }] }, { type: 'list', items: [{ type: 'str', value: 'a' }] }];
+      return [
+        {
+          type: 'list',
+          items: [
+            { type: 'int', value: '1' },
+            { type: 'int', value: '2' },
+          ],
+        },
+        { type: 'list', items: [{ type: 'str', value: 'a' }] },
+      ];
     case 'dict':
-      return [{ type: 'dict', entries: [{ key: 'name', value: { type: 'str', value: 'alice' } }] }, { type: 'dict', entries: [] }];
+      return [
+        { type: 'dict', entries: [{ key: 'name', value: { type: 'str', value: 'alice' } }] },
+        { type: 'dict', entries: [] },
+      ];
   }
 }
 
@@ -97,9 +127,12 @@ export const MODULE_TARGET = '<module>';
  */
 export function fallbackTargets(functions: FunctionInfo[], moduleCode: boolean): FunctionInfo[] {
   const param = (name: string, annotation: string) => ({ name, annotation, defaultRepr: null, kind: 'positional' as const });
-  if (moduleCode) return [{ name: MODULE_TARGET, line: 1, params: [param('argv', 'List[str]'), param('stdin', 'str')], decorators: [], route: null }];
+  if (moduleCode)
+    return [{ name: MODULE_TARGET, line: 1, params: [param('argv', 'List[str]'), param('stdin', 'str')], decorators: [], route: null }];
   // A keyword-only parameter without a literal default may be required: such a call would only fail.
-  return callable(functions).filter((f) => f.route === null && f.params.every((p) => p.kind !== 'positional' && (p.kind !== 'keyword-only' || p.defaultRepr !== null)));
+  return callable(functions).filter(
+    (f) => f.route === null && f.params.every((p) => p.kind !== 'positional' && (p.kind !== 'keyword-only' || p.defaultRepr !== null)),
+  );
 }
 
 /** Without an LLM to choose: the last plain function (helpers usually come first), else the last method, else the last route. */
@@ -120,7 +153,9 @@ export function seedsFromSignature(fn: FunctionInfo, stringItems: boolean): Fuzz
     id: `s${variant + 1}`,
     args: params.map((p, i) => {
       const strings = stringItems && STRING_ITEMS.test(positional[i]?.annotation?.trim() ?? '');
-      const values: FuzzValue[] = strings ? typicalValues('str', p.name).map((item) => ({ type: 'list', items: [item] })) : typicalValues(p.type, p.name);
+      const values: FuzzValue[] = strings
+        ? typicalValues('str', p.name).map((item) => ({ type: 'list', items: [item] }))
+        : typicalValues(p.type, p.name);
       return values[variant] ?? values[0] ?? { type: 'none' as const };
     }),
   }));

@@ -40,7 +40,9 @@ async function checkSandbox(docker: Docker, image: string): Promise<void> {
   try {
     await docker.getImage(image).inspect();
   } catch {
-    throw new PreflightError(`the sandbox image ${image} is missing: build it with scripts/build-sandbox-image.sh, or set ASC_SANDBOX_IMAGE`);
+    throw new PreflightError(
+      `the sandbox image ${image} is missing: build it with scripts/build-sandbox-image.sh, or set ASC_SANDBOX_IMAGE`,
+    );
   }
 }
 
@@ -52,10 +54,19 @@ async function checkAnalysers(env: Env): Promise<void> {
   for (const [name, program, setting] of tools) {
     // Semgrep execs pysemgrep from its own directory and writes a log under HOME (a worker's may be read-only).
     const env = { ...process.env, PATH: `${dirname(program)}:${process.env.PATH ?? ''}`, HOME: tmpdir() };
-    const run = await runProcess(program, ['--version'], '', 30_000, undefined, env).catch((error: unknown) => ({ exitCode: -1, stderr: String(error) }));
-    if (run.exitCode !== 0) throw new PreflightError(`the analysis worker needs ${name} and cannot run ${program} (${run.stderr.trim().slice(0, 200)}): run scripts/setup.sh, or set ${setting}`);
+    const run = await runProcess(program, ['--version'], '', 30_000, undefined, env).catch((error: unknown) => ({
+      exitCode: -1,
+      stderr: String(error),
+    }));
+    if (run.exitCode !== 0)
+      throw new PreflightError(
+        `the analysis worker needs ${name} and cannot run ${program} (${run.stderr.trim().slice(0, 200)}): run scripts/setup.sh, or set ${setting}`,
+      );
   }
-  if (!existsSync(env.ASC_RULES)) throw new PreflightError(`the analysis worker needs the Semgrep rule pack and ${env.ASC_RULES} is missing: set ASC_RULES to the project's rules/ folder`);
+  if (!existsSync(env.ASC_RULES))
+    throw new PreflightError(
+      `the analysis worker needs the Semgrep rule pack and ${env.ASC_RULES} is missing: set ASC_RULES to the project's rules/ folder`,
+    );
 }
 
 /** What a queue's worker needs, checked before anything connects to Temporal. */
@@ -78,24 +89,43 @@ export async function prepareQueue(kind: QueueKind, env: Env): Promise<QueueSetu
     case 'workflows':
       return { kind };
     case 'llm': {
-      if (!llmConfigured(env)) throw new PreflightError('the llm worker needs an endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY if the endpoint wants one)');
+      if (!llmConfigured(env))
+        throw new PreflightError('the llm worker needs an endpoint: set OPENAI_BASE_URL (and OPENAI_API_KEY if the endpoint wants one)');
       const client = createLlmClient({ baseURL: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY, timeoutS: env.ASC_LLM_TIMEOUT_S });
       return {
         kind,
-        activities: createLlmActivities({ client, endpoint: env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1', structuredOutputs: env.ASC_STRUCTURED_OUTPUTS }),
+        activities: createLlmActivities({
+          client,
+          endpoint: env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
+          structuredOutputs: env.ASC_STRUCTURED_OUTPUTS,
+        }),
         maxConcurrentActivityTaskExecutions: env.ASC_LLM_CONCURRENCY,
       };
     }
     case 'analysis':
       await checkAnalysers(env);
-      return { kind, activities: createAnalysisActivities({ bandit: env.ASC_BANDIT, semgrep: { program: env.ASC_SEMGREP, rules: env.ASC_RULES }, python: env.ASC_PYTHON }) };
+      return {
+        kind,
+        activities: createAnalysisActivities({
+          bandit: env.ASC_BANDIT,
+          semgrep: { program: env.ASC_SEMGREP, rules: env.ASC_RULES },
+          python: env.ASC_PYTHON,
+        }),
+      };
     case 'sandbox': {
       const docker = dockerFromEnv();
       await checkSandbox(docker, env.ASC_SANDBOX_IMAGE);
       await reapLeftovers(docker);
       // A crashed worker's container may still be running now: look again every minute.
       setInterval(() => void reapLeftovers(docker).catch(() => undefined), REAP_EVERY_MS).unref();
-      const pool = env.ASC_SANDBOX_POOL > 0 ? new ContainerPool(docker, env.ASC_SANDBOX_IMAGE, SANDBOX_LIMITS, { size: env.ASC_SANDBOX_POOL, maxIdleMs: POOL_MAX_IDLE_MS, owner: `${hostname()}-${process.pid}` }) : undefined;
+      const pool =
+        env.ASC_SANDBOX_POOL > 0
+          ? new ContainerPool(docker, env.ASC_SANDBOX_IMAGE, SANDBOX_LIMITS, {
+              size: env.ASC_SANDBOX_POOL,
+              maxIdleMs: POOL_MAX_IDLE_MS,
+              owner: `${hostname()}-${process.pid}`,
+            })
+          : undefined;
       return {
         kind,
         activities: createSandboxActivities({ docker, image: env.ASC_SANDBOX_IMAGE, limits: SANDBOX_LIMITS, pool }),
@@ -116,13 +146,23 @@ export interface WorkerOptions {
 }
 
 export function createWorker(setup: QueueSetup, options: WorkerOptions): Promise<Worker> {
-  const base = { connection: options.connection, namespace: options.namespace, taskQueue: TASK_QUEUES[setup.kind], dataConverter: options.dataConverter };
+  const base = {
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: TASK_QUEUES[setup.kind],
+    dataConverter: options.dataConverter,
+  };
   if (setup.kind === 'workflows') {
-    return Worker.create({ ...base, ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }) });
+    return Worker.create({
+      ...base,
+      ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    });
   }
   return Worker.create({
     ...base,
     activities: setup.activities,
-    ...(setup.maxConcurrentActivityTaskExecutions !== undefined ? { maxConcurrentActivityTaskExecutions: setup.maxConcurrentActivityTaskExecutions } : {}),
+    ...(setup.maxConcurrentActivityTaskExecutions !== undefined
+      ? { maxConcurrentActivityTaskExecutions: setup.maxConcurrentActivityTaskExecutions }
+      : {}),
   });
 }

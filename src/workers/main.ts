@@ -21,7 +21,9 @@ export async function runWorkers(kinds: QueueKind[]): Promise<void> {
     if (kinds.includes('workflows')) {
       const added = await ensureSearchAttributes(connection.operatorService, env.TEMPORAL_NAMESPACE).catch((error: unknown) => {
         // Hosted namespaces may refuse operator calls: runs then need them registered by hand.
-        console.warn(`could not check the search attributes (${error instanceof Error ? error.message : String(error)}): register them with \`temporal operator search-attribute create\` (see README)`);
+        console.warn(
+          `could not check the search attributes (${error instanceof Error ? error.message : String(error)}): register them with \`temporal operator search-attribute create\` (see README)`,
+        );
         return [];
       });
       if (added.length > 0) console.log(`registered search attributes: ${added.join(', ')}`);
@@ -30,7 +32,9 @@ export async function runWorkers(kinds: QueueKind[]): Promise<void> {
     for (const setup of setups) workers.push(await createWorker(setup, { connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter }));
     // Every worker is created, so connected to its namespace: they poll from here on.
     if (env.ASC_READY_FILE !== undefined) await writeFile(env.ASC_READY_FILE, `${kinds.join(',')}\n`);
-    console.log(`workers running for: ${kinds.join(', ')} (Temporal at ${env.TEMPORAL_ADDRESS}${dataConverter ? ', payloads encrypted' : ''})`);
+    console.log(
+      `workers running for: ${kinds.join(', ')} (Temporal at ${env.TEMPORAL_ADDRESS}${dataConverter ? ', payloads encrypted' : ''})`,
+    );
     await Promise.all(workers.map((w) => w.run()));
   } finally {
     if (env.ASC_READY_FILE !== undefined) await rm(env.ASC_READY_FILE, { force: true });

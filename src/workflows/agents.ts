@@ -1,5 +1,18 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import { CallSpendSchema, ReviewResultSchema, type AgentCallMeta, type AgentStep, type CallLimit, type CallSpend, type Finding, type FunctionInfo, type FuzzTarget, type HardenRequest, type RepairFeedback, type ReviewResult } from '../common/schemas/index.js';
+import {
+  CallSpendSchema,
+  ReviewResultSchema,
+  type AgentCallMeta,
+  type AgentStep,
+  type CallLimit,
+  type CallSpend,
+  type Finding,
+  type FunctionInfo,
+  type FuzzTarget,
+  type HardenRequest,
+  type RepairFeedback,
+  type ReviewResult,
+} from '../common/schemas/index.js';
 import { failure, UNUSABLE_ANSWER } from '../common/failures.js';
 import { applyTriage, describeFindings, mergeFindings } from '../domain/findings.js';
 import { defaultTarget, seedsFromSignature } from '../domain/signature-seeds.js';
@@ -27,7 +40,10 @@ export interface Agents {
   seeds(code: string, candidates: FunctionInfo[]): Promise<FuzzTarget | null>;
 }
 
-const llmSpend = (result: { meta: AgentCallMeta }): CallSpend => ({ calls: result.meta.calls ?? result.meta.reasks + 1, usage: result.meta.usage });
+const llmSpend = (result: { meta: AgentCallMeta }): CallSpend => ({
+  calls: result.meta.calls ?? result.meta.reasks + 1,
+  usage: result.meta.usage,
+});
 const lines = (code: string) => code.split('\n').length;
 
 /** An answer failure the run can go on without (not a transport fault, not a bad key). */
@@ -79,7 +95,9 @@ class AgentAsker {
   private budgetSpent(): void {
     if (this.budgetNoted) return;
     this.budgetNoted = true;
-    this.ledger.caveats.push(`${this.ledger.spend.stoppedBy ?? 'the model budget was spent'}; from then on the model was not asked to repair, review or write seeds, and the code as it stood was analysed with the tools alone`);
+    this.ledger.caveats.push(
+      `${this.ledger.spend.stoppedBy ?? 'the model budget was spent'}; from then on the model was not asked to repair, review or write seeds, and the code as it stood was analysed with the tools alone`,
+    );
   }
 
   /** An agent whose answer stayed unusable: the run goes on without it, and says so. */
@@ -87,8 +105,16 @@ class AgentAsker {
     // The Fuzzing agent is asked once a run; the Static Analyser agent every round, so it is the one to stop asking.
     if (agent === 'static-analyser') this.gaveUp.add(agent);
     const spent = CallSpendSchema.safeParse(error.details?.[0]);
-    this.ledger.record(agent, action, `${action}: no usable answer, ${instead}`, Date.now() - startedMs, spent.success ? spent.data.usage : null);
-    this.ledger.caveats.push(`${error.message}; the run went on ${instead}${this.gaveUp.has(agent) ? ' and asked that agent nothing more' : ''}`);
+    this.ledger.record(
+      agent,
+      action,
+      `${action}: no usable answer, ${instead}`,
+      Date.now() - startedMs,
+      spent.success ? spent.data.usage : null,
+    );
+    this.ledger.caveats.push(
+      `${error.message}; the run went on ${instead}${this.gaveUp.has(agent) ? ' and asked that agent nothing more' : ''}`,
+    );
   }
 }
 
@@ -103,7 +129,11 @@ export function llmAgents(ledger: Ledger, llm: { model: string; maxAttempts: num
     caveat: null,
     async generate(prompt) {
       const limit = ledger.spend.next();
-      if (limit === null) throw failure('BudgetSpent', `${ledger.spend.stoppedBy ?? 'the model budget was spent'} before the Coding agent wrote the code; give the run a larger budget (--max-tokens, --max-llm-calls)`);
+      if (limit === null)
+        throw failure(
+          'BudgetSpent',
+          `${ledger.spend.stoppedBy ?? 'the model budget was spent'} before the Coding agent wrote the code; give the run a larger budget (--max-tokens, --max-llm-calls)`,
+        );
       const result = await ledger.step({
         agent: 'coding',
         action: 'Coding agent: write the code from the task',
@@ -166,7 +196,8 @@ export function llmAgents(ledger: Ledger, llm: { model: string; maxAttempts: num
             action,
             activity: calls.writeSeeds,
             args: [{ model, code, functions: candidates, limit }],
-            describe: (r) => `${r.target.function}(${r.target.params.map((p) => `${p.name}: ${p.type}`).join(', ')}), ${r.target.seeds.length} seeds`,
+            describe: (r) =>
+              `${r.target.function}(${r.target.params.map((p) => `${p.name}: ${p.type}`).join(', ')}), ${r.target.seeds.length} seeds`,
             spend: llmSpend,
           });
           return result.target;
@@ -179,7 +210,8 @@ export function llmAgents(ledger: Ledger, llm: { model: string; maxAttempts: num
 /** What the Static Analyser agent added, and what it made of the tool findings. */
 function describeReview(r: ReviewResult, toolFindings: number): string {
   const dismissed = r.triage.filter((t) => t.verdict === 'dismissed').length;
-  const triage = r.triage.length > 0 ? `; of ${toolFindings} tool finding(s) ${r.triage.length - dismissed} confirmed, ${dismissed} dismissed` : '';
+  const triage =
+    r.triage.length > 0 ? `; of ${toolFindings} tool finding(s) ${r.triage.length - dismissed} confirmed, ${dismissed} dismissed` : '';
   return `${describeFindings(r.findings)} added${triage}`;
 }
 
@@ -196,7 +228,9 @@ export const auditAgents: Agents = {
   caveat: 'audit only: no LLM is configured, so nothing was repaired (set OPENAI_BASE_URL / OPENAI_API_KEY to enable repair)',
   generate() {
     // The request schema refuses a prompt without an LLM; this guards a request that slipped past it.
-    return Promise.reject(failure('BadRequest', 'writing code from a prompt needs an LLM: set OPENAI_BASE_URL / OPENAI_API_KEY and a model'));
+    return Promise.reject(
+      failure('BadRequest', 'writing code from a prompt needs an LLM: set OPENAI_BASE_URL / OPENAI_API_KEY and a model'),
+    );
   },
   repair: () => Promise.resolve(null),
   review: (_code, toolFindings) => Promise.resolve(toolFindings),

@@ -1,7 +1,14 @@
 import { condition, defineUpdate, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { APPROVE_UPDATE, REJECT_UPDATE } from '../common/queues.js';
 import { describeDecision } from '../common/approvals.js';
-import { ApproveInputSchema, RejectInputSchema, type ApprovalDecision, type ApprovalSettings, type ApproveInput, type RejectInput } from '../common/schemas/index.js';
+import {
+  ApproveInputSchema,
+  RejectInputSchema,
+  type ApprovalDecision,
+  type ApprovalSettings,
+  type ApproveInput,
+  type RejectInput,
+} from '../common/schemas/index.js';
 import { describeZodError } from '../common/zod-error.js';
 import type { Ledger } from './ledger.js';
 
@@ -28,8 +35,12 @@ export class Approvals {
     readonly settings: ApprovalSettings,
     private readonly ledger: Ledger,
   ) {
-    setHandler(approveUpdate, (input) => this.decide({ decision: 'approved', by: input.by.trim(), reason: input.reason?.trim() || null }), { validator: (input) => this.validate(ApproveInputSchema, input, 'approve') });
-    setHandler(rejectUpdate, (input) => this.decide({ decision: 'rejected', by: input.by.trim(), reason: input.reason.trim() }), { validator: (input) => this.validate(RejectInputSchema, input, 'reject') });
+    setHandler(approveUpdate, (input) => this.decide({ decision: 'approved', by: input.by.trim(), reason: input.reason?.trim() || null }), {
+      validator: (input) => this.validate(ApproveInputSchema, input, 'approve'),
+    });
+    setHandler(rejectUpdate, (input) => this.decide({ decision: 'rejected', by: input.by.trim(), reason: input.reason.trim() }), {
+      validator: (input) => this.validate(RejectInputSchema, input, 'reject'),
+    });
   }
 
   /** The mode asks about each repair. */
@@ -45,7 +56,11 @@ export class Approvals {
   private validate(schema: typeof ApproveInputSchema | typeof RejectInputSchema, input: unknown, what: string): void {
     const id = workflowInfo().workflowId;
     if (this.waiting === null || this.waiting.answer !== null) {
-      throw new Error(this.settings.mode === 'none' ? `run ${id} does not wait for approvals (it was started without --approval)` : `run ${id} is not waiting for approval now; asc status ${id} says what it is doing`);
+      throw new Error(
+        this.settings.mode === 'none'
+          ? `run ${id} does not wait for approvals (it was started without --approval)`
+          : `run ${id} is not waiting for approval now; asc status ${id} says what it is doing`,
+      );
     }
     const parsed = schema.safeParse(input);
     if (!parsed.success) throw new Error(describeZodError(`the ${what} update`, parsed.error));
@@ -71,12 +86,25 @@ export class Approvals {
     progress.phase = 'awaiting-approval';
     progress.awaiting = { label, sinceMs: askedAtMs, code, candidate };
     const id = workflowInfo().workflowId;
-    setCurrentDetails(`**waiting for approval** of ${label} · asc approve ${id} · asc reject ${id} --reason "…"${this.settings.timeoutMs !== null ? ` · not accepted if no one decides within ${describeDuration(this.settings.timeoutMs)}` : ''}`);
-    const answered = this.settings.timeoutMs === null ? (await condition(() => waiting.answer !== null), true) : await condition(() => waiting.answer !== null, this.settings.timeoutMs);
+    setCurrentDetails(
+      `**waiting for approval** of ${label} · asc approve ${id} · asc reject ${id} --reason "…"${this.settings.timeoutMs !== null ? ` · not accepted if no one decides within ${describeDuration(this.settings.timeoutMs)}` : ''}`,
+    );
+    const answered =
+      this.settings.timeoutMs === null
+        ? (await condition(() => waiting.answer !== null), true)
+        : await condition(() => waiting.answer !== null, this.settings.timeoutMs);
     const answer: Answer | null = answered ? waiting.answer : null;
     const decision: ApprovalDecision = answer
       ? { subject, label, ...answer, askedAtMs, decidedAtMs: Date.now() }
-      : { subject, label, decision: 'timed-out', by: null, reason: `no one decided within ${describeDuration(this.settings.timeoutMs ?? 0)}`, askedAtMs, decidedAtMs: Date.now() };
+      : {
+          subject,
+          label,
+          decision: 'timed-out',
+          by: null,
+          reason: `no one decided within ${describeDuration(this.settings.timeoutMs ?? 0)}`,
+          askedAtMs,
+          decidedAtMs: Date.now(),
+        };
     this.waiting = null;
     progress.phase = phase;
     progress.awaiting = null;

@@ -14,7 +14,17 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { BatchInputSchema, BatchTaskRunInputSchema, type BatchInput, type BatchOutcome, type BatchProgress, type BatchTask, type BatchTaskRunInput, type BatchTotals, type TaskSummary } from '../common/schemas/index.js';
+import {
+  BatchInputSchema,
+  BatchTaskRunInputSchema,
+  type BatchInput,
+  type BatchOutcome,
+  type BatchProgress,
+  type BatchTask,
+  type BatchTaskRunInput,
+  type BatchTotals,
+  type TaskSummary,
+} from '../common/schemas/index.js';
 import { BATCH_PROGRESS_QUERY, TASK_QUEUES, WORKFLOW_TYPE } from '../common/queues.js';
 import { failure } from '../common/failures.js';
 import { describeZodError } from '../common/zod-error.js';
@@ -180,14 +190,22 @@ class BatchRun {
 
   report(): void {
     const { totals } = this;
-    setCurrentDetails(`**batch** · ${totals.done}/${this.input.total} done: ${totals.secure} secure, ${totals.vulnerable} vulnerable, ${totals.couldNotVerify} could not verify, ${totals.failed} failed${totals.cancelled ? `, ${totals.cancelled} cancelled` : ''}`);
+    setCurrentDetails(
+      `**batch** · ${totals.done}/${this.input.total} done: ${totals.secure} secure, ${totals.vulnerable} vulnerable, ${totals.couldNotVerify} could not verify, ${totals.failed} failed${totals.cancelled ? `, ${totals.cancelled} cancelled` : ''}`,
+    );
   }
 
   /** Starts every task that may start now: within the concurrency, this run's share of tasks, and the history's size. */
   fill(): void {
     const { budget, concurrency, tasksPerRun } = this.input;
     const { pending, running, totals } = this;
-    while (!this.root.consideredCancelled && pending.length > 0 && running.size < concurrency && this.closed + running.size < tasksPerRun && !workflowInfo().continueAsNewSuggested) {
+    while (
+      !this.root.consideredCancelled &&
+      pending.length > 0 &&
+      running.size < concurrency &&
+      this.closed + running.size < tasksPerRun &&
+      !workflowInfo().continueAsNewSuggested
+    ) {
       const grant = budget && share(budget, totals, [...this.grants.values()], pending.length);
       const task = pending.shift();
       if (!task) break;
@@ -214,7 +232,13 @@ class BatchRun {
     if (grant) this.grants.set(task.id, grant);
     try {
       const { batchId } = this;
-      const request = { ...this.input.settings, ...(task.prompt !== undefined ? { prompt: task.prompt } : { code: task.code }), ...(task.tests ? { tests: task.tests } : {}), ...(grant ? { budget: grant } : {}), source: task.id };
+      const request = {
+        ...this.input.settings,
+        ...(task.prompt !== undefined ? { prompt: task.prompt } : { code: task.code }),
+        ...(task.tests ? { tests: task.tests } : {}),
+        ...(grant ? { budget: grant } : {}),
+        source: task.id,
+      };
       const child = await startChild(batchTaskWorkflow, {
         workflowId: `${batchId}#${task.id}`,
         taskQueue: TASK_QUEUES.workflows,
@@ -265,7 +289,15 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchOutcome> {
   const { settings, total, skipped, budget } = parsed.data;
   const run = new BatchRun(parsed.data, CancellationScope.current());
   const { totals, pending, running, root } = run;
-  setHandler(batchProgressQuery, () => ({ totals, total, skipped, budget, running: [...running], pending: pending.length, cancelling: root.consideredCancelled }));
+  setHandler(batchProgressQuery, () => ({
+    totals,
+    total,
+    skipped,
+    budget,
+    running: [...running],
+    pending: pending.length,
+    cancelling: root.consideredCancelled,
+  }));
   for (;;) {
     run.fill();
     if (running.size === 0) break;
@@ -276,9 +308,16 @@ export async function batchWorkflow(input: BatchInput): Promise<BatchOutcome> {
   await run.settled();
   run.report();
   publishSpend(settings, totals);
-  if (root.consideredCancelled) throw new CancelledFailure(`batch cancelled: ${totals.done} of ${total} tasks closed (${totals.cancelled} cancelled while running), ${pending.length} never started`);
+  if (root.consideredCancelled)
+    throw new CancelledFailure(
+      `batch cancelled: ${totals.done} of ${total} tasks closed (${totals.cancelled} cancelled while running), ${pending.length} never started`,
+    );
   if (pending.length > 0) {
-    return continueAsNew<typeof batchWorkflow>({ ...parsed.data, tasks: pending, totals: { ...totals, generation: totals.generation + 1 } });
+    return continueAsNew<typeof batchWorkflow>({
+      ...parsed.data,
+      tasks: pending,
+      totals: { ...totals, generation: totals.generation + 1 },
+    });
   }
   return { totals, total, skipped, budget };
 }

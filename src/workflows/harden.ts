@@ -31,11 +31,21 @@ export const progressQuery = defineQuery<Progress>(PROGRESS_QUERY);
  */
 export async function hardenWorkflow(input: HardenRequest): Promise<HardenResult> {
   const parsed = HardenRequestSchema.safeParse(requestAsStarted(input));
-  if (!parsed.success) throw failure('BadRequest', `${describeZodError('the hardening request', parsed.error)} (requests are resolved by the client: start runs with asc or src/client/request.ts)`);
+  if (!parsed.success)
+    throw failure(
+      'BadRequest',
+      `${describeZodError('the hardening request', parsed.error)} (requests are resolved by the client: start runs with asc or src/client/request.ts)`,
+    );
   const request = parsed.data;
   const ledger = new Ledger(request.budget);
   setHandler(progressQuery, () => ledger.progress);
-  const ctx: RunContext = { request, ledger, agents: agentsFor(request, ledger), approvals: new Approvals(request.approval, ledger), parsed: new Map() };
+  const ctx: RunContext = {
+    request,
+    ledger,
+    agents: agentsFor(request, ledger),
+    approvals: new Approvals(request.approval, ledger),
+    parsed: new Map(),
+  };
 
   await checkTestsParse(ctx);
   const written = await generatePhase(ctx);
@@ -43,11 +53,24 @@ export async function hardenWorkflow(input: HardenRequest): Promise<HardenResult
   const gate = await behaviourBaseline(ctx, written.code);
   const statics = await staticPhase(ctx, written.code, gate);
   const fuzzed = await fuzzPhase(ctx, statics.code);
-  const repaired = fuzzed.plan ? await fuzzRepairPhase(ctx, repairStart(statics, fuzzed.plan, fuzzed.pass, gate)) : { code: statics.code, rounds: [], failures: [], incomplete: null };
+  const repaired = fuzzed.plan
+    ? await fuzzRepairPhase(ctx, repairStart(statics, fuzzed.plan, fuzzed.pass, gate))
+    : { code: statics.code, rounds: [], failures: [], incomplete: null };
   const analysed = repaired.code === statics.code ? statics : await finalStaticCheck(ctx, repaired.code, statics);
-  const tests = gate && { style: gate.tests.style, before: gate.baseline, after: repaired.code === written.code ? gate.baseline : await gate.run(repaired.code, 'final code') };
+  const tests = gate && {
+    style: gate.tests.style,
+    before: gate.baseline,
+    after: repaired.code === written.code ? gate.baseline : await gate.run(repaired.code, 'final code'),
+  };
   const final = ctx.approvals.final ? await ctx.approvals.ask('final', 'the final code', written.code, repaired.code) : null;
-  const result = verdictPhase(ctx, { written, analysed, fuzzed, repaired, tests, accepted: final === null || final.decision === 'approved' });
+  const result = verdictPhase(ctx, {
+    written,
+    analysed,
+    fuzzed,
+    repaired,
+    tests,
+    accepted: final === null || final.decision === 'approved',
+  });
   // Every approve/reject update gets its answer before the run closes.
   await condition(allHandlersFinished);
   return result;

@@ -23,7 +23,16 @@ export class Ledger {
   readonly spend: SpendMeter;
   /** What a reader of the verdict must know the run did without (an unusable agent answer, a spent budget). */
   readonly caveats: string[] = [];
-  readonly progress: Progress = { phase: 'static', staticRound: 0, fuzzRepairRound: 0, fuzzExecutions: 0, failingInputs: 0, steps: 0, lastStep: null, awaiting: null };
+  readonly progress: Progress = {
+    phase: 'static',
+    staticRound: 0,
+    fuzzRepairRound: 0,
+    fuzzExecutions: 0,
+    failingInputs: 0,
+    steps: 0,
+    lastStep: null,
+    awaiting: null,
+  };
 
   constructor(budget: Budget | null = null) {
     this.spend = new SpendMeter(budget);
@@ -47,7 +56,13 @@ export class Ledger {
         // A model call that failed still spent what its requests cost.
         const spent = CallSpendSchema.safeParse(error.cause.details?.[0]);
         if (spent.success) this.spend.add(spent.data);
-        throw ApplicationFailure.create({ message: `${action}: ${error.cause.message}`, type: error.cause.type ?? undefined, nonRetryable: true, cause: error, details: spent.success ? [spent.data] : [] });
+        throw ApplicationFailure.create({
+          message: `${action}: ${error.cause.message}`,
+          type: error.cause.type ?? undefined,
+          nonRetryable: true,
+          cause: error,
+          details: spent.success ? [spent.data] : [],
+        });
       }
       throw error;
     }

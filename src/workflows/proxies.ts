@@ -38,5 +38,6 @@ function llmOptions(maxAttempts: number): ActivityOptions {
 }
 
 export const analysis = proxyActivities<activities.AnalysisActivities>(analysisOptions);
-export const sandboxActivities = (startToCloseTimeoutMs: number) => proxyActivities<activities.SandboxActivities>(sandboxOptions(startToCloseTimeoutMs));
+export const sandboxActivities = (startToCloseTimeoutMs: number) =>
+  proxyActivities<activities.SandboxActivities>(sandboxOptions(startToCloseTimeoutMs));
 export const llmActivities = (maxAttempts: number) => proxyActivities<activities.LlmActivities>(llmOptions(maxAttempts));

@@ -11,15 +11,24 @@ const claimed = (c: Docker.ContainerInfo) => c.Names.some((n) => n.startsWith(`/
  * Idle pool containers, waiting for a batch, are not counted. With a run's id: only that run's
  * (by label, or by the name a claim gave).
  */
-export async function batchContainers(docker: Docker, options: { all?: boolean; workflowId?: string } = {}): Promise<Docker.ContainerInfo[]> {
+export async function batchContainers(
+  docker: Docker,
+  options: { all?: boolean; workflowId?: string } = {},
+): Promise<Docker.ContainerInfo[]> {
   const listed = await docker.listContainers({ all: options.all ?? false, filters: { label: [SANDBOX_LABEL] } });
-  const ofRun = (c: Docker.ContainerInfo) => options.workflowId === undefined || c.Labels['autosafecoder.workflow-id'] === options.workflowId || c.Names.some((n) => n.startsWith(`/${runContainerPrefix(options.workflowId ?? '')}`));
+  const ofRun = (c: Docker.ContainerInfo) =>
+    options.workflowId === undefined ||
+    c.Labels['autosafecoder.workflow-id'] === options.workflowId ||
+    c.Names.some((n) => n.startsWith(`/${runContainerPrefix(options.workflowId ?? '')}`));
   return listed.filter((c) => (c.Labels[POOL_LABEL] === undefined || claimed(c)) && ofRun(c));
 }
 
 /** The warm containers of a pool (by its owner), or of every pool, waiting for a batch. */
 export async function idleContainers(docker: Docker, owner?: string): Promise<Docker.ContainerInfo[]> {
-  const listed = await docker.listContainers({ all: true, filters: { label: [owner === undefined ? POOL_LABEL : `${POOL_LABEL}=${owner}`] } });
+  const listed = await docker.listContainers({
+    all: true,
+    filters: { label: [owner === undefined ? POOL_LABEL : `${POOL_LABEL}=${owner}`] },
+  });
   return listed.filter((c) => !claimed(c));
 }
 

@@ -6,7 +6,8 @@ import { z } from 'zod';
 function dataset<T extends z.ZodType>(name: string, variable: string, schema: T): () => z.infer<T>[] {
   const path = process.env[variable] ?? fileURLToPath(new URL(`../../../../shared/data/${name}/dataset.jsonl`, import.meta.url));
   return () => {
-    if (!existsSync(path)) throw new Error(`the ${name} dataset is not at ${path}: check out shared/ beside the project, or set ${variable}`);
+    if (!existsSync(path))
+      throw new Error(`the ${name} dataset is not at ${path}: check out shared/ beside the project, or set ${variable}`);
     return readFileSync(path, 'utf8')
       .split('\n')
       .filter((line) => line.trim())
@@ -26,7 +27,13 @@ export function sallmTask(id: string): SallmTask {
   return task;
 }
 
-const HumanEvalTaskSchema = z.object({ task_id: z.string(), prompt: z.string(), canonical_solution: z.string(), entry_point: z.string(), test: z.string() });
+const HumanEvalTaskSchema = z.object({
+  task_id: z.string(),
+  prompt: z.string(),
+  canonical_solution: z.string(),
+  entry_point: z.string(),
+  test: z.string(),
+});
 export type HumanEvalTask = z.infer<typeof HumanEvalTaskSchema>;
 
 /** HumanEval: benign code with tests, for false alarms. */

@@ -38,7 +38,10 @@ export function waitForOutput(child: ChildProcess, marker: string, timeoutMs: nu
       if (output.includes(marker)) settle(null);
     };
     const onExit = (code: number | null) => settle(new Error(`${what} exited with ${code}:\n${output}`));
-    const timer = setTimeout(() => settle(new Error(`${what} did not print "${marker}" within ${timeoutMs / 1000} s:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => settle(new Error(`${what} did not print "${marker}" within ${timeoutMs / 1000} s:\n${output}`)),
+      timeoutMs,
+    );
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('exit', onExit);
@@ -65,7 +68,23 @@ export class DevServer {
   }
 
   async start(): Promise<void> {
-    this.child = spawn(temporalCli(), ['server', 'start-dev', '--db-filename', this.dbFile, '--ip', '127.0.0.1', '--port', String(this.port), '--headless', '--log-level', 'error'], { stdio: 'ignore' });
+    this.child = spawn(
+      temporalCli(),
+      [
+        'server',
+        'start-dev',
+        '--db-filename',
+        this.dbFile,
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(this.port),
+        '--headless',
+        '--log-level',
+        'error',
+      ],
+      { stdio: 'ignore' },
+    );
     await waitForTemporal(this.address, 60_000);
   }
 

@@ -57,7 +57,15 @@ export function securityAwareModel(req: ChatRequest): Reply {
       return answer.code(LIST_INSECURE);
     case 'static-analyser':
       return req.user.includes('shell=True')
-        ? answer.findings([{ cwe: 'CWE-78', line: 5, description: 'the path reaches a shell', fix: 'list the directory with os.listdir', severity: 'HIGH' }])
+        ? answer.findings([
+            {
+              cwe: 'CWE-78',
+              line: 5,
+              description: 'the path reaches a shell',
+              fix: 'list the directory with os.listdir',
+              severity: 'HIGH',
+            },
+          ])
         : answer.findings([]);
     case 'fuzzing':
       return req.user.includes('average_word_length')
@@ -67,4 +75,3 @@ export function securityAwareModel(req: ChatRequest): Reply {
       return { status: 400 };
   }
 }
-

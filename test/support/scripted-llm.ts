@@ -29,7 +29,13 @@ export interface ChatRequest {
 export type Reply =
   | string
   | { status: number; body?: unknown; headers?: Record<string, string> }
-  | { content: string | null; delayMs?: number; finishReason?: 'stop' | 'length' | 'content_filter'; refusal?: string; usage?: { prompt: number; completion: number } };
+  | {
+      content: string | null;
+      delayMs?: number;
+      finishReason?: 'stop' | 'length' | 'content_filter';
+      refusal?: string;
+      usage?: { prompt: number; completion: number };
+    };
 
 export type Responder = (request: ChatRequest) => Reply;
 
@@ -54,7 +60,14 @@ function completion(model: string, reply: Exclude<Reply, string | { status: numb
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: reply.content, refusal: reply.refusal ?? null }, finish_reason: reply.finishReason ?? 'stop', logprobs: null }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: reply.content, refusal: reply.refusal ?? null },
+        finish_reason: reply.finishReason ?? 'stop',
+        logprobs: null,
+      },
+    ],
     usage: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion },
   };
 }
@@ -97,27 +110,48 @@ export class ScriptedLlm {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
-      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
       return;
     }
-    const body = JSON.parse(await readBody(req)) as { model: string; messages: { role: string; content: string }[]; response_format?: ChatRequest['responseFormat'] };
+    const body = JSON.parse(await readBody(req)) as {
+      model: string;
+      messages: { role: string; content: string }[];
+      response_format?: ChatRequest['responseFormat'];
+    };
     if (body.response_format && this.rejectStructuredOutputs) {
-      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'response_format json_schema is not supported by this server', type: 'invalid_request_error' } }));
+      res.writeHead(400, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          error: { message: 'response_format json_schema is not supported by this server', type: 'invalid_request_error' },
+        }),
+      );
       return;
     }
     const system = body.messages.find((m) => m.role === 'system')?.content ?? '';
     const agent = agentOf(system);
     const user = [...body.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
-    const request: ChatRequest = { agent, model: body.model, user, messages: body.messages, nth: this.count(agent), responseFormat: body.response_format ?? null };
+    const request: ChatRequest = {
+      agent,
+      model: body.model,
+      user,
+      messages: body.messages,
+      nth: this.count(agent),
+      responseFormat: body.response_format ?? null,
+    };
     this.requests.push(request);
     const reply = this.responder(request);
     if (typeof reply === 'string' || 'content' in reply) {
       const answer = typeof reply === 'string' ? { content: reply } : reply;
       if (answer.delayMs !== undefined) await new Promise((r) => setTimeout(r, answer.delayMs));
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion(body.model, answer, body.messages.map((m) => m.content).join('\n'))));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(completion(body.model, answer, body.messages.map((m) => m.content).join('\n'))));
       return;
     }
-    res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(reply.body ?? { error: { message: `scripted HTTP ${reply.status}` } }));
+    res
+      .writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers })
+      .end(JSON.stringify(reply.body ?? { error: { message: `scripted HTTP ${reply.status}` } }));
   }
 
   async close(): Promise<void> {
@@ -129,8 +163,10 @@ export class ScriptedLlm {
 /** Helpers that answer like a model would. */
 export const answer = {
   code: (code: string) => `Here is the code.\n\n\`\`\`python\n${code.trimEnd()}\n\`\`\`\n`,
-  findings: (findings: { cwe: string; line: number; description: string; fix?: string; severity?: string }[]) => JSON.stringify({ findings }),
-  seeds: (fn: string, params: { name: string; type: string }[], seeds: unknown[][]) => `\`\`\`json\n${JSON.stringify({ function: fn, params, seeds })}\n\`\`\``,
+  findings: (findings: { cwe: string; line: number; description: string; fix?: string; severity?: string }[]) =>
+    JSON.stringify({ findings }),
+  seeds: (fn: string, params: { name: string; type: string }[], seeds: unknown[][]) =>
+    `\`\`\`json\n${JSON.stringify({ function: fn, params, seeds })}\n\`\`\``,
 };
 
 /** Prose around the module, a shell block before it and a short usage example after it. */

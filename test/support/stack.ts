@@ -25,7 +25,14 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** The bundler's progress would drown the test report; its errors still show. */
-export const quietBundlerLogger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m) };
+export const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (m: string) => console.error(m),
+};
 
 /** Bundling takes seconds: once per test process. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
@@ -41,7 +48,11 @@ export function temporalCli(): string {
 
 export async function startStack(options: { queues: QueueKind[]; llmUrl?: string; extraEnv?: Record<string, string> }): Promise<Stack> {
   const testEnv = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: temporalCli() }, log: { format: 'pretty', level: 'error' }, searchAttributes: ALL_SEARCH_ATTRIBUTES },
+    server: {
+      executable: { type: 'existing-path', path: temporalCli() },
+      log: { format: 'pretty', level: 'error' },
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+    },
   });
   const env = loadEnv({
     ...process.env,
@@ -55,7 +66,13 @@ export async function startStack(options: { queues: QueueKind[]; llmUrl?: string
     for (const kind of options.queues) {
       const setup = await prepareQueue(kind, env);
       setups.push(setup);
-      workers.push(await createWorker(setup, { connection: testEnv.nativeConnection, namespace: testEnv.namespace ?? 'default', workflowBundle: workflowBundleOption }));
+      workers.push(
+        await createWorker(setup, {
+          connection: testEnv.nativeConnection,
+          namespace: testEnv.namespace ?? 'default',
+          workflowBundle: workflowBundleOption,
+        }),
+      );
     }
   } catch (error) {
     await closeQueues(setups);
@@ -69,7 +86,8 @@ export async function startStack(options: { queues: QueueKind[]; llmUrl?: string
     async stop() {
       // A worker that failed has stopped already; its reason is in `running`.
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
-      for (const outcome of await Promise.allSettled(running)) if (outcome.status === 'rejected') console.error('a worker failed:', outcome.reason);
+      for (const outcome of await Promise.allSettled(running))
+        if (outcome.status === 'rejected') console.error('a worker failed:', outcome.reason);
       await closeQueues(setups);
       await testEnv.teardown();
     },

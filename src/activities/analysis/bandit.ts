@@ -33,7 +33,6 @@ function asSeverity(value: 'LOW' | 'MEDIUM' | 'HIGH' | 'UNDEFINED'): Severity {
   return value === 'UNDEFINED' ? 'LOW' : value;
 }
 
-
 /**
  * Runs Bandit on one file of code and returns its findings at or above `minSeverity`, but for
  * the tests this project's profile drops (bandit-profile.ts). `# nosec` comments are ignored:

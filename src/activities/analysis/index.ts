@@ -20,8 +20,14 @@ export function createAnalysisActivities(deps: AnalysisDeps) {
     runStaticTools: async (input: z.input<typeof StaticAnalysisInputSchema>): Promise<StaticToolsResult> => {
       const { code, minSeverity } = parseInput(StaticAnalysisInputSchema, input, 'runStaticTools input');
       const started = Date.now();
-      const [bandit, semgrep] = await withHeartbeat(() => Promise.all([banditFindings(deps.bandit, code, minSeverity), semgrepFindings(deps.semgrep, code, minSeverity)]));
-      return { findings: mergeFindings(bandit.findings, semgrep.findings), errors: [...bandit.errors, ...semgrep.errors], durationMs: Date.now() - started };
+      const [bandit, semgrep] = await withHeartbeat(() =>
+        Promise.all([banditFindings(deps.bandit, code, minSeverity), semgrepFindings(deps.semgrep, code, minSeverity)]),
+      );
+      return {
+        findings: mergeFindings(bandit.findings, semgrep.findings),
+        errors: [...bandit.errors, ...semgrep.errors],
+        durationMs: Date.now() - started,
+      };
     },
     /** Bandit alone: what runs started before Semgrep joined still schedule. */
     runBandit: async (input: z.input<typeof StaticAnalysisInputSchema>): Promise<StaticToolsResult> => {

@@ -10,6 +10,10 @@ const INSPECT_SCRIPT = fileURLToPath(new URL('../../../../python/inspect_code.py
 export async function inspectPython(python: string, code: string): Promise<InspectResult> {
   const fix = 'run scripts/setup.sh, or set ASC_PYTHON to a Python 3 interpreter';
   const run = await runAnalyser({ program: python, fix }, [INSPECT_SCRIPT], code, ANALYSER_DEADLINE_MS);
-  if (run.exitCode !== 0) throw failure('AnalyserBroken', `inspecting the code with ${python} failed (exit ${run.exitCode}): ${run.stderr.slice(0, 500)}; ${fix}`);
+  if (run.exitCode !== 0)
+    throw failure(
+      'AnalyserBroken',
+      `inspecting the code with ${python} failed (exit ${run.exitCode}): ${run.stderr.slice(0, 500)}; ${fix}`,
+    );
   return InspectResultSchema.parse(JSON.parse(run.stdout));
 }

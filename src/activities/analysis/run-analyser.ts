@@ -46,7 +46,8 @@ const CODING_COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+/;
 export function asAnalysedText(code: string): string {
   const lines = code.split('\n');
   for (let i = 0; i < Math.min(2, lines.length); i++) {
-    if (CODING_COOKIE.test(lines[i] ?? '')) lines[i] = '# (encoding declaration removed: the code is analysed as the UTF-8 text it runs as)';
+    if (CODING_COOKIE.test(lines[i] ?? ''))
+      lines[i] = '# (encoding declaration removed: the code is analysed as the UTF-8 text it runs as)';
   }
   return lines.join('\n');
 }

@@ -45,7 +45,12 @@ async function ruleFiles(folder: string): Promise<string[]> {
   return entries
     .filter((e) => e.isFile() && e.name.endsWith('.yaml'))
     .map((e) => join(e.parentPath, e.name))
-    .filter((path) => !relative(folder, path).split(sep).some((part) => part.startsWith('.')))
+    .filter(
+      (path) =>
+        !relative(folder, path)
+          .split(sep)
+          .some((part) => part.startsWith('.')),
+    )
     .sort();
 }
 
@@ -75,8 +80,17 @@ const inFlight = new Map<string, Promise<string>>();
 async function resolveInto(setup: SemgrepSetup, path: string): Promise<string> {
   // Semgrep's own Python (its environment has ruamel.yaml); a semgrep found on PATH goes with python3.
   const python = setup.program.includes(sep) ? join(dirname(setup.program), 'python') : 'python3';
-  const run = await runAnalyser({ program: python, fix: `it is the Python of the Semgrep at ${setup.program}; ${FIX}` }, [RESOLVE_SCRIPT, setup.rules], '', ANALYSER_DEADLINE_MS);
-  if (run.exitCode !== 0) throw failure('AnalyserBroken', `the Semgrep rule pack ${setup.rules} could not be read (exit ${run.exitCode}): ${run.stderr.slice(-500)}; ${FIX}`);
+  const run = await runAnalyser(
+    { program: python, fix: `it is the Python of the Semgrep at ${setup.program}; ${FIX}` },
+    [RESOLVE_SCRIPT, setup.rules],
+    '',
+    ANALYSER_DEADLINE_MS,
+  );
+  if (run.exitCode !== 0)
+    throw failure(
+      'AnalyserBroken',
+      `the Semgrep rule pack ${setup.rules} could not be read (exit ${run.exitCode}): ${run.stderr.slice(-500)}; ${FIX}`,
+    );
   // Written whole, then renamed: a worker never reads a half-written file. Workers in
   // containers all run as pid 1, so the temporary name is unique by more than the pid.
   const partial = `${path}.${randomUUID()}.partial`;
@@ -99,15 +113,40 @@ export async function semgrepFindings(setup: SemgrepSetup, code: string, minSeve
     // semgrep execs pysemgrep from its own directory, and keeps its settings under HOME. It
     // also leaves a copy of the rules per rule file in TMPDIR on every scan: the call's own
     // directory, removed with it, keeps a long-lived worker's /tmp from filling up.
-    const env = { ...process.env, PATH: `${dirname(setup.program)}:${process.env.PATH ?? ''}`, HOME: dir, TMPDIR: dir, SEMGREP_SEND_METRICS: 'off', SEMGREP_ENABLE_VERSION_CHECK: '0' };
+    const env = {
+      ...process.env,
+      PATH: `${dirname(setup.program)}:${process.env.PATH ?? ''}`,
+      HOME: dir,
+      TMPDIR: dir,
+      SEMGREP_SEND_METRICS: 'off',
+      SEMGREP_ENABLE_VERSION_CHECK: '0',
+    };
     // No size limit of Semgrep's own: the request bounds the code already, and a skipped file would read as clean.
-    const args = ['scan', '--experimental', '--config', rules, '--metrics=off', '--disable-version-check', '--disable-nosem', '--max-target-bytes', '0', '--json', '--quiet', '--jobs', '1', file];
+    const args = [
+      'scan',
+      '--experimental',
+      '--config',
+      rules,
+      '--metrics=off',
+      '--disable-version-check',
+      '--disable-nosem',
+      '--max-target-bytes',
+      '0',
+      '--json',
+      '--quiet',
+      '--jobs',
+      '1',
+      file,
+    ];
     const run = await runAnalyser({ program: setup.program, fix, env }, args, '', ANALYSER_DEADLINE_MS);
     let report: z.infer<typeof SemgrepReportSchema>;
     try {
       report = SemgrepReportSchema.parse(JSON.parse(run.stdout));
     } catch {
-      throw failure('AnalyserBroken', `semgrep (${setup.program}) gave no JSON report (exit ${run.exitCode}): ${run.stderr.slice(0, 500)}; ${fix}`);
+      throw failure(
+        'AnalyserBroken',
+        `semgrep (${setup.program}) gave no JSON report (exit ${run.exitCode}): ${run.stderr.slice(0, 500)}; ${fix}`,
+      );
     }
     const findings = report.results
       .map((r): Finding => {
@@ -128,7 +167,10 @@ export async function semgrepFindings(setup: SemgrepSetup, code: string, minSeve
         };
       })
       .filter((f) => atLeast(f.severity, minSeverity));
-    const errors = report.errors.filter((e) => e.level === 'error').slice(0, 20).map((e) => `Semgrep could not analyse the code: ${e.message ?? 'unknown error'}`.slice(0, 1_000));
+    const errors = report.errors
+      .filter((e) => e.level === 'error')
+      .slice(0, 20)
+      .map((e) => `Semgrep could not analyse the code: ${e.message ?? 'unknown error'}`.slice(0, 1_000));
     return { findings, errors };
   });
 }

@@ -17,7 +17,11 @@ export function classifyLlmError(error: unknown, endpoint: string, model: string
   }
   if (error instanceof OpenAI.APIConnectionError) {
     const detail = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return failure('LlmUnreachable', `cannot reach the LLM at ${endpoint}${detail}; check OPENAI_BASE_URL and that the server is up`, options);
+    return failure(
+      'LlmUnreachable',
+      `cannot reach the LLM at ${endpoint}${detail}; check OPENAI_BASE_URL and that the server is up`,
+      options,
+    );
   }
   // instanceof narrows to APIError<any, any>: read the fields as unknown and check them.
   const status: unknown = error instanceof OpenAI.APIError ? error.status : undefined;
@@ -26,7 +30,10 @@ export function classifyLlmError(error: unknown, endpoint: string, model: string
     const detail = `HTTP ${status} from ${endpoint}: ${error.message}`;
     if (status === 408 || status === 409 || status === 429 || status >= 500) {
       const delayMs = retryAfterMs(headers instanceof Headers ? headers : undefined);
-      return failure(status === 429 ? 'LlmRateLimited' : 'LlmUnavailable', detail, { ...options, ...(delayMs !== undefined ? { nextRetryDelayMs: delayMs } : {}) });
+      return failure(status === 429 ? 'LlmRateLimited' : 'LlmUnavailable', detail, {
+        ...options,
+        ...(delayMs !== undefined ? { nextRetryDelayMs: delayMs } : {}),
+      });
     }
     const advice: Record<number, string> = {
       400: `the request was refused: check that model "${model}" accepts chat completions`,

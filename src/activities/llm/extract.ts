@@ -83,7 +83,9 @@ export type JsonCandidates = { ok: true; values: unknown[] } | { ok: false; prob
  * example object in the prose does not hide the answer.
  */
 export function extractJson(answer: string): JsonCandidates {
-  const fenced = [...answer.matchAll(FENCE)].filter((m) => ['json', 'jsonc', ''].includes((m[1] ?? '').toLowerCase())).flatMap((m) => objectSpans(m[2] ?? ''));
+  const fenced = [...answer.matchAll(FENCE)]
+    .filter((m) => ['json', 'jsonc', ''].includes((m[1] ?? '').toLowerCase()))
+    .flatMap((m) => objectSpans(m[2] ?? ''));
   const spans = [...new Set([...fenced, ...objectSpans(answer)])];
   if (spans.length === 0) return { ok: false, problem: 'no JSON object found' };
   const values: unknown[] = [];

@@ -6,7 +6,24 @@ import { SANDBOX_LIMITS } from '../../common/sandbox.js';
 import { MAX_REASKS } from '../../common/timeouts.js';
 import { fromJson, PyTypeSchema } from '../../common/fuzz-value.js';
 import { CweSchema, staticKind } from '../../common/cwe.js';
-import { CallSpendSchema, GenerateCodeInputSchema, ParamRoleSchema, RepairCodeInputSchema, ReviewCodeInputSchema, SeveritySchema, WriteSeedsInputSchema, type AgentCallMeta, type CallLimit, type CallSpend, type CodeResult, type Finding, type FunctionInfo, type FuzzTarget, type ReviewResult, type SeedsResult } from '../../common/schemas/index.js';
+import {
+  CallSpendSchema,
+  GenerateCodeInputSchema,
+  ParamRoleSchema,
+  RepairCodeInputSchema,
+  ReviewCodeInputSchema,
+  SeveritySchema,
+  WriteSeedsInputSchema,
+  type AgentCallMeta,
+  type CallLimit,
+  type CallSpend,
+  type CodeResult,
+  type Finding,
+  type FunctionInfo,
+  type FuzzTarget,
+  type ReviewResult,
+  type SeedsResult,
+} from '../../common/schemas/index.js';
 import { withHeartbeat } from '../heartbeat.js';
 import { parseInput } from '../validate.js';
 import { classifyLlmError } from './errors.js';
@@ -56,7 +73,7 @@ function readChoice(completion: OpenAI.Chat.Completions.ChatCompletion): Answer 
   const text = choice?.message.content ?? '';
   const refusal = choice?.message.refusal;
   if (refusal) return { kind: 'refused', why: refusal };
-  if (choice?.finish_reason === 'content_filter') return { kind: 'refused', why: 'the endpoint\'s content filter stopped the answer' };
+  if (choice?.finish_reason === 'content_filter') return { kind: 'refused', why: "the endpoint's content filter stopped the answer" };
   // A cut-off answer is never parsed: a module cut mid-function can still compile.
   if (choice?.finish_reason === 'length') return { kind: 'truncated' };
   return text.trim() ? { kind: 'text', text } : { kind: 'empty' };
@@ -68,13 +85,29 @@ function unusable(last: Answer | null, problem: string, tries: number, limited: 
   const after = `after ${tries} tr${tries === 1 ? 'y' : 'ies'}${limited ? ` (${limited})` : ''}`;
   switch (last?.kind) {
     case 'truncated':
-      return failure('LlmTruncated', `the model's answer was cut off at its output limit (finish_reason "length") ${after}; raise the endpoint's output-token limit or use a model with a larger one`, { details });
+      return failure(
+        'LlmTruncated',
+        `the model's answer was cut off at its output limit (finish_reason "length") ${after}; raise the endpoint's output-token limit or use a model with a larger one`,
+        { details },
+      );
     case 'empty':
-      return failure('LlmEmptyAnswer', `the model's answer was empty ${after}; check that model "${model}" is a chat model and that the endpoint serves it`, { details });
+      return failure(
+        'LlmEmptyAnswer',
+        `the model's answer was empty ${after}; check that model "${model}" is a chat model and that the endpoint serves it`,
+        { details },
+      );
     case 'refused':
-      return failure('LlmRefusal', `the model refused to answer ${after}: "${last.why.slice(0, 300)}"; a model with a less restrictive policy may answer`, { details });
+      return failure(
+        'LlmRefusal',
+        `the model refused to answer ${after}: "${last.why.slice(0, 300)}"; a model with a less restrictive policy may answer`,
+        { details },
+      );
     default:
-      return failure('LlmUnusableAnswer', `the model's answer was unusable ${after} (${problem}); try a stronger model (ASC_MODEL / --model)`, { details });
+      return failure(
+        'LlmUnusableAnswer',
+        `the model's answer was unusable ${after} (${problem}); try a stronger model (ASC_MODEL / --model)`,
+        { details },
+      );
   }
 }
 
@@ -84,7 +117,14 @@ function unusable(last: Answer | null, problem: string, tries: number, limited: 
  * Temporal retries only transport faults. Re-asks stop at the run's budget; what was spent is
  * reported even when the answer stays unusable (in the failure's details).
  */
-async function converse<T>(deps: LlmDeps, model: string, system: string, user: string, parse: Parse<T>, options: { format?: AnswerFormat; limit?: CallLimit | undefined } = {}): Promise<{ value: T; meta: AgentCallMeta }> {
+async function converse<T>(
+  deps: LlmDeps,
+  model: string,
+  system: string,
+  user: string,
+  parse: Parse<T>,
+  options: { format?: AnswerFormat; limit?: CallLimit | undefined } = {},
+): Promise<{ value: T; meta: AgentCallMeta }> {
   const messages: Message[] = [
     { role: 'system', content: system },
     { role: 'user', content: user },
@@ -104,11 +144,13 @@ async function converse<T>(deps: LlmDeps, model: string, system: string, user: s
       limited = 'the budget allows no more tokens';
       break;
     }
-    const completion = await complete(deps, model, messages, structured ? options.format : undefined, spend, tries).catch((error: unknown) => {
-      // An endpoint without structured outputs refuses the field: ask it free-form from now on.
-      if (structured && error instanceof OpenAI.APIError && (error.status === 400 || error.status === 422)) return null;
-      throw classifyLlmError(error, deps.endpoint, model, spend);
-    });
+    const completion = await complete(deps, model, messages, structured ? options.format : undefined, spend, tries).catch(
+      (error: unknown) => {
+        // An endpoint without structured outputs refuses the field: ask it free-form from now on.
+        if (structured && error instanceof OpenAI.APIError && (error.status === 400 || error.status === 422)) return null;
+        throw classifyLlmError(error, deps.endpoint, model, spend);
+      },
+    );
     if (completion === null) {
       noStructuredOutputs.add(key);
       structured = false;
@@ -123,8 +165,22 @@ async function converse<T>(deps: LlmDeps, model: string, system: string, user: s
     if (last.kind === 'text') {
       const parsed = parse(last.text);
       if (parsed.ok) {
-        const transcript = [...messages, { role: 'assistant', content: last.text }].map((m) => ({ role: m.role, content: typeof m.content === 'string' ? m.content : '' }));
-        return { value: parsed.value, meta: { model, usage: spend.usage, calls: spend.calls, structured, durationMs: Date.now() - started, reasks: tries - 1, transcript } };
+        const transcript = [...messages, { role: 'assistant', content: last.text }].map((m) => ({
+          role: m.role,
+          content: typeof m.content === 'string' ? m.content : '',
+        }));
+        return {
+          value: parsed.value,
+          meta: {
+            model,
+            usage: spend.usage,
+            calls: spend.calls,
+            structured,
+            durationMs: Date.now() - started,
+            reasks: tries - 1,
+            transcript,
+          },
+        };
       }
       ({ reask, problem } = parsed);
     } else reask = last.kind === 'truncated' ? REASK_TRUNCATED : last.kind === 'empty' ? REASK_EMPTY : REASK_REFUSED;
@@ -142,10 +198,22 @@ function carriedSpend(): CallSpend {
   return previous.success ? previous.data.spent : { calls: 0, usage: { prompt: 0, completion: 0 } };
 }
 
-function complete(deps: LlmDeps, model: string, messages: Message[], format: AnswerFormat | undefined, spend: CallSpend, tries: number): Promise<OpenAI.Chat.Completions.ChatCompletion> {
+function complete(
+  deps: LlmDeps,
+  model: string,
+  messages: Message[],
+  format: AnswerFormat | undefined,
+  spend: CallSpend,
+  tries: number,
+): Promise<OpenAI.Chat.Completions.ChatCompletion> {
   // Not strict: the seeds' values are of any JSON type, which strict schemas cannot say.
-  const responseFormat = format ? { response_format: { type: 'json_schema' as const, json_schema: { name: format.name, schema: format.schema, strict: false } } } : {};
-  return withHeartbeat(() => deps.client.chat.completions.create({ model, messages, ...responseFormat }), () => ({ reasks: Math.max(0, tries - 1), spent: structuredClone(spend) }));
+  const responseFormat = format
+    ? { response_format: { type: 'json_schema' as const, json_schema: { name: format.name, schema: format.schema, strict: false } } }
+    : {};
+  return withHeartbeat(
+    () => deps.client.chat.completions.create({ model, messages, ...responseFormat }),
+    () => ({ reasks: Math.max(0, tries - 1), spent: structuredClone(spend) }),
+  );
 }
 
 const parseCode: Parse<string> = (answer) => {
@@ -182,18 +250,28 @@ function reviewAnswerSchema(toolFindings: number) {
     .object({
       findings: z.array(
         z.object({
-          cwe: z.union([z.string(), z.number()]).transform((v) => (/^\d+$/.test(String(v)) ? `CWE-${v}` : String(v).toUpperCase())).pipe(CweSchema),
+          cwe: z
+            .union([z.string(), z.number()])
+            .transform((v) => (/^\d+$/.test(String(v)) ? `CWE-${v}` : String(v).toUpperCase()))
+            .pipe(CweSchema),
           line: z.number().int().nullable().optional(),
           severity: z.string().toUpperCase().pipe(SeveritySchema).catch('MEDIUM'),
           description: z.string().min(1),
           fix: z.string().optional(),
         }),
       ),
-      triage: z.array(z.object({ finding: z.number().int(), verdict: z.enum(['confirmed', 'dismissed']), reason: z.string().min(1).max(1_000) })).default([]),
+      triage: z
+        .array(z.object({ finding: z.number().int(), verdict: z.enum(['confirmed', 'dismissed']), reason: z.string().min(1).max(1_000) }))
+        .default([]),
     })
     .superRefine((answer, ctx) => {
       answer.triage.forEach((t, i) => {
-        if (t.finding < 1 || t.finding > toolFindings) ctx.addIssue({ code: 'custom', path: ['triage', i, 'finding'], message: `finding ${t.finding}: there are ${toolFindings} tool findings, numbered from 1` });
+        if (t.finding < 1 || t.finding > toolFindings)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['triage', i, 'finding'],
+            message: `finding ${t.finding}: there are ${toolFindings} tool findings, numbered from 1`,
+          });
       });
     });
 }
@@ -209,12 +287,20 @@ function seedsAnswerSchema(functions: FunctionInfo[]) {
     .transform((answer, ctx): FuzzTarget => {
       const fn = functions.find((f) => f.name === answer.function);
       if (!fn) {
-        ctx.addIssue({ code: 'custom', path: ['function'], message: `no function "${answer.function}" in the code; choose one of ${functions.map((f) => f.name).join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['function'],
+          message: `no function "${answer.function}" in the code; choose one of ${functions.map((f) => f.name).join(', ')}`,
+        });
         return z.NEVER;
       }
       const positional = fn.params.filter((p) => p.kind === 'positional').length;
       if (answer.params.length !== positional) {
-        ctx.addIssue({ code: 'custom', path: ['params'], message: `${fn.name} takes ${positional} positional parameters, the answer declares ${answer.params.length}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['params'],
+          message: `${fn.name} takes ${positional} positional parameters, the answer declares ${answer.params.length}`,
+        });
         return z.NEVER;
       }
       const seeds: FuzzTarget['seeds'] = [];
@@ -232,7 +318,11 @@ function seedsAnswerSchema(functions: FunctionInfo[]) {
         }
         const chars = JSON.stringify(args).length;
         if (chars > SANDBOX_LIMITS.maxInputChars) {
-          ctx.addIssue({ code: 'custom', path: ['seeds', i], message: `takes ${chars} characters; keep each seed under ${SANDBOX_LIMITS.maxInputChars} (mutation makes large inputs from small ones)` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['seeds', i],
+            message: `takes ${chars} characters; keep each seed under ${SANDBOX_LIMITS.maxInputChars} (mutation makes large inputs from small ones)`,
+          });
           return z.NEVER;
         }
         seeds.push({ id: `s${i + 1}`, args });
@@ -259,29 +349,33 @@ export function createLlmActivities(deps: LlmDeps) {
     reviewCode: async (input: z.input<typeof ReviewCodeInputSchema>): Promise<ReviewResult> => {
       const { model, code, toolFindings, limit } = parseInput(ReviewCodeInputSchema, input, 'reviewCode input');
       const schema = reviewAnswerSchema(toolFindings.length);
-      const { value, meta } = await converse(deps, model, REVIEW_SYSTEM, reviewPrompt(code, toolFindings), parseJsonWith(schema), { format: answerFormat('security_review', schema), limit });
-      const findings = value.findings.map(
-        (f): Finding => ({
-          kind: staticKind(f.cwe),
-          source: 'static-agent',
-          ruleId: 'llm-review',
-          cwe: f.cwe,
-          line: f.line ?? null,
-          severity: f.severity,
-          confidence: 'MEDIUM',
-          message: f.description,
-          fix: f.fix ?? null,
-          triage: null,
-          alsoFoundBy: [],
-        }),
-      );
+      const { value, meta } = await converse(deps, model, REVIEW_SYSTEM, reviewPrompt(code, toolFindings), parseJsonWith(schema), {
+        format: answerFormat('security_review', schema),
+        limit,
+      });
+      const findings = value.findings.map((f): Finding => ({
+        kind: staticKind(f.cwe),
+        source: 'static-agent',
+        ruleId: 'llm-review',
+        cwe: f.cwe,
+        line: f.line ?? null,
+        severity: f.severity,
+        confidence: 'MEDIUM',
+        message: f.description,
+        fix: f.fix ?? null,
+        triage: null,
+        alsoFoundBy: [],
+      }));
       return { findings, triage: value.triage, meta };
     },
 
     writeSeeds: async (input: z.input<typeof WriteSeedsInputSchema>): Promise<SeedsResult> => {
       const { model, code, functions, limit } = parseInput(WriteSeedsInputSchema, input, 'writeSeeds input');
       const schema = seedsAnswerSchema(functions);
-      const { value, meta } = await converse(deps, model, FUZZ_SYSTEM, seedsPrompt(code, functions), parseJsonWith(schema), { format: answerFormat('fuzz_seeds', schema), limit });
+      const { value, meta } = await converse(deps, model, FUZZ_SYSTEM, seedsPrompt(code, functions), parseJsonWith(schema), {
+        format: answerFormat('fuzz_seeds', schema),
+        limit,
+      });
       return { target: value, meta };
     },
   };

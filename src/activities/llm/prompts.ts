@@ -90,16 +90,23 @@ export function describeFeedback(feedback: RepairFeedback): string {
           const args = f.input.args.map((a) => renderFuzzValue(a)).join(', ');
           const o = f.outcome;
           const what =
-            o.status === 'exception' ? `raised ${o.exceptionType}: ${o.message}${o.line !== null ? ` (line ${o.line})` : ''}`
-            : o.status === 'timeout' ? 'did not finish within the time limit'
-            : o.status === 'killed' ? `was killed by signal ${o.signal} (memory, output or resource limit)`
-            : o.status === 'exited' ? `exited the process with code ${o.exitCode}`
-            : o.status === 'ok' || o.status === 'rejected' ? 'ran'
-            : o.status;
+            o.status === 'exception'
+              ? `raised ${o.exceptionType}: ${o.message}${o.line !== null ? ` (line ${o.line})` : ''}`
+              : o.status === 'timeout'
+                ? 'did not finish within the time limit'
+                : o.status === 'killed'
+                  ? `was killed by signal ${o.signal} (memory, output or resource limit)`
+                  : o.status === 'exited'
+                    ? `exited the process with code ${o.exitCode}`
+                    : o.status === 'ok' || o.status === 'rejected'
+                      ? 'ran'
+                      : o.status;
           const events = o.events.map((e) => `\n    security: ${e.cwe} ${e.detail}`).join('');
           return `- ${feedback.functionName}(${args}) ${what}${events}`;
         })
-        .join('\n')}\nHandle such input deliberately: validate it and raise ValueError for input you reject; never let input reach a shell, a path outside the intended directory, eval, or a deserialiser.${describeRefusal(feedback)}${describeChangedReturns(feedback.changedReturns)}`;
+        .join(
+          '\n',
+        )}\nHandle such input deliberately: validate it and raise ValueError for input you reject; never let input reach a shell, a path outside the intended directory, eval, or a deserialiser.${describeRefusal(feedback)}${describeChangedReturns(feedback.changedReturns)}`;
   }
 }
 
@@ -132,7 +139,9 @@ export function reviewPrompt(code: string, toolFindings: Finding[]): string {
 }
 
 export function seedsPrompt(code: string, functions: FunctionInfo[]): string {
-  const names = functions.map((f) => `${f.route ? `route ${f.route.rule} -> ` : ''}${f.name}(${f.params.map((p) => p.name).join(', ')})`).join(', ');
+  const names = functions
+    .map((f) => `${f.route ? `route ${f.route.rule} -> ` : ''}${f.name}(${f.params.map((p) => p.name).join(', ')})`)
+    .join(', ');
   return `Code:\n\`\`\`python\n${code}\n\`\`\`\n\nFunctions you may choose: ${names}.`;
 }
 
@@ -140,7 +149,8 @@ export const REASK_NO_CODE = 'Your answer had no ```python block. Answer again w
 export function reaskBadJson(problem: string): string {
   return `Your answer was not the JSON asked for (${problem}). Answer again with that JSON only.`;
 }
-export const REASK_TRUNCATED = 'Your answer was cut off at your output limit. Answer again, shorter: only what was asked for, with no explanation.';
+export const REASK_TRUNCATED =
+  'Your answer was cut off at your output limit. Answer again, shorter: only what was asked for, with no explanation.';
 export const REASK_EMPTY = 'Your answer was empty. Answer the request above.';
 export const REASK_REFUSED =
   'This is defensive work: the code is being made secure, or checked for weaknesses, before it ships; nothing will attack a real system. Please answer the request above.';

@@ -57,7 +57,12 @@ export interface ReadyContainer {
 }
 
 /** Creates, attaches and starts a locked-down container; its harness then waits for one batch. */
-export async function startContainer(docker: Docker, image: string, limits: SandboxLimits, labels: Record<string, string>): Promise<ReadyContainer> {
+export async function startContainer(
+  docker: Docker,
+  image: string,
+  limits: SandboxLimits,
+  labels: Record<string, string>,
+): Promise<ReadyContainer> {
   const container = await docker.createContainer(containerOptions(image, limits, labels));
   try {
     const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
@@ -119,7 +124,14 @@ export async function reapLeftovers(docker: Docker, options: ReapOptions = REAP_
       const finished = Date.parse((await container.inspect().catch(() => null))?.State.FinishedAt ?? '');
       stale = Number.isNaN(finished) || now - finished > options.stoppedGraceMs;
     }
-    if (stale && (await container.remove({ force: true }).then(() => true, () => false))) reaped++;
+    if (
+      stale &&
+      (await container.remove({ force: true }).then(
+        () => true,
+        () => false,
+      ))
+    )
+      reaped++;
   }
   return reaped;
 }

@@ -4,7 +4,13 @@ import { failure } from '../../common/failures.js';
 import type Docker from 'dockerode';
 import type { z } from 'zod';
 import { availableParallelism } from 'node:os';
-import { RunBatchInputSchema, RunFuzzPassInputSchema, type RunBatchResult, type RunFuzzPassResult, type SandboxLimits } from '../../common/sandbox.js';
+import {
+  RunBatchInputSchema,
+  RunFuzzPassInputSchema,
+  type RunBatchResult,
+  type RunFuzzPassResult,
+  type SandboxLimits,
+} from '../../common/sandbox.js';
 import { withHeartbeat } from '../heartbeat.js';
 import { parseInput } from '../validate.js';
 import { runBatchInContainer, type BatchHooks } from './session.js';
@@ -62,7 +68,8 @@ async function inContainers<T>(what: string, inputs: number, work: (hooks: Batch
     throw failure('SandboxEngineError', `container engine error: ${error instanceof Error ? error.message : String(error)}`);
   }
   // Cancelled: the containers are gone; report the cancellation, not a half-run batch as done.
-  if (context.cancellationSignal.aborted) throw new CancelledFailure(`${what} cancelled after ${done} of ${inputs} inputs; its containers were removed`);
+  if (context.cancellationSignal.aborted)
+    throw new CancelledFailure(`${what} cancelled after ${done} of ${inputs} inputs; its containers were removed`);
   return result;
 }
 
@@ -73,7 +80,9 @@ export function createSandboxActivities(deps: SandboxDeps) {
   return {
     runFuzzBatch: async (input: z.input<typeof RunBatchInputSchema>): Promise<RunBatchResult> => {
       const batch = parseInput(RunBatchInputSchema, input, 'runFuzzBatch input');
-      return inContainers('fuzz batch', batch.cases.length, (hooks) => runBatchInContainer(deps.docker, deps.image, batch, deps.limits, { ...hooks, pool: deps.pool }));
+      return inContainers('fuzz batch', batch.cases.length, (hooks) =>
+        runBatchInContainer(deps.docker, deps.image, batch, deps.limits, { ...hooks, pool: deps.pool }),
+      );
     },
     runFuzzPass: async (input: z.input<typeof RunFuzzPassInputSchema>): Promise<RunFuzzPassResult> => {
       const pass = parseInput(RunFuzzPassInputSchema, input, 'runFuzzPass input');
@@ -81,7 +90,9 @@ export function createSandboxActivities(deps: SandboxDeps) {
       try {
         // Spread over two containers while this worker's cores are free; one each when passes run side by side.
         const containers = Math.max(1, Math.min(2, Math.floor(cores / passes)));
-        return await inContainers('fuzz pass', pass.rounds.seeds.length + pass.rounds.mutations, (hooks) => runPassInContainers(deps.docker, deps.image, pass, deps.limits, { ...hooks, pool: deps.pool, containers }));
+        return await inContainers('fuzz pass', pass.rounds.seeds.length + pass.rounds.mutations, (hooks) =>
+          runPassInContainers(deps.docker, deps.image, pass, deps.limits, { ...hooks, pool: deps.pool, containers }),
+        );
       } finally {
         passes--;
       }

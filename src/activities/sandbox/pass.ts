@@ -1,5 +1,12 @@
 import type Docker from 'dockerode';
-import { combinedKernelWatch, type FuzzCase, type RunBatchResult, type RunFuzzPassInput, type RunFuzzPassResult, type SandboxLimits } from '../../common/sandbox.js';
+import {
+  combinedKernelWatch,
+  type FuzzCase,
+  type RunBatchResult,
+  type RunFuzzPassInput,
+  type RunFuzzPassResult,
+  type SandboxLimits,
+} from '../../common/sandbox.js';
 import { digestCases, GuidedRounds, reachedLines, splitBatches } from '../../domain/fuzz-rounds.js';
 import { SandboxSession, type BatchHooks } from './session.js';
 
@@ -21,7 +28,13 @@ function shares(batch: FuzzCase[], containers: number, maxChars: number): FuzzCa
  * container instead of once per batch, and the inputs of each round are spread over them. The
  * rounds are derived here, between groups, from the lines each input reached.
  */
-export async function runPassInContainers(docker: Docker, image: string, input: RunFuzzPassInput, limits: SandboxLimits, hooks: PassHooks): Promise<RunFuzzPassResult> {
+export async function runPassInContainers(
+  docker: Docker,
+  image: string,
+  input: RunFuzzPassInput,
+  limits: SandboxLimits,
+  hooks: PassHooks,
+): Promise<RunFuzzPassResult> {
   const started = Date.now();
   const { rounds: plan, ...target } = input;
   const guided = new GuidedRounds(plan);
@@ -33,7 +46,13 @@ export async function runPassInContainers(docker: Docker, image: string, input: 
   const onOutcome = () => hooks.onOutcome(++done);
   try {
     const opened = await Promise.allSettled(
-      Array.from({ length: Math.max(1, hooks.containers) }, (_, i) => SandboxSession.open(docker, image, limits, { ...hooks, label: input.label, claimName: hooks.claimName && `${hooks.claimName}-${i + 1}` })),
+      Array.from({ length: Math.max(1, hooks.containers) }, (_, i) =>
+        SandboxSession.open(docker, image, limits, {
+          ...hooks,
+          label: input.label,
+          claimName: hooks.claimName && `${hooks.claimName}-${i + 1}`,
+        }),
+      ),
     );
     for (const o of opened) if (o.status === 'fulfilled') sessions.push(o.value);
     const refused = opened.find((o) => o.status === 'rejected');
@@ -54,7 +73,11 @@ export async function runPassInContainers(docker: Docker, image: string, input: 
       if (reasons.length > 0) incomplete.push(`round ${round}: ${reasons.join('; ')}`);
       const reached = reachedLines(ran.flatMap((r) => r.outcomes));
       // Code that fails to load, hangs or kills its runner gains nothing from another round.
-      guided.record(batch, reached, ran.some((r) => r.loadError !== null || r.incomplete !== null));
+      guided.record(
+        batch,
+        reached,
+        ran.some((r) => r.loadError !== null || r.incomplete !== null),
+      );
     }
   } finally {
     await Promise.all(sessions.map((s) => s.close()));

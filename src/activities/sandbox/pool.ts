@@ -42,7 +42,13 @@ export class ContainerPool {
     let claimed: ReadyContainer | undefined;
     for (let next = this.ready.shift(); next; next = this.ready.shift()) {
       // Asked of the engine too: a container killed a moment ago may not have reported its exit yet.
-      if (this.usable(next) && (await next.container.inspect().then((info) => info.State.Running, () => false))) {
+      if (
+        this.usable(next) &&
+        (await next.container.inspect().then(
+          (info) => info.State.Running,
+          () => false,
+        ))
+      ) {
         claimed = next;
         break;
       }

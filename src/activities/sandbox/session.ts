@@ -1,5 +1,15 @@
 import type Docker from 'dockerode';
-import { batchWallClockMs, harnessRequest, HarnessLineSchema, type FuzzOutcome, type HarnessLine, type KernelWatch, type RunBatchInput, type RunBatchResult, type SandboxLimits } from '../../common/sandbox.js';
+import {
+  batchWallClockMs,
+  harnessRequest,
+  HarnessLineSchema,
+  type FuzzOutcome,
+  type HarnessLine,
+  type KernelWatch,
+  type RunBatchInput,
+  type RunBatchResult,
+  type SandboxLimits,
+} from '../../common/sandbox.js';
 import { discard, startContainer, type ReadyContainer } from './container.js';
 import type { ContainerPool } from './pool.js';
 
@@ -43,12 +53,18 @@ export function lineSplitter(maxBytes: number, onLine: (line: string) => void, o
 }
 
 /** Why the batch's outcomes are not all vouched for by the harness; null when they are. */
-function incompleteReason(cases: RunBatchInput['cases'], outcomes: Map<string, FuzzOutcome>, done: number | null, endReason: string | null): string | null {
+function incompleteReason(
+  cases: RunBatchInput['cases'],
+  outcomes: Map<string, FuzzOutcome>,
+  done: number | null,
+  endReason: string | null,
+): string | null {
   const missing = cases.filter((c) => !outcomes.has(c.id)).length;
   const notRun = [...outcomes.values()].filter((o) => o.status === 'not-run');
   const reasons: string[] = [];
   if (missing > 0) reasons.push(`${missing} of ${cases.length} inputs have no outcome: ${endReason ?? 'the harness stopped before them'}`);
-  if (notRun.length > 0) reasons.push(`${notRun.length} of ${cases.length} inputs did not run: ${notRun[0]?.status === 'not-run' ? notRun[0].reason : ''}`);
+  if (notRun.length > 0)
+    reasons.push(`${notRun.length} of ${cases.length} inputs did not run: ${notRun[0]?.status === 'not-run' ? notRun[0].reason : ''}`);
   if (done === null && missing === 0) reasons.push(`the harness ended without its end marker${endReason ? `: ${endReason}` : ''}`);
   if (done !== null && done !== outcomes.size) reasons.push(`the harness reported ${done} outcomes, ${outcomes.size} arrived`);
   return reasons.length > 0 ? reasons.join('; ').slice(0, 2_000) : null;
@@ -87,7 +103,11 @@ export class SandboxSession {
   /** The target the harness loaded, as JSON: everything of the first group but its cases. */
   private target: string | null = null;
   private loadError: string | null = null;
-  private loaded: { stubbed: string[]; coverable: number[]; kernelWatch: KernelWatch | null } = { stubbed: [], coverable: [], kernelWatch: null };
+  private loaded: { stubbed: string[]; coverable: number[]; kernelWatch: KernelWatch | null } = {
+    stubbed: [],
+    coverable: [],
+    kernelWatch: null,
+  };
   private endReason: string | null = null;
   private gone = false;
   private stdoutBytes = 0;
@@ -101,7 +121,11 @@ export class SandboxSession {
   ) {
     let stderrBytes = 0;
     const stderrHead: Buffer[] = [];
-    const split = lineSplitter(limits.maxLineBytes, (text) => this.onLine(text), () => this.kill(`the harness wrote a line over ${limits.maxLineBytes} bytes`));
+    const split = lineSplitter(
+      limits.maxLineBytes,
+      (text) => this.onLine(text),
+      () => this.kill(`the harness wrote a line over ${limits.maxLineBytes} bytes`),
+    );
     ready.stdout.on('data', (chunk: Buffer) => {
       this.stdoutBytes += chunk.length;
       if (this.stdoutBytes > limits.maxStdoutBytes) return this.kill(`the harness output passed its ${limits.maxStdoutBytes}-byte cap`);
@@ -115,7 +139,10 @@ export class SandboxSession {
     const ended = (status: { StatusCode: number }) => {
       if (status.StatusCode !== 0 && this.endReason === null) {
         const errors = Buffer.concat(stderrHead).toString('utf8').slice(-500);
-        this.endReason = status.StatusCode === 137 ? 'the container was killed, most likely at its memory limit' : `the harness exited with code ${status.StatusCode}: ${errors}`;
+        this.endReason =
+          status.StatusCode === 137
+            ? 'the container was killed, most likely at its memory limit'
+            : `the harness exited with code ${status.StatusCode}: ${errors}`;
       }
       this.gone = true;
       this.group?.finish();
@@ -131,7 +158,9 @@ export class SandboxSession {
 
   /** A container for one run's target, claimed from the pool or started. */
   static async open(docker: Docker, image: string, limits: SandboxLimits, hooks: SessionHooks): Promise<SandboxSession> {
-    const ready = hooks.pool ? await hooks.pool.claim(hooks.claimName) : await startContainer(docker, image, limits, { ...hooks.labels, 'autosafecoder.run': hooks.label });
+    const ready = hooks.pool
+      ? await hooks.pool.claim(hooks.claimName)
+      : await startContainer(docker, image, limits, { ...hooks.labels, 'autosafecoder.run': hooks.label });
     return new SandboxSession(ready, limits, hooks.signal, hooks.pool);
   }
 
@@ -144,7 +173,8 @@ export class SandboxSession {
     if (this.group) throw new Error('a sandbox session runs one group of inputs at a time');
     const { cases, ...target } = input;
     const first = this.target === null;
-    if (!first && this.target !== JSON.stringify(target)) throw new Error('a sandbox session runs one target: open another session for other code');
+    if (!first && this.target !== JSON.stringify(target))
+      throw new Error('a sandbox session runs one target: open another session for other code');
     this.target ??= JSON.stringify(target);
     const group: Group = { expected: new Set(cases.map((c) => c.id)), outcomes: new Map(), done: null, onOutcome, finish: () => undefined };
     if (!this.gone && this.loadError === null) {
@@ -202,7 +232,13 @@ export class SandboxSession {
 }
 
 /** Runs one batch of inputs in a container of its own (warm from the pool, or fresh), removed on every path. */
-export async function runBatchInContainer(docker: Docker, image: string, input: RunBatchInput, limits: SandboxLimits, hooks: BatchHooks): Promise<RunBatchResult> {
+export async function runBatchInContainer(
+  docker: Docker,
+  image: string,
+  input: RunBatchInput,
+  limits: SandboxLimits,
+  hooks: BatchHooks,
+): Promise<RunBatchResult> {
   const started = Date.now();
   const session = await SandboxSession.open(docker, image, limits, { ...hooks, label: input.label });
   try {

@@ -19,7 +19,10 @@ const PersonSchema = z.string().trim().min(1, 'say who decides').max(200);
 export const ApproveInputSchema = z.object({ by: PersonSchema, reason: z.string().max(2_000).optional() });
 export type ApproveInput = z.infer<typeof ApproveInputSchema>;
 /** The `reject` update's argument: who rejects, and why (required: the Coding agent and the audit trail are told). */
-export const RejectInputSchema = z.object({ by: PersonSchema, reason: z.string().trim().min(1, 'a reason is required to reject').max(2_000) });
+export const RejectInputSchema = z.object({
+  by: PersonSchema,
+  reason: z.string().trim().min(1, 'a reason is required to reject').max(2_000),
+});
 export type RejectInput = z.infer<typeof RejectInputSchema>;
 
 /** One decision: what was asked, the answer, who gave it, when and why. */

@@ -22,7 +22,6 @@ export const BatchTaskSchema = z
   });
 export type BatchTask = z.infer<typeof BatchTaskSchema>;
 
-
 /** A line of a batch file that could not be used, and why. */
 export const SkippedLineSchema = z.object({ line: z.number().int(), reason: z.string() });
 export type SkippedLine = z.infer<typeof SkippedLineSchema>;
@@ -69,7 +68,9 @@ export const BatchTotalsSchema = z.object({
   fuzzEvents: CountsSchema,
   usage: z.object({ prompt: z.number().int(), completion: z.number().int() }),
   /** Tasks with behaviour tests, and of them how many passed all with the first and the final code (pass@1 before and after hardening). */
-  functional: z.object({ tasks: z.number().int(), passedBefore: z.number().int(), passedAfter: z.number().int() }).default({ tasks: 0, passedBefore: 0, passedAfter: 0 }),
+  functional: z
+    .object({ tasks: z.number().int(), passedBefore: z.number().int(), passedAfter: z.number().int() })
+    .default({ tasks: 0, passedBefore: 0, passedAfter: 0 }),
   /** Model requests of the closed tasks, and their cost where the model has a price. */
   llmCalls: z.number().int().default(0),
   costUsd: z.number().default(0),
@@ -115,7 +116,12 @@ export type BatchInputArg = Omit<BatchInput, 'settings' | 'concurrency' | 'tasks
   skipped?: SkippedLine[] | undefined;
 };
 
-export const BatchOutcomeSchema = z.object({ totals: BatchTotalsSchema, total: z.number().int(), skipped: BatchInputSchema.shape.skipped, budget: BudgetSchema.nullable().default(null) });
+export const BatchOutcomeSchema = z.object({
+  totals: BatchTotalsSchema,
+  total: z.number().int(),
+  skipped: BatchInputSchema.shape.skipped,
+  budget: BudgetSchema.nullable().default(null),
+});
 export type BatchOutcome = z.infer<typeof BatchOutcomeSchema>;
 
 /** The progress query's answer: the counts so far and what is running now. */

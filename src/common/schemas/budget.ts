@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 // ---- budgets: what a run or a batch may spend on the model ----
 
-const BudgetLimitSchema = z.number({ error: 'must be a whole number of 0 or more' }).int('must be a whole number').min(0, 'must be 0 or more').nullable();
+const BudgetLimitSchema = z
+  .number({ error: 'must be a whole number of 0 or more' })
+  .int('must be a whole number')
+  .min(0, 'must be 0 or more')
+  .nullable();
 /** Ceilings on model use; a run stops calling the model when one is reached. Null: that one has no limit. */
 export const BudgetSchema = z.object({ maxTokens: BudgetLimitSchema, maxLlmCalls: BudgetLimitSchema });
 export type Budget = z.infer<typeof BudgetSchema>;

@@ -31,12 +31,16 @@ const FindingFieldsSchema = z.object({
   message: z.string(),
   fix: z.string().nullable(),
   /** The Static Analyser agent's word on a tool finding (harden mode): a dismissed one stays visible but counts for nothing. */
-  triage: z.object({ verdict: z.enum(['confirmed', 'dismissed']), reason: z.string().max(1_000) }).nullable().default(null),
+  triage: z
+    .object({ verdict: z.enum(['confirmed', 'dismissed']), reason: z.string().max(1_000) })
+    .nullable()
+    .default(null),
   /** Other analysers that reported the same CWE on the same line ("Semgrep command-injection-shell"). */
   alsoFoundBy: z.array(z.string()).default([]),
 });
 export const FindingSchema = z.preprocess(
-  (value) => (isRecord(value) && value.kind === undefined ? { ...value, kind: staticKind(typeof value.cwe === 'string' ? value.cwe : null) } : value),
+  (value) =>
+    isRecord(value) && value.kind === undefined ? { ...value, kind: staticKind(typeof value.cwe === 'string' ? value.cwe : null) } : value,
   FindingFieldsSchema,
 );
 export type Finding = z.infer<typeof FindingSchema>;

@@ -14,10 +14,13 @@ export function upgradeLegacyResult(value: unknown): unknown {
 function withRemainingByKind(value: unknown): unknown {
   if (!isRecord(value) || value.remainingByKind !== undefined) return value;
   const counts = { security: 0, robustness: 0, contract: 0 };
-  for (const f of Array.isArray(value.remainingFindings) ? value.remainingFindings : []) counts[staticKind(isRecord(f) && typeof f.cwe === 'string' ? f.cwe : null)]++;
+  for (const f of Array.isArray(value.remainingFindings) ? value.remainingFindings : [])
+    counts[staticKind(isRecord(f) && typeof f.cwe === 'string' ? f.cwe : null)]++;
   const summary = isRecord(value.remainingFailureSummary) ? value.remainingFailureSummary : {};
   const inputs = typeof summary.inputs === 'number' ? summary.inputs : 0;
-  const withEvents = (Array.isArray(value.remainingFailures) ? value.remainingFailures : []).filter((f) => isRecord(f) && isRecord(f.outcome) && Array.isArray(f.outcome.events) && f.outcome.events.length > 0).length;
+  const withEvents = (Array.isArray(value.remainingFailures) ? value.remainingFailures : []).filter(
+    (f) => isRecord(f) && isRecord(f.outcome) && Array.isArray(f.outcome.events) && f.outcome.events.length > 0,
+  ).length;
   counts.security += withEvents;
   counts.robustness += Math.max(0, inputs - withEvents);
   return { ...value, remainingByKind: counts };
@@ -31,9 +34,16 @@ function renamedFields(value: unknown): unknown {
   // Before the renames, fuzz.executed summed every pass, each of the whole corpus.
   const perPass = typeof executed === 'number' ? Math.round(executed / (rounds.length + 1)) : fuzz.firstPassExecuted;
   const upgraded = rounds.map((round: unknown) => {
-    if (!isRecord(round) || round.candidateFailures !== undefined) return isRecord(round) ? { ...round, candidateFailureSummary: listed(round.candidateFailures) } : round;
+    if (!isRecord(round) || round.candidateFailures !== undefined)
+      return isRecord(round) ? { ...round, candidateFailureSummary: listed(round.candidateFailures) } : round;
     const { remainingFailures, staticFindings, ...rest } = round;
-    return { ...rest, candidateExecuted: perPass, candidateFailures: remainingFailures, candidateFailureSummary: listed(remainingFailures), candidateStaticFindings: staticFindings };
+    return {
+      ...rest,
+      candidateExecuted: perPass,
+      candidateFailures: remainingFailures,
+      candidateFailureSummary: listed(remainingFailures),
+      candidateStaticFindings: staticFindings,
+    };
   });
   return {
     ...value,

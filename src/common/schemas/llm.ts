@@ -59,23 +59,50 @@ const ReviewerRejectionSchema = z.object({ by: z.string(), reason: z.string() })
 export type ReviewerRejection = z.infer<typeof ReviewerRejectionSchema>;
 
 export const RepairFeedbackSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('static'), findings: z.array(FindingSchema), brokenTests: BrokenTestsSchema, rejectedBy: ReviewerRejectionSchema }),
-  z.object({ kind: z.literal('fuzz'), functionName: z.string(), failures: z.array(FuzzFailureSchema), brokenTests: BrokenTestsSchema, rejectedBy: ReviewerRejectionSchema, changedReturns: z.array(ReturnChangeSchema).default([]) }),
+  z.object({
+    kind: z.literal('static'),
+    findings: z.array(FindingSchema),
+    brokenTests: BrokenTestsSchema,
+    rejectedBy: ReviewerRejectionSchema,
+  }),
+  z.object({
+    kind: z.literal('fuzz'),
+    functionName: z.string(),
+    failures: z.array(FuzzFailureSchema),
+    brokenTests: BrokenTestsSchema,
+    rejectedBy: ReviewerRejectionSchema,
+    changedReturns: z.array(ReturnChangeSchema).default([]),
+  }),
   z.object({ kind: z.literal('syntax'), line: z.number().int().nullable(), message: z.string() }),
 ]);
 export type RepairFeedback = z.infer<typeof RepairFeedbackSchema>;
 
-export const RepairCodeInputSchema = z.object({ model: ModelSchema, task: z.string().nullable(), code: z.string(), feedback: RepairFeedbackSchema, limit: CallLimitSchema.optional() });
+export const RepairCodeInputSchema = z.object({
+  model: ModelSchema,
+  task: z.string().nullable(),
+  code: z.string(),
+  feedback: RepairFeedbackSchema,
+  limit: CallLimitSchema.optional(),
+});
 export type RepairCodeInput = z.infer<typeof RepairCodeInputSchema>;
 
 export const CodeResultSchema = z.object({ code: z.string(), meta: AgentCallMetaSchema });
 export type CodeResult = z.infer<typeof CodeResultSchema>;
 
-export const ReviewCodeInputSchema = z.object({ model: ModelSchema, code: z.string(), toolFindings: z.array(FindingSchema), limit: CallLimitSchema.optional() });
+export const ReviewCodeInputSchema = z.object({
+  model: ModelSchema,
+  code: z.string(),
+  toolFindings: z.array(FindingSchema),
+  limit: CallLimitSchema.optional(),
+});
 export type ReviewCodeInput = z.infer<typeof ReviewCodeInputSchema>;
 
 /** The agent's word on the tool finding numbered `finding` (1-based, as the prompt lists them). */
-export const TriageSchema = z.object({ finding: z.number().int().min(1), verdict: z.enum(['confirmed', 'dismissed']), reason: z.string().min(1).max(1_000) });
+export const TriageSchema = z.object({
+  finding: z.number().int().min(1),
+  verdict: z.enum(['confirmed', 'dismissed']),
+  reason: z.string().min(1).max(1_000),
+});
 export type Triage = z.infer<typeof TriageSchema>;
 
 export const ReviewResultSchema = z.object({
@@ -86,7 +113,12 @@ export const ReviewResultSchema = z.object({
 });
 export type ReviewResult = z.infer<typeof ReviewResultSchema>;
 
-export const WriteSeedsInputSchema = z.object({ model: ModelSchema, code: z.string(), functions: z.array(FunctionInfoSchema), limit: CallLimitSchema.optional() });
+export const WriteSeedsInputSchema = z.object({
+  model: ModelSchema,
+  code: z.string(),
+  functions: z.array(FunctionInfoSchema),
+  limit: CallLimitSchema.optional(),
+});
 export type WriteSeedsInput = z.infer<typeof WriteSeedsInputSchema>;
 
 export const SeedsResultSchema = z.object({ target: FuzzTargetSchema, meta: AgentCallMetaSchema });

@@ -62,10 +62,18 @@ export const HardenRequestSchema = HardenSettingsSchema.extend({
   const text = (req.prompt ?? req.code ?? '').trim();
   if (text.length === 0) ctx.addIssue({ code: 'custom', path: [req.prompt !== undefined ? 'prompt' : 'code'], message: 'is empty' });
   if (req.prompt !== undefined && !/^\s*(async\s+)?def\s+\w+\s*\(/m.test(req.prompt)) {
-    ctx.addIssue({ code: 'custom', path: ['prompt'], message: 'has no Python function signature (def name(...):); a prompt is a Python signature with a docstring' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['prompt'],
+      message: 'has no Python function signature (def name(...):); a prompt is a Python signature with a docstring',
+    });
   }
   if (req.prompt !== undefined && req.llm === null) {
-    ctx.addIssue({ code: 'custom', path: ['llm'], message: 'writing code from a prompt needs an LLM: set OPENAI_BASE_URL / OPENAI_API_KEY and a model' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['llm'],
+      message: 'writing code from a prompt needs an LLM: set OPENAI_BASE_URL / OPENAI_API_KEY and a model',
+    });
   }
   const problem = req.tests ? testsProblem(req.tests, text) : null;
   if (problem) ctx.addIssue({ code: 'custom', path: ['tests'], message: problem });
@@ -83,7 +91,12 @@ export type HardenSettingsInput = {
   approval?: ApprovalSettings | undefined;
   fuzz?: Partial<{ [K in keyof HardenSettings['fuzz']]: HardenSettings['fuzz'][K] | undefined }> | undefined;
 };
-export type HardenRequestInput = HardenSettingsInput & { prompt?: string; code?: string; source?: string | undefined; tests?: BehaviourTests | null | undefined };
+export type HardenRequestInput = HardenSettingsInput & {
+  prompt?: string;
+  code?: string;
+  source?: string | undefined;
+  tests?: BehaviourTests | null | undefined;
+};
 
 /** The values a caller's omissions take: today's (defaults.ts) at the edge, frozen ones for old runs. */
 export interface RequestDefaults {

@@ -97,9 +97,14 @@ export const HardenResultSchema = z.preprocess(
     remainingFailures: z.array(FuzzFailureSchema),
     remainingFailureSummary: FailureSummarySchema,
     /** What the final code still has, by kind: static findings and failing inputs together. */
-    remainingByKind: z.object({ security: z.number().int(), robustness: z.number().int(), contract: z.number().int() }).default({ security: 0, robustness: 0, contract: 0 }),
+    remainingByKind: z
+      .object({ security: z.number().int(), robustness: z.number().int(), contract: z.number().int() })
+      .default({ security: 0, robustness: 0, contract: 0 }),
     /** The behaviour tests against the first code and the final code; null when the run had none. */
-    tests: z.object({ style: z.enum(['check', 'functions', 'doctest']), before: TestRunSchema, after: TestRunSchema }).nullable().default(null),
+    tests: z
+      .object({ style: z.enum(['check', 'functions', 'doctest']), before: TestRunSchema, after: TestRunSchema })
+      .nullable()
+      .default(null),
     /** Every decision a person made (or that timed out), in order; the last of subject "final" decides whether the final code was accepted. */
     approvals: z.array(ApprovalDecisionSchema).default([]),
     /** Whether the final code was accepted: by the run itself (no approval), or by a person; false when rejected or timed out. */

@@ -12,7 +12,11 @@ const TestsSourceSchema = z.string().refine((s) => s.trim().length > 0, 'is empt
  * examples in the code's docstrings. They run in the sandbox, isolated as fuzzing is.
  */
 export const BehaviourTestsSchema = z.discriminatedUnion('style', [
-  z.object({ style: z.literal('check'), source: TestsSourceSchema, entryPoint: IdentifierSchema.describe('the function check(candidate) is called with') }),
+  z.object({
+    style: z.literal('check'),
+    source: TestsSourceSchema,
+    entryPoint: IdentifierSchema.describe('the function check(candidate) is called with'),
+  }),
   z.object({ style: z.literal('functions'), source: TestsSourceSchema }),
   z.object({ style: z.literal('doctest') }),
 ]);
@@ -39,8 +43,11 @@ export function testFunctionNames(source: string): string[] {
 export function testsProblem(tests: BehaviourTests, text: string): string | null {
   switch (tests.style) {
     case 'check':
-      if (!defines(tests.source, 'check')) return 'define check(candidate), as HumanEval tests do, or top-level test functions (def test_...():)';
-      return defines(text, tests.entryPoint) ? null : `name a function the code defines as the entry point: the code has no def ${tests.entryPoint}(...)`;
+      if (!defines(tests.source, 'check'))
+        return 'define check(candidate), as HumanEval tests do, or top-level test functions (def test_...():)';
+      return defines(text, tests.entryPoint)
+        ? null
+        : `name a function the code defines as the entry point: the code has no def ${tests.entryPoint}(...)`;
     case 'functions':
       return testFunctionNames(tests.source).length > 0 ? null : 'define at least one top-level test function (def test_...():)';
     case 'doctest':

@@ -50,7 +50,10 @@ export async function checkTestsParse(ctx: RunContext): Promise<void> {
   if (tests === null || tests.style === 'doctest') return;
   const info = await parse(ctx, tests.source, 'behaviour tests: parse');
   if (info.syntaxError) {
-    throw failure('BadRequest', `the behaviour tests do not parse: ${info.syntaxError.message}${info.syntaxError.line !== null ? ` at line ${info.syntaxError.line}` : ''}; fix the tests file and start the run again`);
+    throw failure(
+      'BadRequest',
+      `the behaviour tests do not parse: ${info.syntaxError.message}${info.syntaxError.line !== null ? ` at line ${info.syntaxError.line}` : ''}; fix the tests file and start the run again`,
+    );
   }
 }
 

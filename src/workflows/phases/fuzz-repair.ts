@@ -53,7 +53,8 @@ export async function fuzzRepairPhase(ctx: RunContext, start: FuzzRepairStart): 
   // Security failures are always repaired, robustness ones unless the run is security-only, and
   // inputs outside the contract never. Runs from before kinds repaired every failing input.
   const byKind = hasPatch('finding-kinds');
-  const repairable = (list: FuzzFailure[]) => (byKind ? list.filter((f) => f.kind === 'security' || (f.kind === 'robustness' && !request.securityOnly)) : list);
+  const repairable = (list: FuzzFailure[]) =>
+    byKind ? list.filter((f) => f.kind === 'security' || (f.kind === 'robustness' && !request.securityOnly)) : list;
   const count = (list: FuzzFailure[], kind: FuzzFailure['kind']) => list.filter((f) => f.kind === kind).length;
   const rounds: FuzzRepairRound[] = [];
   let brokenTests: TestFailure[] = [];
@@ -66,8 +67,19 @@ export async function fuzzRepairPhase(ctx: RunContext, start: FuzzRepairStart): 
   for (let round = 1; repairable(failures).length > 0 && round <= request.fuzz.maxRepairRounds; round++) {
     const label = `fuzz repair ${round}`;
     const toRepair = repairable(failures);
-    const feedback = { kind: 'fuzz' as const, functionName: start.plan.target.function, failures: keptFailures(toRepair).slice(0, SHOWN_FAILURES), brokenTests, rejectedBy, changedReturns: changed.slice(0, SHOWN_FAILURES) };
-    const written = await ctx.agents.repair(code, feedback, `${label}: Coding agent repairs ${describeFailures(toRepair.map((f) => f.outcome))}`);
+    const feedback = {
+      kind: 'fuzz' as const,
+      functionName: start.plan.target.function,
+      failures: keptFailures(toRepair).slice(0, SHOWN_FAILURES),
+      brokenTests,
+      rejectedBy,
+      changedReturns: changed.slice(0, SHOWN_FAILURES),
+    };
+    const written = await ctx.agents.repair(
+      code,
+      feedback,
+      `${label}: Coding agent repairs ${describeFailures(toRepair.map((f) => f.outcome))}`,
+    );
     if (written === null) break;
     ledger.progress.fuzzRepairRound = round;
     const candidate = await repairUntilParses(ctx, written, label);
@@ -80,16 +92,36 @@ export async function fuzzRepairPhase(ctx: RunContext, start: FuzzRepairStart): 
     // candidate (runs before this rule replay without it).
     const complete = (rerun.incomplete === null && check.errors.length === 0) || !hasPatch('incomplete-recheck-rejects');
     // Fewer of what it was asked to repair, and, of each kind it may leave alone, no more than before.
-    const noWorse = !byKind || (count(rerun.failures, 'security') <= count(failures, 'security') && count(rerun.failures, 'robustness') <= count(failures, 'robustness'));
+    const noWorse =
+      !byKind ||
+      (count(rerun.failures, 'security') <= count(failures, 'security') &&
+        count(rerun.failures, 'robustness') <= count(failures, 'robustness'));
     const fewer = repairable(rerun.failures).length < toRepair.length && noWorse;
     brokenTests = start.gate ? start.gate.broken(await start.gate.run(candidate.code, `${label} candidate`)) : [];
     changed = differential ? changedReturns(start.plan, returned, rerun) : [];
-    const passes = !rerun.loadError && complete && fewer && staticFindings.length <= start.toolFindings && brokenTests.length === 0 && changed.length === 0;
+    const passes =
+      !rerun.loadError &&
+      complete &&
+      fewer &&
+      staticFindings.length <= start.toolFindings &&
+      brokenTests.length === 0 &&
+      changed.length === 0;
     // A person is asked only about a candidate the checks accept.
-    const approval = passes && ctx.approvals.eachRepair ? await ctx.approvals.ask('repair', `${label} candidate`, code, candidate.code) : null;
+    const approval =
+      passes && ctx.approvals.eachRepair ? await ctx.approvals.ask('repair', `${label} candidate`, code, candidate.code) : null;
     rejectedBy = approval && approval.decision !== 'approved' ? reviewerRejection(approval) : null;
     const accepted = passes && rejectedBy === null;
-    rounds.push({ round, candidateExecuted: rerun.executed, candidateFailures: keptFailures(rerun.failures), candidateFailureSummary: summariseFailures(rerun.failures), candidateStaticFindings: staticFindings, accepted, brokenTests, changedReturns: changed.slice(0, SHOWN_FAILURES), approval });
+    rounds.push({
+      round,
+      candidateExecuted: rerun.executed,
+      candidateFailures: keptFailures(rerun.failures),
+      candidateFailureSummary: summariseFailures(rerun.failures),
+      candidateStaticFindings: staticFindings,
+      accepted,
+      brokenTests,
+      changedReturns: changed.slice(0, SHOWN_FAILURES),
+      approval,
+    });
     if (accepted) {
       code = candidate.code;
       failures = rerun.failures;

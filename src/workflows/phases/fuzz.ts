@@ -1,5 +1,14 @@
 import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
-import { combinedKernelWatch, RunBatchResultSchema, RunFuzzPassResultSchema, sandboxActivityTimeoutMs, SANDBOX_LIMITS, type FuzzCase, type FuzzRounds, type RunBatchResult } from '../../common/sandbox.js';
+import {
+  combinedKernelWatch,
+  RunBatchResultSchema,
+  RunFuzzPassResultSchema,
+  sandboxActivityTimeoutMs,
+  SANDBOX_LIMITS,
+  type FuzzCase,
+  type FuzzRounds,
+  type RunBatchResult,
+} from '../../common/sandbox.js';
 import type { FunctionInfo, FuzzFailure, InspectResult } from '../../common/schemas/index.js';
 import { describeFailures, failureKind, isFailure } from '../../domain/findings.js';
 import { digestCases, GuidedRounds, reachedLines, splitBatches } from '../../domain/fuzz-rounds.js';
@@ -18,14 +27,15 @@ export interface FirstPass {
   pass: FuzzPass;
 }
 
-
 /** Coverage-guided mutation spreads the budget over this many rounds. */
 const GUIDED_ROUNDS = 3;
 
 function whyNothingToFuzz(functions: FunctionInfo[]): string {
   if (functions.some((f) => f.route !== null)) return 'its route handlers read no request parameters, so there is no input to fuzz';
-  if (functions.some((f) => f.decorators.length > 0)) return 'the code has only decorated functions that are not Flask routes, which cannot be called directly';
-  if (hasPatch('every-task-runs')) return 'the code defines no function, route or method of a class built without arguments, and runs no statements of its own: there is nothing to execute';
+  if (functions.some((f) => f.decorators.length > 0))
+    return 'the code has only decorated functions that are not Flask routes, which cannot be called directly';
+  if (hasPatch('every-task-runs'))
+    return 'the code defines no function, route or method of a class built without arguments, and runs no statements of its own: there is nothing to execute';
   return 'the code has no function with parameters to call';
 }
 
@@ -62,7 +72,13 @@ async function aimFor(ctx: RunContext, code: string, info: InspectResult): Promi
   if (candidates.length === 0) return hasPatch('every-task-runs') ? fallbackAim(info) : null;
   const chosen = await ctx.agents.seeds(code, candidates);
   if (!chosen) return null;
-  const target = { ...chosen, params: classifyParams(candidates.find((f) => f.name === chosen.function), chosen) };
+  const target = {
+    ...chosen,
+    params: classifyParams(
+      candidates.find((f) => f.name === chosen.function),
+      chosen,
+    ),
+  };
   // Asked in the order runs recorded their patch markers: the input bound, then finding kinds.
   const maxChars = maxInputChars();
   // The fuzzer plays the attacker: trusted configuration keeps its seeded values (runs from before roles mutated every argument).
@@ -78,7 +94,8 @@ export async function fuzzPhase(ctx: RunContext, code: string): Promise<FirstPas
   const aim = await aimFor(ctx, code, info);
   if (!aim) return { plan: null, skippedReason: whyNothingToFuzz(info.functions), pass: EMPTY_PASS };
   const { plan, pass } = await firstPass(ctx, code, aim);
-  if (pass.loadError) return { plan, skippedReason: `the code could not be loaded in the sandbox: ${pass.loadError}`, pass: { ...pass, failures: [] } };
+  if (pass.loadError)
+    return { plan, skippedReason: `the code could not be loaded in the sandbox: ${pass.loadError}`, pass: { ...pass, failures: [] } };
   ledger.progress.failingInputs = pass.failures.length;
   return { plan, skippedReason: null, pass };
 }
@@ -113,7 +130,12 @@ async function firstPass(ctx: RunContext, code: string, aim: Aim): Promise<{ pla
 }
 
 /** The whole pass in one activity; its inputs derived again here from the lines each reached. */
-async function runPass(ctx: RunContext, code: string, target: FuzzPlan['target'], plan: FuzzRounds): Promise<{ plan: FuzzPlan; pass: FuzzPass }> {
+async function runPass(
+  ctx: RunContext,
+  code: string,
+  target: FuzzPlan['target'],
+  plan: FuzzRounds,
+): Promise<{ plan: FuzzPlan; pass: FuzzPass }> {
   const { timeoutMsPerInput } = ctx.request.fuzz;
   const total = plan.seeds.length + plan.mutations;
   const rounds = plan.rounds > 1 ? `${plan.rounds} coverage-guided rounds` : 'one round';
@@ -124,14 +146,18 @@ async function runPass(ctx: RunContext, code: string, target: FuzzPlan['target']
     activity: sandboxActivities(sandboxActivityTimeoutMs(total, timeoutMsPerInput)).runFuzzPass,
     args: [{ ...batchTarget(code, target, timeoutMsPerInput, 'fuzz', plan.rounds > 1), rounds: plan }],
     result: RunFuzzPassResultSchema,
-    describe: (r) => `${r.outcomes.length} inputs in ${r.rounds.length} round(s) over ${r.containers} container(s): ${r.loadError ? `code failed to load: ${r.loadError}` : describeFailures(r.outcomes.map((o) => o.outcome))}`,
+    describe: (r) =>
+      `${r.outcomes.length} inputs in ${r.rounds.length} round(s) over ${r.containers} container(s): ${r.loadError ? `code failed to load: ${r.loadError}` : describeFailures(r.outcomes.map((o) => o.outcome))}`,
   });
   const reached = reachedLines(result.outcomes);
   const guided = new GuidedRounds(plan);
   for (const [i, round] of result.rounds.entries()) {
     const batch = guided.next();
     if (!batch || digestCases(batch) !== round.digest) {
-      throw ApplicationFailure.nonRetryable(`fuzz round ${i + 1}: the sandbox worker ran other inputs (${round.digest}) than this workflow derives (${batch ? digestCases(batch) : 'none'}); the two run different versions of AutoSafeCoder: deploy one version to every worker and start the run again`, 'FuzzPlanMismatch');
+      throw ApplicationFailure.nonRetryable(
+        `fuzz round ${i + 1}: the sandbox worker ran other inputs (${round.digest}) than this workflow derives (${batch ? digestCases(batch) : 'none'}); the two run different versions of AutoSafeCoder: deploy one version to every worker and start the run again`,
+        'FuzzPlanMismatch',
+      );
     }
     guided.record(batch, reached, false);
   }
@@ -147,7 +173,10 @@ function mergePasses(a: FuzzPass, b: FuzzPass): FuzzPass {
     incomplete: incomplete === '' ? null : incomplete.slice(0, 2_000),
     stubbed: [...new Set([...a.stubbed, ...b.stubbed])].sort(),
     kernelWatch: combinedKernelWatch([a.kernelWatch, b.kernelWatch]),
-    coverage: { coverable: [...new Set([...a.coverage.coverable, ...b.coverage.coverable])].sort((x, y) => x - y), reached: { ...a.coverage.reached, ...b.coverage.reached } },
+    coverage: {
+      coverable: [...new Set([...a.coverage.coverable, ...b.coverage.coverable])].sort((x, y) => x - y),
+      reached: { ...a.coverage.reached, ...b.coverage.reached },
+    },
     returned: { ...a.returned, ...b.returned },
   };
 }
@@ -162,7 +191,16 @@ function batchesOf(cases: FuzzCase[], batchSize: number): FuzzCase[][] {
 /** What the sandbox needs of the target, for a batch or a pass. */
 function batchTarget(code: string, target: FuzzPlan['target'], timeoutMsPerInput: number, label: string, coverage: boolean) {
   const { function: fn, entry } = target;
-  return { code, function: fn, entry, params: target.params.map((p) => p.name), roles: target.params.map((p) => p.role), timeoutMsPerInput, label: `${workflowInfo().workflowId}/${label}`, coverage };
+  return {
+    code,
+    function: fn,
+    entry,
+    params: target.params.map((p) => p.name),
+    roles: target.params.map((p) => p.role),
+    timeoutMsPerInput,
+    label: `${workflowInfo().workflowId}/${label}`,
+    coverage,
+  };
 }
 
 /** Runs the whole corpus against `code`, in batches, each in its own container. */

@@ -28,7 +28,11 @@ export async function parse(ctx: RunContext, code: string, action: string): Prom
 export async function repairUntilParses(ctx: RunContext, code: string, context: string): Promise<{ code: string; info: InspectResult }> {
   let info = await parse(ctx, code, `${context}: parse`);
   for (let attempt = 1; info.syntaxError && attempt <= 2; attempt++) {
-    const repaired = await ctx.agents.repair(code, { kind: 'syntax', line: info.syntaxError.line, message: info.syntaxError.message }, `${context}: repair syntax error (${attempt})`);
+    const repaired = await ctx.agents.repair(
+      code,
+      { kind: 'syntax', line: info.syntaxError.line, message: info.syntaxError.message },
+      `${context}: repair syntax error (${attempt})`,
+    );
     if (repaired === null) break;
     code = repaired;
     info = await parse(ctx, code, `${context}: parse repair ${attempt}`);

@@ -1,4 +1,10 @@
-import { StaticToolsResultSchema, type Finding, type ReviewerRejection, type StaticRound, type TestFailure } from '../../common/schemas/index.js';
+import {
+  StaticToolsResultSchema,
+  type Finding,
+  type ReviewerRejection,
+  type StaticRound,
+  type TestFailure,
+} from '../../common/schemas/index.js';
 import { reviewerRejection } from '../../common/approvals.js';
 import { addedSuppressions, describeFindings, standing } from '../../domain/findings.js';
 import { analysis } from '../proxies.js';
@@ -81,7 +87,14 @@ export async function staticPhase(ctx: RunContext, code: string, gate: Behaviour
     // Security findings are always repaired; robustness ones (CWE-703) unless the run is security-only.
     const toRepair = request.securityOnly ? findings.filter((f) => f.kind === 'security') : findings;
     // The round shows every finding, dismissed ones with the agent's reason.
-    const record: StaticRound = { round, findings: analysed.findings, repaired: false, repairRefusedFor: [], brokenTests: [], approval: null };
+    const record: StaticRound = {
+      round,
+      findings: analysed.findings,
+      repaired: false,
+      repairRefusedFor: [],
+      brokenTests: [],
+      approval: null,
+    };
     rounds.push(record);
     const done = { code, rounds, findings, dismissed: dismissedOf(analysed.findings), incomplete: analysed.incomplete };
     if (toRepair.length === 0 || round > request.maxStaticRounds) return done;
@@ -115,5 +128,14 @@ export async function staticPhase(ctx: RunContext, code: string, gate: Behaviour
 /** After fuzz repair changed the code, one more analysis, recorded as a further round. */
 export async function finalStaticCheck(ctx: RunContext, code: string, before: StaticOutcome): Promise<StaticOutcome> {
   const { findings, incomplete } = await analyse(ctx, code, 'final static check');
-  return { code, rounds: [...before.rounds, { round: before.rounds.length + 1, findings, repaired: false, repairRefusedFor: [], brokenTests: [], approval: null }], findings: standing(findings), dismissed: dismissedOf(findings), incomplete };
+  return {
+    code,
+    rounds: [
+      ...before.rounds,
+      { round: before.rounds.length + 1, findings, repaired: false, repairRefusedFor: [], brokenTests: [], approval: null },
+    ],
+    findings: standing(findings),
+    dismissed: dismissedOf(findings),
+    incomplete,
+  };
 }

@@ -4,7 +4,15 @@ import type { FindingKind, FuzzFailure, HardenResult, TestRun, Verdict } from '.
 import { describeDecision } from '../../common/approvals.js';
 import { costOf } from '../../domain/budget.js';
 import { keptFailures, summariseFailures } from '../../domain/compact.js';
-import { countByCwe, countByKind, describeFailures, describeFindings, robustnessIssues, standing, verdictLine } from '../../domain/findings.js';
+import {
+  countByCwe,
+  countByKind,
+  describeFailures,
+  describeFindings,
+  robustnessIssues,
+  standing,
+  verdictLine,
+} from '../../domain/findings.js';
 import type { RunContext } from '../run-context.js';
 import type { Written } from './generate.js';
 import type { FirstPass } from './fuzz.js';
@@ -41,17 +49,26 @@ function judge(ctx: RunContext, { analysed, fuzzed, repaired, tests, accepted }:
   const { findings } = analysed;
   const remainingFailures: FuzzFailure[] = repaired.failures;
   const byKind = countByKind(findings, remainingFailures);
-  const of = (kind: FindingKind) => ({ findings: findings.filter((f) => f.kind === kind), failures: remainingFailures.filter((f) => f.kind === kind) });
+  const of = (kind: FindingKind) => ({
+    findings: findings.filter((f) => f.kind === kind),
+    failures: remainingFailures.filter((f) => f.kind === kind),
+  });
   const security = of('security');
   const robustness = of('robustness');
   const reasons: string[] = [];
   if (security.findings.length > 0) reasons.push(`static analysis: ${describeFindings(security.findings)}`);
   if (security.failures.length > 0) reasons.push(`fuzzing: ${describeFailures(security.failures.map((f) => f.outcome))}`);
   if (byKind.robustness > 0) {
-    const parts = [robustness.findings.length > 0 ? describeFindings(robustness.findings) : null, robustness.failures.length > 0 ? describeFailures(robustness.failures.map((f) => f.outcome)) : null];
+    const parts = [
+      robustness.findings.length > 0 ? describeFindings(robustness.findings) : null,
+      robustness.failures.length > 0 ? describeFailures(robustness.failures.map((f) => f.outcome)) : null,
+    ];
     reasons.push(`robustness, reported beside the verdict: ${parts.filter((p) => p !== null).join('; ')}`);
   }
-  if (byKind.contract > 0) reasons.push(`contract, not a weakness: ${byKind.contract} failing input${byKind.contract === 1 ? '' : 's'} outside the parameter types`);
+  if (byKind.contract > 0)
+    reasons.push(
+      `contract, not a weakness: ${byKind.contract} failing input${byKind.contract === 1 ? '' : 's'} outside the parameter types`,
+    );
   if (fuzzed.skippedReason) reasons.push(`fuzzing skipped: ${fuzzed.skippedReason}`);
   // Evidence of a weakness stands on its own; clearing the code needs every analysis complete.
   const incomplete = fuzzed.skippedReason ? null : repaired.incomplete;
@@ -59,13 +76,20 @@ function judge(ctx: RunContext, { analysed, fuzzed, repaired, tests, accepted }:
   if (analysed.incomplete) reasons.push(`static analysis incomplete: ${analysed.incomplete}`);
   const stubbed = fuzzed.skippedReason ? [] : fuzzed.pass.stubbed;
   const watch = fuzzed.skippedReason ? null : fuzzed.pass.kernelWatch;
-  if (watch?.on === false) reasons.push(`the kernel watch was off (${watch.detail}): programs and connections started behind the audit hooks' back were not seen`);
-  if (stubbed.length > 0) reasons.push(`fuzzing ran with stand-ins for modules the sandbox lacks or cannot reach (${stubbed.join(', ')}): their calls returned placeholders, so what happens inside them was not tested`);
+  if (watch?.on === false)
+    reasons.push(`the kernel watch was off (${watch.detail}): programs and connections started behind the audit hooks' back were not seen`);
+  if (stubbed.length > 0)
+    reasons.push(
+      `fuzzing ran with stand-ins for modules the sandbox lacks or cannot reach (${stubbed.join(', ')}): their calls returned placeholders, so what happens inside them was not tested`,
+    );
   // Code that ran against stand-ins was not tested whole: no evidence is not enough to clear it.
   const unverified = fuzzed.skippedReason !== null || incomplete !== null || analysed.incomplete !== null || stubbed.length > 0;
   // Only security evidence makes code vulnerable; crashes are robustness, reported beside it.
   const verdict: Verdict = byKind.security > 0 ? 'vulnerable' : unverified ? 'could-not-verify' : 'secure';
-  if (tests) reasons.push(`behaviour tests: ${describeTestRun(tests.before)} with the first code, ${describeTestRun(tests.after)} with the final code`);
+  if (tests)
+    reasons.push(
+      `behaviour tests: ${describeTestRun(tests.before)} with the first code, ${describeTestRun(tests.after)} with the final code`,
+    );
   const decided = ctx.approvals.decisions.filter((d) => d.subject === 'final').at(-1);
   if (decided) reasons.push(`approval: ${describeDecision(decided)}${accepted ? '' : ' (the final code is not to be shipped)'}`);
   if (ctx.agents.caveat) reasons.push(ctx.agents.caveat);
@@ -97,7 +121,9 @@ export function verdictPhase(ctx: RunContext, phases: Phases): HardenResult {
   const { verdict, reasons } = judge(ctx, phases);
   const { findings } = analysed;
   const remainingSummary = summariseFailures(repaired.failures);
-  setCurrentDetails(`**${verdictLine(verdict, robustnessIssues(findings, remainingSummary.groups))}** · ${reasons.join(' · ') || 'no findings, no failing inputs'}`);
+  setCurrentDetails(
+    `**${verdictLine(verdict, robustnessIssues(findings, remainingSummary.groups))}** · ${reasons.join(' · ') || 'no findings, no failing inputs'}`,
+  );
   const costUsd = costOf(ledger.usage, request.llm?.price ?? null);
   const target = fuzzed.plan?.target;
   const result: HardenResult = {
