@@ -273,15 +273,11 @@ function spendLines(t: BatchTotals, budget: Budget | null, priced: boolean): str
   return lines;
 }
 
-export function batchMarkdown(s: SummaryInput): string {
+/** The tasks by verdict, and how many have issues beside it. */
+function verdictSection(s: SummaryInput): string[] {
   const t = s.totals;
-  const out = [
-    `# Batch ${s.batchId}`,
-    '',
-    `Status: **${s.status}**. ${t.done} of ${s.total} tasks closed in ${(s.elapsedMs / 1000).toFixed(0)} s.`,
-    '',
-  ];
-  out.push(
+  const withKind = (kind: 'robustness' | 'contract') => s.tasks.filter((task) => (task.result?.remainingByKind[kind] ?? 0) > 0).length;
+  return [
     '## Tasks by verdict',
     '',
     ...table(
@@ -297,26 +293,18 @@ export function batchMarkdown(s: SummaryInput): string {
       ],
     ),
     '',
-  );
-  const withKind = (kind: 'robustness' | 'contract') => s.tasks.filter((task) => (task.result?.remainingByKind[kind] ?? 0) > 0).length;
-  out.push(
     `Beside the verdicts: ${withKind('robustness')} task(s) with robustness issues (crashes, hangs or kills on inputs within the parameter types), ${withKind('contract')} with failures outside them (contract failures, no weakness).`,
     '',
-  );
-  const f = t.functional;
-  if (f.tasks > 0) {
-    const rate = (n: number) => `${n}/${f.tasks} (${((100 * n) / f.tasks).toFixed(1)}%)`;
-    out.push(
-      '## Behaviour tests',
-      '',
-      `Tasks whose behaviour tests all pass: ${rate(f.passedBefore)} with the first code, ${rate(f.passedAfter)} with the final code (a repair that breaks a passing test is refused).`,
-      '',
-    );
-  }
+  ];
+}
+
+/** What the analysers and the first fuzzing pass found, by CWE and by kind of event. */
+function findingsSection(t: BatchTotals): string[] {
   const cwes = [...new Set([...Object.keys(t.findingsBefore), ...Object.keys(t.findingsAfter)])].sort(
     (a, b) => (t.findingsBefore[b] ?? 0) - (t.findingsBefore[a] ?? 0) || a.localeCompare(b),
   );
-  out.push(
+  const events = Object.entries(t.fuzzEvents).sort((a, b) => b[1] - a[1]);
+  return [
     '## Findings by CWE',
     '',
     cwes.length === 0
@@ -326,33 +314,25 @@ export function batchMarkdown(s: SummaryInput): string {
           cwes.map((c) => [c, t.findingsBefore[c] ?? 0, t.findingsAfter[c] ?? 0]),
         ).join('\n'),
     '',
-  );
-  const events = Object.entries(t.fuzzEvents).sort((a, b) => b[1] - a[1]);
-  out.push(
     '## Fuzz events by kind (first fuzzing pass)',
     '',
     events.length === 0 ? 'None.' : table(['kind: cause', 'failing inputs'], events).join('\n'),
     '',
-  );
-  out.push(
-    '## Model spend',
-    '',
-    ...spendLines(
-      t,
-      s.budget,
-      s.tasks.some((task) => task.result?.spend.costUsd != null),
-    ),
-    '',
-  );
+  ];
+}
+
+/** Tasks that ended without a result, and input lines that never became tasks. */
+function missingSection(s: SummaryInput): string[] {
+  const out: string[] = [];
   const failed = s.tasks.filter((task) => task.result === null);
-  if (failed.length > 0 || t.failures.length > 0) {
+  if (failed.length > 0 || s.totals.failures.length > 0) {
     out.push('## Tasks without a result', '');
     const seen = new Set<string>();
     for (const task of failed) {
       seen.add(task.id);
       out.push(`- \`${task.id}\` (${task.status}): ${task.error ?? 'no result'}`);
     }
-    for (const f of t.failures) if (!seen.has(f.id)) out.push(`- \`${f.id}\`: ${f.error}`);
+    for (const f of s.totals.failures) if (!seen.has(f.id)) out.push(`- \`${f.id}\`: ${f.error}`);
     out.push('');
   }
   if (s.skipped.length > 0) {
@@ -360,5 +340,35 @@ export function batchMarkdown(s: SummaryInput): string {
     for (const k of s.skipped) out.push(`- line ${k.line}: ${k.reason}`);
     out.push('');
   }
-  return out.join('\n');
+  return out;
+}
+
+export function batchMarkdown(s: SummaryInput): string {
+  const t = s.totals;
+  const f = t.functional;
+  const rate = (n: number) => `${n}/${f.tasks} (${((100 * n) / f.tasks).toFixed(1)}%)`;
+  const behaviour =
+    f.tasks > 0
+      ? [
+          '## Behaviour tests',
+          '',
+          `Tasks whose behaviour tests all pass: ${rate(f.passedBefore)} with the first code, ${rate(f.passedAfter)} with the final code (a repair that breaks a passing test is refused).`,
+          '',
+        ]
+      : [];
+  const priced = s.tasks.some((task) => task.result?.spend.costUsd != null);
+  return [
+    `# Batch ${s.batchId}`,
+    '',
+    `Status: **${s.status}**. ${t.done} of ${s.total} tasks closed in ${(s.elapsedMs / 1000).toFixed(0)} s.`,
+    '',
+    ...verdictSection(s),
+    ...behaviour,
+    ...findingsSection(t),
+    '## Model spend',
+    '',
+    ...spendLines(t, s.budget, priced),
+    '',
+    ...missingSection(s),
+  ].join('\n');
 }

@@ -1,11 +1,11 @@
-import type { FuzzFailure, FuzzRepairRound, ReturnChange, ReviewerRejection, TestFailure } from '../../common/schemas/index.js';
+import type { Finding, FuzzFailure, FuzzRepairRound, ReturnChange, ReviewerRejection, TestFailure } from '../../common/schemas/index.js';
 import { changedReturns } from '../../domain/differential.js';
 import { reviewerRejection } from '../../common/approvals.js';
 import { keptFailures, summariseFailures } from '../../domain/compact.js';
 import { describeFailures } from '../../domain/findings.js';
 import type { RunContext } from '../run-context.js';
 import type { BehaviourGate } from './behaviour.js';
-import type { FuzzPlan } from '../../domain/fuzz-pass.js';
+import type { FuzzPass, FuzzPlan } from '../../domain/fuzz-pass.js';
 import { runCorpus } from './fuzz.js';
 import { repairUntilParses } from './parse.js';
 import { refusedSuppressions, staticTools } from './static.js';
@@ -39,6 +39,68 @@ export interface FuzzRepairOutcome {
   incomplete: string | null;
 }
 
+/** Which failing inputs the run repairs, and which checks a candidate answers to (asked once, in the order runs recorded them). */
+interface RepairPolicy {
+  /** Failures have kinds: only security and (unless security-only) robustness are repaired. */
+  byKind: boolean;
+  repairable: (list: FuzzFailure[]) => FuzzFailure[];
+  /** Without behaviour tests, a candidate must return what the code returned. */
+  differential: boolean;
+}
+
+/** The code as it stands in the phase: the last accepted candidate's, or the start's. */
+interface Standing {
+  code: string;
+  failures: FuzzFailure[];
+  incomplete: string | null;
+  returned: Record<string, string>;
+}
+
+/** What the re-checks make of a candidate, and whether they pass it. */
+interface Recheck {
+  rerun: FuzzPass;
+  staticFindings: Finding[];
+  brokenTests: TestFailure[];
+  changed: ReturnChange[];
+  passes: boolean;
+}
+
+const count = (list: FuzzFailure[], kind: FuzzFailure['kind']) => list.filter((f) => f.kind === kind).length;
+
+/** The candidate re-run against the whole corpus, re-checked by the static tools and the behaviour tests. */
+async function recheck(
+  ctx: RunContext,
+  start: FuzzRepairStart,
+  now: Standing,
+  candidate: string,
+  label: string,
+  policy: RepairPolicy,
+): Promise<Recheck> {
+  const rerun = await runCorpus(ctx, candidate, start.plan, `${label} re-check`);
+  const check = await staticTools(ctx, candidate, `${label}: static re-check`);
+  // A suppression comment counts against the candidate like a finding.
+  const staticFindings = [...check.findings, ...refusedSuppressions(now.code, candidate)];
+  // A re-check that did not run every input, or code a static tool could not read, cannot clear a
+  // candidate (runs before this rule replay without it).
+  const complete = (rerun.incomplete === null && check.errors.length === 0) || !hasPatch('incomplete-recheck-rejects');
+  // Fewer of what it was asked to repair, and, of each kind it may leave alone, no more than before.
+  const noWorse =
+    !policy.byKind ||
+    (count(rerun.failures, 'security') <= count(now.failures, 'security') &&
+      count(rerun.failures, 'robustness') <= count(now.failures, 'robustness'));
+  const fewer = policy.repairable(rerun.failures).length < policy.repairable(now.failures).length && noWorse;
+  const brokenTests = start.gate ? start.gate.broken(await start.gate.run(candidate, `${label} candidate`)) : [];
+  const changed = policy.differential ? changedReturns(start.plan, now.returned, rerun) : [];
+  const passes =
+    !rerun.loadError &&
+    complete &&
+    fewer &&
+    staticFindings.length <= start.toolFindings &&
+    brokenTests.length === 0 &&
+    changed.length === 0;
+  return { rerun, staticFindings, brokenTests, changed, passes };
+}
+
 /**
  * Phase 4: the Coding agent repairs from the failing inputs it is to repair (security always,
  * robustness unless security-only); each candidate is re-run against the whole corpus and
@@ -49,34 +111,31 @@ export interface FuzzRepairOutcome {
 export async function fuzzRepairPhase(ctx: RunContext, start: FuzzRepairStart): Promise<FuzzRepairOutcome> {
   const { ledger, request } = ctx;
   ledger.progress.phase = 'fuzz-repair';
-  let { code, failures, incomplete } = start;
+  const now: Standing = { code: start.code, failures: start.failures, incomplete: start.incomplete, returned: start.returned };
   // Security failures are always repaired, robustness ones unless the run is security-only, and
   // inputs outside the contract never. Runs from before kinds repaired every failing input.
   const byKind = hasPatch('finding-kinds');
   const repairable = (list: FuzzFailure[]) =>
     byKind ? list.filter((f) => f.kind === 'security' || (f.kind === 'robustness' && !request.securityOnly)) : list;
-  const count = (list: FuzzFailure[], kind: FuzzFailure['kind']) => list.filter((f) => f.kind === kind).length;
-  const rounds: FuzzRepairRound[] = [];
-  let brokenTests: TestFailure[] = [];
-  let rejectedBy: ReviewerRejection = null;
-  let changed: ReturnChange[] = [];
-  let { returned } = start;
   // Without behaviour tests, the results of the inputs the code handled are its behaviour (runs
   // from before this check replay without it).
-  const differential = start.gate === null && hasPatch('differential-check');
-  for (let round = 1; repairable(failures).length > 0 && round <= request.fuzz.maxRepairRounds; round++) {
+  const policy: RepairPolicy = { byKind, repairable, differential: start.gate === null && hasPatch('differential-check') };
+  const rounds: FuzzRepairRound[] = [];
+  let last: Pick<Recheck, 'brokenTests' | 'changed'> = { brokenTests: [], changed: [] };
+  let rejectedBy: ReviewerRejection = null;
+  for (let round = 1; repairable(now.failures).length > 0 && round <= request.fuzz.maxRepairRounds; round++) {
     const label = `fuzz repair ${round}`;
-    const toRepair = repairable(failures);
+    const toRepair = repairable(now.failures);
     const feedback = {
       kind: 'fuzz' as const,
       functionName: start.plan.target.function,
       failures: keptFailures(toRepair).slice(0, SHOWN_FAILURES),
-      brokenTests,
+      brokenTests: last.brokenTests,
       rejectedBy,
-      changedReturns: changed.slice(0, SHOWN_FAILURES),
+      changedReturns: last.changed.slice(0, SHOWN_FAILURES),
     };
     const written = await ctx.agents.repair(
-      code,
+      now.code,
       feedback,
       `${label}: Coding agent repairs ${describeFailures(toRepair.map((f) => f.outcome))}`,
     );
@@ -84,51 +143,29 @@ export async function fuzzRepairPhase(ctx: RunContext, start: FuzzRepairStart): 
     ledger.progress.fuzzRepairRound = round;
     const candidate = await repairUntilParses(ctx, written, label);
     if (candidate.info.syntaxError) break;
-    const rerun = await runCorpus(ctx, candidate.code, start.plan, `${label} re-check`);
-    const check = await staticTools(ctx, candidate.code, `${label}: static re-check`);
-    // A suppression comment counts against the candidate like a finding.
-    const staticFindings = [...check.findings, ...refusedSuppressions(code, candidate.code)];
-    // A re-check that did not run every input, or code a static tool could not read, cannot clear a
-    // candidate (runs before this rule replay without it).
-    const complete = (rerun.incomplete === null && check.errors.length === 0) || !hasPatch('incomplete-recheck-rejects');
-    // Fewer of what it was asked to repair, and, of each kind it may leave alone, no more than before.
-    const noWorse =
-      !byKind ||
-      (count(rerun.failures, 'security') <= count(failures, 'security') &&
-        count(rerun.failures, 'robustness') <= count(failures, 'robustness'));
-    const fewer = repairable(rerun.failures).length < toRepair.length && noWorse;
-    brokenTests = start.gate ? start.gate.broken(await start.gate.run(candidate.code, `${label} candidate`)) : [];
-    changed = differential ? changedReturns(start.plan, returned, rerun) : [];
-    const passes =
-      !rerun.loadError &&
-      complete &&
-      fewer &&
-      staticFindings.length <= start.toolFindings &&
-      brokenTests.length === 0 &&
-      changed.length === 0;
+    const checked = await recheck(ctx, start, now, candidate.code, label, policy);
+    last = checked;
     // A person is asked only about a candidate the checks accept.
     const approval =
-      passes && ctx.approvals.eachRepair ? await ctx.approvals.ask('repair', `${label} candidate`, code, candidate.code) : null;
+      checked.passes && ctx.approvals.eachRepair ? await ctx.approvals.ask('repair', `${label} candidate`, now.code, candidate.code) : null;
     rejectedBy = approval && approval.decision !== 'approved' ? reviewerRejection(approval) : null;
-    const accepted = passes && rejectedBy === null;
+    const accepted = checked.passes && rejectedBy === null;
+    const { rerun } = checked;
     rounds.push({
       round,
       candidateExecuted: rerun.executed,
       candidateFailures: keptFailures(rerun.failures),
       candidateFailureSummary: summariseFailures(rerun.failures),
-      candidateStaticFindings: staticFindings,
+      candidateStaticFindings: checked.staticFindings,
       accepted,
-      brokenTests,
-      changedReturns: changed.slice(0, SHOWN_FAILURES),
+      brokenTests: checked.brokenTests,
+      changedReturns: checked.changed.slice(0, SHOWN_FAILURES),
       approval,
     });
     if (accepted) {
-      code = candidate.code;
-      failures = rerun.failures;
-      incomplete = rerun.incomplete;
-      returned = rerun.returned;
-      ledger.progress.failingInputs = failures.length;
+      Object.assign(now, { code: candidate.code, failures: rerun.failures, incomplete: rerun.incomplete, returned: rerun.returned });
+      ledger.progress.failingInputs = now.failures.length;
     }
   }
-  return { code, rounds, failures, incomplete };
+  return { code: now.code, rounds, failures: now.failures, incomplete: now.incomplete };
 }
