@@ -11,7 +11,7 @@ import { batchCounts, batchState, checkBatch, collectTasks, startBatch, type Bat
 import { connectClient, uiLink } from './client.js';
 import { printable, say, warn } from './terminal.js';
 import { FAIL_ON, failsOn, type FailOn } from './report.js';
-import { budgetFlags, HARDEN_OPTIONS, hardenSettings } from './settings-flags.js';
+import { approvalSettings, budgetFlags, HARDEN_OPTIONS, hardenSettings } from './settings-flags.js';
 import { MAX_BATCH_FILE_BYTES, oneOf, readInputFile, UsageError, wholeNumber } from './usage.js';
 
 export const BATCH_USAGE = `  batch FILE.jsonl            harden every task of a JSON Lines file, one child run per task
@@ -188,7 +188,10 @@ export async function batchCommand(args: string[], env: Env): Promise<number> {
   }
   if (!useLlm && !values.audit) warn('No LLM configured: every task is audited (static analysis and fuzzing, no repair).');
   // Only what was asked for: checkBatch fills in the defaults it shares with `asc harden`.
-  const settings: BatchInputArg['settings'] = hardenSettings(env, values, useLlm);
+  const settings: BatchInputArg['settings'] = {
+    ...hardenSettings(env, values, useLlm, 'batch'),
+    approval: approvalSettings(values.approval, values['approval-timeout']),
+  };
   const batchId =
     values.id ??
     `batch-${basename(file)

@@ -19,7 +19,7 @@ import { setupNamespace } from './namespace-setup.js';
 import { exitWhenFlushed, jsonText, say, warn } from './terminal.js';
 import { MAX_CODE_FILE_BYTES, oneOf, readInputFile, UsageError, wholeNumber } from './usage.js';
 import { behaviourTests } from './tests-input.js';
-import { budgetFlags, HARDEN_OPTIONS, hardenSettings } from './settings-flags.js';
+import { approvalSettings, HARDEN_OPTIONS, hardenSettings } from './settings-flags.js';
 import { answerApproval, connectClient, readRun, runFailureMessage, runResult, runStatus, startHarden, uiLink } from './client.js';
 import { FAIL_ON, formatReport, verdictExitCode, type FailOn } from './report.js';
 
@@ -102,9 +102,9 @@ async function harden(args: string[], env: Env): Promise<number> {
   const request: HardenRequestInput = {
     ...(promptFile !== undefined ? { prompt: text } : { code: text }),
     source: basename(file),
-    ...hardenSettings(env, values, useLlm),
-    budget: budgetFlags(values, useLlm),
+    ...hardenSettings(env, values, useLlm, 'run'),
     tests: testsSource === undefined ? undefined : behaviourTests(testsSource, values['entry-point'], text),
+    approval: approvalSettings(values.approval, values['approval-timeout']),
   };
   if (!useLlm) {
     if (promptFile !== undefined)

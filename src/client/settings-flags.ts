@@ -75,14 +75,25 @@ interface HardenFlagValues {
   seed?: Flag<string>;
   unguided?: Flag<boolean>;
   'security-only'?: Flag<boolean>;
-  approval?: Flag<string>;
-  'approval-timeout'?: Flag<string>;
 }
 
-/** Only the settings the flags ask for (the edge fills in the defaults); the budget is the caller's: a run's, or a batch's to share. */
-export function hardenSettings(env: Env, values: HardenFlagValues, useLlm: boolean): Omit<HardenSettingsInput, 'budget'> {
+/**
+ * Only the settings the flags ask for (the edge fills in the defaults); the caller adds the
+ * approval settings last, after what it reads of its own. `--max-tokens` and
+ * `--max-llm-calls` are a run's own budget, checked right after the model it limits, or a batch's
+ * to share out, which the batch's caller reads.
+ */
+export function hardenSettings(
+  env: Env,
+  values: HardenFlagValues & Parameters<typeof budgetFlags>[0],
+  useLlm: boolean,
+  budgetOf: 'run' | 'batch',
+): HardenSettingsInput {
+  const llm = llmSettings(env, useLlm, values.model);
+  const budget = budgetOf === 'run' ? { budget: budgetFlags(values, useLlm) } : {};
   return {
-    llm: llmSettings(env, useLlm, values.model),
+    llm,
+    ...budget,
     maxStaticRounds: wholeNumber('max-static-rounds', values['max-static-rounds']),
     securityOnly: values['security-only'] || undefined,
     fuzz: {
@@ -90,6 +101,5 @@ export function hardenSettings(env: Env, values: HardenFlagValues, useLlm: boole
       seed: wholeNumber('seed', values.seed),
       coverageGuided: values.unguided ? false : undefined,
     },
-    approval: approvalSettings(values.approval, values['approval-timeout']),
   };
 }
