@@ -1,7 +1,8 @@
 /**
- * Efficacy: audits the labeled corpus (SALLM insecure samples, this project's secure
- * counterparts, HumanEval canonical solutions) as one batch through the real workflow, then
- * prints recall, false alarms, pair accuracy and a per-CWE table, and writes them as JSON.
+ * Efficacy: audits the labeled corpus (SALLM insecure samples and this project's secure
+ * counterparts, the blind corpus's pairs, HumanEval canonical solutions) as one batch through the
+ * real workflow, then prints recall, false alarms and pair accuracy per set and per source, a
+ * per-CWE table, and writes them as JSON.
  *
  *   bash scripts/bench.sh efficacy [--pairs N] [--out FILE] [--concurrency N]
  */
@@ -25,7 +26,7 @@ try {
   mkdirSync(dirname(values.out), { recursive: true });
   writeFileSync(
     values.out,
-    `${JSON.stringify({ report, tasks: scored.map((s) => ({ id: s.task.id, label: s.task.label, cwe: s.task.cwe, verdict: s.verdict, evidence: s.evidence, dynamic: s.dynamic, whyNotDynamic: s.whyNotDynamic, coveragePct: s.coveragePct, stubbed: s.stubbed, robustness: s.robustness, contract: s.contract })) }, null, 2)}\n`,
+    `${JSON.stringify({ report, tasks: scored.map((s) => ({ id: s.task.id, label: s.task.label, set: s.task.set, source: s.task.source, cwe: s.task.cwe, verdict: s.verdict, evidence: s.evidence, dynamic: s.dynamic, whyNotDynamic: s.whyNotDynamic, coveragePct: s.coveragePct, stubbed: s.stubbed, robustness: s.robustness, contract: s.contract })) }, null, 2)}\n`,
   );
   console.log(`written to ${values.out}`);
 } finally {

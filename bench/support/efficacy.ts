@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
+import { z } from 'zod';
 import { buildSarif } from '../../src/client/batch-report.js';
 import { collectTasks, startBatch } from '../../src/client/batch.js';
 import type { HardenResult } from '../../src/common/schemas/index.js';
@@ -11,11 +13,14 @@ import { humanEvalTasks, sallmTasks } from '../../test/support/data.js';
 /**
  * The labeled corpus of the efficacy benchmark and what it measures. Labels: SALLM's insecure
  * samples are insecure; this project's counterpart of each (bench/corpus/sallm-secure/, the same
- * program with the weakness fixed) is secure; HumanEval's canonical solutions are benign, so any
- * security evidence on them is a false alarm.
+ * program with the weakness fixed) is secure; the blind corpus (bench/corpus/blind/, pairs written
+ * for this project by authors who never saw its rules, AUTHORSHIP.md) is a set of its own;
+ * HumanEval's canonical solutions are benign, so any security evidence on them is a false alarm.
  */
 
 export type Label = 'insecure' | 'secure' | 'benign';
+/** The corpus a task comes from: each is reported on its own. */
+export type CorpusSet = 'sallm' | 'blind' | 'humaneval';
 
 export interface CorpusTask {
   /** Unique in a batch: the set, then the dataset id. */
@@ -26,16 +31,58 @@ export interface CorpusTask {
   pair: string | null;
   /** The CWE the sample is labelled with (SALLM ids name it). */
   cwe: string | null;
+  set: CorpusSet;
+  /** Who wrote the sample: SALLM's source (CodeQL, Author_A, SonarSource, StackOverflow, SecurityEval, Mitre), or the set. */
+  source: string;
 }
 
 export const SECURE_DIR = fileURLToPath(new URL('../../../bench/corpus/sallm-secure/', import.meta.url));
+export const BLIND_DIR = fileURLToPath(new URL('../../../bench/corpus/blind/', import.meta.url));
+
+/** SALLM ids name the source after the kind of task: Tainted_CodeQL_codeql_cwe..., Assertion_CWEList_Mitre_cwe... */
+export function sallmSource(id: string): string {
+  const parts =
+    id
+      .split(/_cwe\d/i)[0]
+      ?.split('_')
+      .slice(1) ?? [];
+  if (parts[0] === 'Author') return parts.slice(0, 2).join('_');
+  return parts.includes('Mitre') ? 'Mitre' : (parts[0] ?? 'unknown');
+}
+
+const BlindPairSchema = z.object({ cwe: z.string().regex(/^CWE-\d+$/), entry: z.string().min(1) });
+
+/** The blind corpus's pairs, in folder order: each folder holds insecure.py, secure.py and pair.json. */
+function blindPairs(limit: number): CorpusTask[] {
+  if (!existsSync(BLIND_DIR)) return [];
+  const folders = readdirSync(BLIND_DIR, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()
+    .slice(0, limit);
+  return folders.flatMap((folder) => {
+    const read = (file: string) => readFileSync(join(BLIND_DIR, folder, file), 'utf8');
+    const parsed = BlindPairSchema.safeParse(JSON.parse(read('pair.json')));
+    if (!parsed.success) throw new Error(`${join(BLIND_DIR, folder, 'pair.json')}: ${parsed.error.message}`);
+    const { cwe } = parsed.data;
+    return (['insecure', 'secure'] as const).map((label) => ({
+      id: `blind-${label}/${folder}`,
+      label,
+      code: read(`${label}.py`),
+      pair: `blind/${folder}`,
+      cwe,
+      set: 'blind' as const,
+      source: 'blind',
+    }));
+  });
+}
 
 function cweOf(id: string): string | null {
   const match = /cwe(\d+)/i.exec(id);
   return match ? `CWE-${Number(match[1])}` : null;
 }
 
-/** The whole corpus, or only `pairs` SALLM pairs (the first in id order) and as many HumanEval tasks. */
+/** The whole corpus, or only `pairs` SALLM pairs (the first in id order), as many blind pairs and as many HumanEval tasks. */
 export function efficacyCorpus(pairs = Number.POSITIVE_INFINITY): CorpusTask[] {
   const counterparts = new Set(readdirSync(SECURE_DIR).filter((f) => f.endsWith('.py')));
   const sallm = sallmTasks()
@@ -44,9 +91,11 @@ export function efficacyCorpus(pairs = Number.POSITIVE_INFINITY): CorpusTask[] {
     .slice(0, pairs);
   const tasks: CorpusTask[] = [];
   for (const t of sallm) {
-    tasks.push({ id: `insecure/${t.id}`, label: 'insecure', code: t.insecure_code, pair: t.id, cwe: cweOf(t.id) });
-    tasks.push({ id: `secure/${t.id}`, label: 'secure', code: readFileSync(`${SECURE_DIR}${t.id}`, 'utf8'), pair: t.id, cwe: cweOf(t.id) });
+    const from = { pair: t.id, cwe: cweOf(t.id), set: 'sallm' as const, source: sallmSource(t.id) };
+    tasks.push({ id: `insecure/${t.id}`, label: 'insecure', code: t.insecure_code, ...from });
+    tasks.push({ id: `secure/${t.id}`, label: 'secure', code: readFileSync(`${SECURE_DIR}${t.id}`, 'utf8'), ...from });
   }
+  tasks.push(...blindPairs(pairs));
   for (const t of humanEvalTasks().slice(0, pairs))
     tasks.push({
       id: `humaneval/${t.task_id.replace('/', '-')}`,
@@ -54,6 +103,8 @@ export function efficacyCorpus(pairs = Number.POSITIVE_INFINITY): CorpusTask[] {
       code: `${t.prompt}${t.canonical_solution}`,
       pair: null,
       cwe: null,
+      set: 'humaneval',
+      source: 'HumanEval',
     });
   return tasks;
 }
@@ -154,17 +205,48 @@ function figures(scored: Scored[]): SetFigures {
   };
 }
 
-export interface EfficacyReport {
-  /** Recall: the insecure samples, by verdict and by security evidence. */
+interface Pair {
+  insecure: Scored;
+  secure: Scored;
+}
+
+/** Recall, false alarms and pair accuracy over a set of pairs (by verdict; pair accuracy by evidence too). */
+export interface PairFigures {
+  pairs: number;
+  /** Insecure members whose verdict is vulnerable (%). */
+  recallPct: number;
+  /** Secure members whose verdict is vulnerable (%). */
+  falseAlarmPct: number;
+  /** Pairs whose insecure member is flagged and whose secure member is not (%). */
+  byVerdictPct: number;
+  byEvidencePct: number;
+}
+
+type PerCwe = Record<string, { pairs: number; insecureWithEvidence: number; secureWithEvidence: number }>;
+
+/** The blind corpus's figures, on their own: no rule is tuned against it (bench/corpus/blind/AUTHORSHIP.md). */
+export interface BlindFigures {
   insecure: SetFigures;
-  /** False alarms: the secure counterparts. */
+  secure: SetFigures;
+  pairAccuracy: PairFigures;
+  perCwe: PerCwe;
+}
+
+export interface EfficacyReport {
+  /** Recall: the SALLM insecure samples, by verdict and by security evidence. */
+  insecure: SetFigures;
+  /** False alarms: their secure counterparts. */
   secure: SetFigures;
   /** False alarms: HumanEval's canonical solutions. */
   benign: SetFigures;
-  /** Pairs whose insecure member is flagged and whose secure member is not (%). */
+  /** SALLM pairs whose insecure member is flagged and whose secure member is not (%). */
   pairAccuracy: { byVerdictPct: number; byEvidencePct: number; pairs: number };
-  /** By the CWE the samples are labelled with: insecure with evidence, and secure with evidence. */
-  perCwe: Record<string, { pairs: number; insecureWithEvidence: number; secureWithEvidence: number }>;
+  /** SALLM pairs by the CWE the samples are labelled with: insecure with evidence, and secure with evidence. */
+  perCwe: PerCwe;
+  /** Every source on its own: SALLM's (by the authors its ids name) and the blind corpus. */
+  perSource: Record<string, PairFigures>;
+  /** The blind corpus; null when it has no pairs. */
+  blind: BlindFigures | null;
   /** The batch's SARIF: results (one per static finding, and per fuzzing weakness and place) and the failing inputs they stand for. */
   sarif: { results: number; failingInputs: number };
   /** Every task the sandbox did not run, and why. */
@@ -174,12 +256,7 @@ export interface EfficacyReport {
   wallSeconds: number;
 }
 
-export function efficacyReport(
-  scored: Scored[],
-  wallSeconds: number,
-  sarif: EfficacyReport['sarif'] = { results: 0, failingInputs: 0 },
-): EfficacyReport {
-  const of = (label: Label) => scored.filter((s) => s.task.label === label);
+function pairsOf(scored: Scored[]): Pair[] {
   const byPair = new Map<string, { insecure?: Scored; secure?: Scored }>();
   for (const s of scored) {
     if (!s.task.pair) continue;
@@ -188,32 +265,86 @@ export function efficacyReport(
     else entry.secure = s;
     byPair.set(s.task.pair, entry);
   }
-  const pairs = [...byPair.values()].flatMap((p) => (p.insecure && p.secure ? [{ insecure: p.insecure, secure: p.secure }] : []));
-  const perCwe: EfficacyReport['perCwe'] = {};
+  return [...byPair.values()].flatMap((p) => (p.insecure && p.secure ? [{ insecure: p.insecure, secure: p.secure }] : []));
+}
+
+function pairFigures(pairs: Pair[]): PairFigures {
+  const flagged = (s: Scored) => s.verdict === 'vulnerable';
+  return {
+    pairs: pairs.length,
+    recallPct: share(pairs.filter((p) => flagged(p.insecure)).length, pairs.length),
+    falseAlarmPct: share(pairs.filter((p) => flagged(p.secure)).length, pairs.length),
+    byVerdictPct: share(pairs.filter((p) => flagged(p.insecure) && !flagged(p.secure)).length, pairs.length),
+    byEvidencePct: share(pairs.filter((p) => p.insecure.evidence.length > 0 && p.secure.evidence.length === 0).length, pairs.length),
+  };
+}
+
+function perCweOf(pairs: Pair[]): PerCwe {
+  const perCwe: PerCwe = {};
   for (const { insecure, secure } of pairs) {
     const row = (perCwe[insecure.task.cwe ?? 'unlabelled'] ??= { pairs: 0, insecureWithEvidence: 0, secureWithEvidence: 0 });
     row.pairs++;
     if (insecure.evidence.length > 0) row.insecureWithEvidence++;
     if (secure.evidence.length > 0) row.secureWithEvidence++;
   }
+  return perCwe;
+}
+
+export function efficacyReport(
+  scored: Scored[],
+  wallSeconds: number,
+  sarif: EfficacyReport['sarif'] = { results: 0, failingInputs: 0 },
+): EfficacyReport {
+  const of = (label: Label, set: CorpusSet) => scored.filter((s) => s.task.label === label && s.task.set === set);
+  const pairs = pairsOf(scored);
+  const sallm = pairs.filter((p) => p.insecure.task.set === 'sallm');
+  const blind = pairs.filter((p) => p.insecure.task.set === 'blind');
+  const { pairs: count, byVerdictPct, byEvidencePct } = pairFigures(sallm);
+  const sources = [...new Set(pairs.map((p) => p.insecure.task.source))].sort();
   return {
-    insecure: figures(of('insecure')),
-    secure: figures(of('secure')),
-    benign: figures(of('benign')),
-    pairAccuracy: {
-      pairs: pairs.length,
-      byVerdictPct: share(
-        pairs.filter((p) => p.insecure.verdict === 'vulnerable' && p.secure.verdict !== 'vulnerable').length,
-        pairs.length,
-      ),
-      byEvidencePct: share(pairs.filter((p) => p.insecure.evidence.length > 0 && p.secure.evidence.length === 0).length, pairs.length),
-    },
-    perCwe,
+    insecure: figures(of('insecure', 'sallm')),
+    secure: figures(of('secure', 'sallm')),
+    benign: figures(of('benign', 'humaneval')),
+    pairAccuracy: { pairs: count, byVerdictPct, byEvidencePct },
+    perCwe: perCweOf(sallm),
+    perSource: Object.fromEntries(sources.map((source) => [source, pairFigures(pairs.filter((p) => p.insecure.task.source === source))])),
+    blind:
+      blind.length === 0
+        ? null
+        : {
+            insecure: figures(of('insecure', 'blind')),
+            secure: figures(of('secure', 'blind')),
+            pairAccuracy: pairFigures(blind),
+            perCwe: perCweOf(blind),
+          },
     sarif,
     notDynamic: scored.flatMap((s) => (s.whyNotDynamic === null ? [] : [{ id: s.task.id, why: s.whyNotDynamic }])),
     stubbed: scored.flatMap((s) => (s.stubbed.length === 0 ? [] : [{ id: s.task.id, modules: s.stubbed }])),
     wallSeconds,
   };
+}
+
+const sourceLine = (f: PairFigures) => `recall ${f.recallPct}%, false alarms ${f.falseAlarmPct}%, pairs ${f.byVerdictPct}%`;
+
+function cweLines(perCwe: PerCwe): string[] {
+  return Object.entries(perCwe)
+    .sort(([a], [b]) => Number(a.slice(4)) - Number(b.slice(4)))
+    .map(
+      ([cwe, r]) =>
+        `  ${cwe.padEnd(9)} ${String(r.pairs).padStart(3)}: ${r.insecureWithEvidence}/${r.pairs} flagged, ${r.secureWithEvidence}/${r.pairs} false alarms`,
+    );
+}
+
+function blindLines(blind: BlindFigures, row: (name: string, f: SetFigures) => string): string[] {
+  const p = blind.pairAccuracy;
+  return [
+    'blind corpus (written for this project by authors who never saw its rules; never tuned against):',
+    row('blind insecure (recall)', blind.insecure),
+    row('blind secure (FA)', blind.secure),
+    `blind pair accuracy over ${p.pairs} pairs: ${p.byVerdictPct}% by verdict, ${p.byEvidencePct}% by security evidence`,
+    'blind per CWE:',
+    ...cweLines(blind.perCwe),
+  ];
 }
 
 /** The report as the benchmark prints it. */
@@ -230,13 +361,11 @@ export function efficacyTable(report: EfficacyReport): string {
     row('secure counterparts (FA)', report.secure),
     row('HumanEval (FA)', report.benign),
     `pair accuracy over ${report.pairAccuracy.pairs} pairs: ${report.pairAccuracy.byVerdictPct}% by verdict, ${report.pairAccuracy.byEvidencePct}% by security evidence`,
+    'per source (pairs: recall / false alarms / pair accuracy, by verdict):',
+    ...Object.entries(report.perSource).map(([source, f]) => `  ${source.padEnd(14)} ${String(f.pairs).padStart(3)}: ${sourceLine(f)}`),
     'per CWE (pairs: insecure with evidence / secure with evidence):',
-    ...Object.entries(report.perCwe)
-      .sort(([a], [b]) => Number(a.slice(4)) - Number(b.slice(4)))
-      .map(
-        ([cwe, r]) =>
-          `  ${cwe.padEnd(9)} ${String(r.pairs).padStart(3)}: ${r.insecureWithEvidence}/${r.pairs} flagged, ${r.secureWithEvidence}/${r.pairs} false alarms`,
-      ),
+    ...cweLines(report.perCwe),
+    ...(report.blind ? blindLines(report.blind, row) : ['blind corpus: no pairs (bench/corpus/blind/)']),
     `robustness / contract columns: tasks with such failing inputs (inputs: insecure ${report.insecure.robustnessInputs} / ${report.insecure.contractInputs}, secure ${report.secure.robustnessInputs} / ${report.secure.contractInputs}, HumanEval ${report.benign.robustnessInputs} / ${report.benign.contractInputs})`,
     `no dynamic test (${report.notDynamic.length}):`,
     ...report.notDynamic.map((n) => `  ${n.id}: ${n.why}`),

@@ -1,0 +1,31 @@
+"""Sidebar fragments for a member's public profile page."""
+
+import html
+
+
+class ProfileCard:
+    """Holds the profile fields a member filled in and renders them as HTML."""
+
+    def __init__(self, display_name, website):
+        self.display_name = display_name
+        self.website = website
+
+    def render_name(self):
+        """Return the member's display name as an HTML heading."""
+        return "<h2 class='member'>" + html.escape(self.display_name) + "</h2>"
+
+    def render_website_link(self):
+        """Return the anchor that links to the member's own website.
+
+        ``display_name`` and ``website`` are free text the member typed into the
+        profile settings form. The returned fragment is placed in the public
+        profile page's HTML that every visitor sees.
+        """
+        url = self.website.strip()
+        if not url:
+            return ""
+        if "//" not in url and ":" not in url:
+            url = "https://" + url
+        label = html.escape(self.display_name, quote=False)
+        href = html.escape(url, quote=False)
+        return f'<a class="website" href="{href}" rel="nofollow ugc">{label}&#39;s site</a>'
