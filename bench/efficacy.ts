@@ -26,7 +26,7 @@ try {
   mkdirSync(dirname(values.out), { recursive: true });
   writeFileSync(
     values.out,
-    `${JSON.stringify({ report, tasks: scored.map((s) => ({ id: s.task.id, label: s.task.label, set: s.task.set, source: s.task.source, cwe: s.task.cwe, verdict: s.verdict, evidence: s.evidence, dynamic: s.dynamic, whyNotDynamic: s.whyNotDynamic, coveragePct: s.coveragePct, stubbed: s.stubbed, robustness: s.robustness, contract: s.contract })) }, null, 2)}\n`,
+    `${JSON.stringify({ report, tasks: scored.map((s) => ({ id: s.task.id, label: s.task.label, set: s.task.set, source: s.task.source, cwe: s.task.cwe, verdict: s.verdict, reasons: s.reasons, evidence: s.evidence, dynamic: s.dynamic, whyNotDynamic: s.whyNotDynamic, coveragePct: s.coveragePct, stubbed: s.stubbed, robustness: s.robustness, contract: s.contract })) }, null, 2)}\n`,
   );
   console.log(`written to ${values.out}`);
 } finally {

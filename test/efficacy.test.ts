@@ -50,6 +50,8 @@ describe('efficacy benchmark (a slice: 8 SALLM pairs, 8 blind pairs and 8 HumanE
     const table = efficacyTable(report);
     assert.match(table, /pair accuracy over 8 pairs/);
     assert.match(table, /blind pair accuracy over 8 pairs/);
+    // A verdict that could not clear the code says why, in the reasons the benchmark keeps.
+    for (const s of scored.filter((t) => t.verdict === 'could-not-verify')) assert.ok(s.reasons.length > 0, s.task.id);
     // Every task's verdict agrees with its evidence: vulnerable exactly when it has security evidence.
     for (const s of scored)
       assert.equal(

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { buildSarif } from '../../src/client/batch-report.js';
 import { collectTasks, startBatch } from '../../src/client/batch.js';
 import type { HardenResult } from '../../src/common/schemas/index.js';
+import { describeZodError } from '../../src/common/zod-error.js';
 import { findingOrigin } from '../../src/domain/findings.js';
 import { humanEvalTasks, sallmTasks } from '../../test/support/data.js';
 
@@ -62,8 +63,17 @@ function blindPairs(limit: number): CorpusTask[] {
     .slice(0, limit);
   return folders.flatMap((folder) => {
     const read = (file: string) => readFileSync(join(BLIND_DIR, folder, file), 'utf8');
-    const parsed = BlindPairSchema.safeParse(JSON.parse(read('pair.json')));
-    if (!parsed.success) throw new Error(`${join(BLIND_DIR, folder, 'pair.json')}: ${parsed.error.message}`);
+    const where = join(BLIND_DIR, folder, 'pair.json');
+    let json: unknown;
+    try {
+      json = JSON.parse(read('pair.json'));
+    } catch (error) {
+      throw new Error(
+        `${where} is not JSON (${error instanceof Error ? error.message : String(error)}): each pair's pair.json names its cwe and entry`,
+      );
+    }
+    const parsed = BlindPairSchema.safeParse(json);
+    if (!parsed.success) throw new Error(`${where}: ${describeZodError('pair.json', parsed.error)}`);
     const { cwe } = parsed.data;
     return (['insecure', 'secure'] as const).map((label) => ({
       id: `blind-${label}/${folder}`,
@@ -122,6 +132,8 @@ export function securityEvidence(result: HardenResult): string[] {
 export interface Scored {
   task: CorpusTask;
   verdict: HardenResult['verdict'] | 'failed';
+  /** The run's reasons for its verdict: what a moved verdict is explained by. */
+  reasons: string[];
   evidence: string[];
   /** The code was run with inputs in the sandbox (not skipped, loaded, some input ran). */
   dynamic: boolean;
@@ -142,6 +154,7 @@ export function score(task: CorpusTask, result: HardenResult | null): Scored {
     return {
       task,
       verdict: 'failed',
+      reasons: [],
       evidence: [],
       dynamic: false,
       whyNotDynamic: 'the run failed',
@@ -156,6 +169,7 @@ export function score(task: CorpusTask, result: HardenResult | null): Scored {
   return {
     task,
     verdict: result.verdict,
+    reasons: result.reasons,
     evidence: securityEvidence(result),
     dynamic,
     whyNotDynamic: dynamic ? null : (result.fuzz.skippedReason ?? 'no input ran'),
